@@ -1,0 +1,57 @@
+/**
+ * Every error code a client can receive, with its HTTP status and a one-line meaning.
+ * The API's error handler and `docs/errors.md` are both checked against this table.
+ */
+export const ErrorCodes = {
+  INVALID_PARAMS: { status: 400, description: 'A path or query parameter is malformed.' },
+  INVALID_BODY: {
+    status: 400,
+    description: 'The request body is not valid JSON or not one of the accepted shapes.',
+  },
+  TOO_MANY_IDS: { status: 400, description: 'More ids were requested than one call accepts.' },
+  UNAUTHORIZED: { status: 401, description: 'No API key, or an unknown one, was presented.' },
+  FORBIDDEN: { status: 403, description: 'The API key lacks the scope this route needs.' },
+  NOT_FOUND: {
+    status: 404,
+    description:
+      'The provider says this instrument or coin does not exist (cached negative entry).',
+  },
+  JOB_NOT_FOUND: {
+    status: 404,
+    description: 'No job with this id exists (it may have been removed after completion).',
+  },
+  ROUTE_NOT_FOUND: { status: 404, description: 'No route matches this method and path.' },
+  METHOD_NOT_ALLOWED: { status: 405, description: 'The route exists but not for this method.' },
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The request body exceeds the size limit.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body is not application/json.' },
+  RATE_LIMITED: {
+    status: 429,
+    description: 'This client sent too many requests; retry after the Retry-After delay.',
+  },
+  INTERNAL: { status: 500, description: 'An unexpected error; the message carries no internals.' },
+  FILL_PENDING: {
+    status: 503,
+    description:
+      'The entry is being fetched and was not ready within the wait; retry after Retry-After, or poll the job.',
+  },
+  BACKEND_UNAVAILABLE: {
+    status: 503,
+    description: 'Redis (cache or queue) is unreachable; retry after Retry-After.',
+  },
+} as const satisfies Record<string, { status: number; description: string }>
+
+export type ErrorCode = keyof typeof ErrorCodes
+
+/** Thrown for input that can never become a valid key or job; maps to a 400. */
+export class InvalidParamError extends Error {
+  static readonly code = 'INVALID_PARAMS' satisfies ErrorCode
+  readonly code = InvalidParamError.code
+  constructor(
+    /** The parameter that failed, e.g. `id`. */
+    readonly param: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'InvalidParamError'
+  }
+}

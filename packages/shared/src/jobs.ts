@@ -1,0 +1,128 @@
+import { dedupId, digest } from './keys'
+
+/** One BullMQ queue per provider, each with its own limiter, plus `derive` and `control`. */
+export const QueueName = {
+  coingecko: 'coingecko',
+  bybit: 'bybit',
+  ibkr: 'ibkr',
+  derive: 'derive',
+  control: 'control',
+} as const
+export type QueueName = (typeof QueueName)[keyof typeof QueueName]
+
+export const JobName = {
+  /** `/coins/{id}`: fills `coin` and `tokenomics` for one id. */
+  coingeckoCoin: 'coingecko.coin',
+  /** `/coins/markets`: fills `coin` and `tokenomics` for up to 250 ids, or the top N by market cap. */
+  coingeckoMarkets: 'coingecko.markets',
+} as const
+export type JobName = (typeof JobName)[keyof typeof JobName]
+
+/** At most this many ids go into one `/coins/markets` call (the provider's `per_page` cap). */
+export const MARKETS_PAGE_SIZE = 250
+
+/** What to fetch, as a discriminated union on the job name. Each names its queue. */
+export type JobRequest =
+  | { queue: 'coingecko'; name: 'coingecko.coin'; data: { id: string } }
+  | { queue: 'coingecko'; name: 'coingecko.markets'; data: { ids: string[] } | { top: number } }
+
+/** Who asked; decides the priority. */
+export const JobOrigin = {
+  miss: 'miss',
+  update: 'update',
+  stale: 'stale',
+  refreshAhead: 'refresh-ahead',
+  warm: 'warm',
+} as const
+export type JobOrigin = (typeof JobOrigin)[keyof typeof JobOrigin]
+
+/** BullMQ priorities: lower runs first. Every job gets one, because unprioritised jobs jump ahead. */
+export const Priority: Record<JobOrigin, number> = {
+  miss: 1,
+  update: 2,
+  stale: 3,
+  'refresh-ahead': 4,
+  warm: 5,
+}
+
+/** The payload stored on the job: the request's data plus who asked. */
+export type JobPayload<R extends JobRequest = JobRequest> = R['data'] & { origin: JobOrigin }
+
+/** Options both producers (API, cron) put on every job. Plain data: this package does no I/O. */
+export interface ProducerJobOptions {
+  priority: number
+  deduplication: { id: string }
+  attempts: number
+  backoff: { type: 'provider' }
+  removeOnComplete: { age: number; count: number }
+  removeOnFail: { age: number; count: number }
+}
+
+/** @defaultValue 4 attempts, completed jobs kept 1 h (≤ 1000), failed ones 24 h (≤ 5000). */
+export const JOB_DEFAULTS = {
+  attempts: 4,
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 86_400, count: 5000 },
+} as const
+
+/** The id that makes concurrent requests for the same fetch collapse into one job. */
+export function requestDedupId(request: JobRequest): string {
+  switch (request.name) {
+    case 'coingecko.coin':
+      return dedupId(request.name, request.data.id)
+    case 'coingecko.markets':
+      return 'top' in request.data
+        ? dedupId(request.name, `top-${request.data.top}`)
+        : dedupId(request.name, digest([...request.data.ids].sort()))
+  }
+}
+
+/**
+ * @param dedup - overrides the request-derived id, e.g. a warm-up tick's `warm|<schedule>|<tick>`.
+ */
+export function producerJobOptions(
+  request: JobRequest,
+  origin: JobOrigin,
+  options: { attempts?: number; dedup?: string } = {},
+): ProducerJobOptions {
+  return {
+    priority: Priority[origin],
+    deduplication: { id: options.dedup ?? requestDedupId(request) },
+    attempts: options.attempts ?? JOB_DEFAULTS.attempts,
+    backoff: { type: 'provider' },
+    removeOnComplete: { ...JOB_DEFAULTS.removeOnComplete },
+    removeOnFail: { ...JOB_DEFAULTS.removeOnFail },
+  }
+}
+
+/** Splits ids into `/coins/markets`-sized requests. */
+export function marketsRequests(ids: readonly string[]): JobRequest[] {
+  const requests: JobRequest[] = []
+  for (let i = 0; i < ids.length; i += MARKETS_PAGE_SIZE) {
+    requests.push({
+      queue: 'coingecko',
+      name: 'coingecko.markets',
+      data: { ids: ids.slice(i, i + MARKETS_PAGE_SIZE) },
+    })
+  }
+  return requests
+}
+
+/** Job ids are unique per queue; the public id carries the queue: `coingecko.42`. */
+export function publicJobId(queue: QueueName, id: string): string {
+  return `${queue}.${id}`
+}
+
+export function parsePublicJobId(publicId: string): { queue: QueueName; id: string } | null {
+  const dot = publicId.indexOf('.')
+  if (dot < 1) return null
+  const queue = publicId.slice(0, dot)
+  const id = publicId.slice(dot + 1)
+  if (
+    !(Object.values(QueueName) as string[]).includes(queue) ||
+    !/^[A-Za-z0-9._|-]{1,200}$/.test(id)
+  ) {
+    return null
+  }
+  return { queue: queue as QueueName, id }
+}

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto'
+import { InvalidParamError } from './errors'
+
+/** What a key segment may contain: no `:`, no glob characters, no whitespace. */
+const SEGMENT = /^[A-Za-z0-9._-]{1,64}$/
+/** A prefix may also carry a Redis Cluster hash tag, e.g. `{mc}`. */
+const PREFIX = /^(\{[A-Za-z0-9._-]+\}|[A-Za-z0-9._-]+)$/
+
+/**
+ * Validates one key segment and returns it unchanged, or throws an InvalidParamError that names
+ * the parameter. Every caller-supplied value passes through here before a key exists.
+ */
+export function keySegment(param: string, value: string): string {
+  if (!SEGMENT.test(value)) {
+    throw new InvalidParamError(
+      param,
+      `${param} must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'`,
+    )
+  }
+  return value
+}
+
+/** A 16-hex-char SHA-256 digest of canonical JSON, for open-ended param sets (backtests, batches). */
+export function digest(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16)
+}
+
+/** JSON with object keys sorted at every depth, so equal values always hash alike. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  )
+}
+
+/**
+ * The one place that builds Redis keys and channel names. Nothing else concatenates key strings.
+ * Cache keys look like `mc:v1:coin:bitcoin`.
+ */
+export class Keys {
+  constructor(readonly prefix: string) {
+    if (!PREFIX.test(prefix)) {
+      throw new Error(`key prefix "${prefix}" must match ${PREFIX}`)
+    }
+  }
+
+  /** `segments` must already be canonical and validated (datasets do this in their `segments`). */
+  cache(dataset: string, schemaVersion: number, segments: readonly string[]): string {
+    return [this.prefix, `v${schemaVersion}`, dataset, ...segments].join(':')
+  }
+
+  /** SCAN pattern matching every cache key of a dataset, across schema versions. */
+  datasetPattern(dataset: string): string {
+    return `${this.prefix}:v*:${dataset}:*`
+  }
+
+  /** Pub/sub channel on which the envelope writer announces `{key, etag}` after each write. */
+  writtenChannel(): string {
+    return `${this.prefix}:events:written`
+  }
+
+  /** Hash of read counters, fields `<dataset>.<outcome>`. */
+  readStats(): string {
+    return `${this.prefix}:stats:reads`
+  }
+
+  /** Hash of provider call counters, fields `<provider>.<endpoint>`. */
+  providerCalls(): string {
+    return `${this.prefix}:stats:provider-calls`
+  }
+}
+
+/**
+ * A deduplication id from validated segments. BullMQ ids may not contain `:`, and `|` never
+ * appears in a segment, so the join is unambiguous: `coingecko.coin|bitcoin`.
+ */
+export function dedupId(...parts: readonly string[]): string {
+  return parts.join('|')
+}

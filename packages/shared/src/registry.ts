@@ -1,0 +1,14 @@
+import { coin } from './datasets/coin'
+import { tokenomics } from './datasets/tokenomics'
+
+/** Every dataset, by name. Maps typed `Record<DatasetName, …>` elsewhere must cover each one. */
+export const datasets = { coin, tokenomics } as const
+
+export type DatasetName = keyof typeof datasets
+export type Dataset<N extends DatasetName = DatasetName> = (typeof datasets)[N]
+
+export const datasetNames = Object.keys(datasets) as DatasetName[]
+
+export function isDatasetName(name: string): name is DatasetName {
+  return Object.hasOwn(datasets, name)
+}

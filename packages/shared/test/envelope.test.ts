@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import {
+  decodeEnvelope,
+  decodeWrittenEvent,
+  ENVELOPE_FIELDS,
+  type Envelope,
+  encodeEnvelope,
+} from '../src/envelope'
+import { FRESHNESS_JITTER, freshnessTimes } from '../src/freshness'
+
+/** Simulates HSET followed by HMGET ENVELOPE_FIELDS. */
+function roundTrip(pairs: string[]): (string | null)[] {
+  const hash = new Map<string, string>()
+  for (let i = 0; i < pairs.length; i += 2) hash.set(pairs[i]!, pairs[i + 1]!)
+  return ENVELOPE_FIELDS.map((field) => hash.get(field) ?? null)
+}
+
+describe('envelope codec', () => {
+  const envelope: Envelope = {
+    data: '{"id":"bitcoin","price":1}',
+    asOf: 1,
+    fetchedAt: 2,
+    freshUntil: 3,
+    staleUntil: 4,
+    errorUntil: 5,
+    etag: '"e"',
+    source: 'coingecko',
+    schema: 1,
+  }
+
+  it('round-trips an envelope and keeps data as the exact string', () => {
+    expect(decodeEnvelope(roundTrip(encodeEnvelope(envelope)))).toEqual(envelope)
+  })
+
+  it('round-trips a negative entry', () => {
+    const negative = { notFound: true as const, fetchedAt: 9, source: 'coingecko' as const }
+    expect(decodeEnvelope(roundTrip(encodeEnvelope(negative)))).toEqual(negative)
+  })
+
+  it('reads lastError when present and treats a missing key as absent', () => {
+    const values = roundTrip([...encodeEnvelope(envelope), 'lastError', 'boom', 'lastErrorAt', '7'])
+    expect(decodeEnvelope(values)).toMatchObject({ lastError: 'boom', lastErrorAt: 7 })
+    expect(decodeEnvelope(ENVELOPE_FIELDS.map(() => null))).toBeNull()
+  })
+
+  it('decodes written events and ignores foreign messages', () => {
+    expect(decodeWrittenEvent('{"key":"mc:v1:coin:x","etag":"\\"e\\""}')).toEqual({
+      key: 'mc:v1:coin:x',
+      etag: '"e"',
+    })
+    expect(decodeWrittenEvent('not json')).toBeNull()
+    expect(decodeWrittenEvent('{"nokey":1}')).toBeNull()
+  })
+})
+
+describe('freshnessTimes', () => {
+  const policy = { freshMs: 300_000, staleMs: 600_000, errorMs: 3_600_000, negativeMs: 60_000 }
+
+  it('lays the windows end to end from now and expires at the longest one', () => {
+    expect(freshnessTimes(policy, 1000, () => 0)).toEqual({
+      freshUntil: 301_000,
+      staleUntil: 901_000,
+      errorUntil: 3_901_000,
+      expireAt: 3_901_000,
+    })
+  })
+
+  it('shortens freshness by at most the jitter fraction', () => {
+    const { freshUntil } = freshnessTimes(policy, 0, () => 0.999999)
+    expect(freshUntil).toBeLessThan(300_000)
+    expect(freshUntil).toBeGreaterThanOrEqual(300_000 * (1 - FRESHNESS_JITTER))
+  })
+})

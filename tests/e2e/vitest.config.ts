@@ -1,0 +1,3 @@
+import { redisTestConfig } from '@marketcache/devkit/vitest-config'
+
+export default redisTestConfig()
