@@ -1,0 +1,152 @@
+import { ConfigError } from './errors'
+import { type Faults, MalformedKind } from './faults'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** The simulator's settings as read from the environment. */
+export interface SimulatorConfig {
+  readonly port: number
+  readonly host: string
+  readonly seed: number
+  readonly latencyMs: number
+  readonly quotaPerWindow: number
+  readonly quotaWindowMs: number
+  readonly tickMs: number
+  readonly faults: Readonly<
+    Pick<
+      Faults,
+      'errorRate' | 'malformedRate' | 'malformedKind' | 'slowRate' | 'slowMs' | 'html429'
+    >
+  >
+  readonly logLevel: LogLevel
+}
+
+interface Environment {
+  SIM_PORT: number
+  SIM_HOST: string
+  SIM_SEED: number
+  SIM_LATENCY_MS: number
+  SIM_QUOTA_PER_WINDOW: number
+  SIM_QUOTA_WINDOW_MS: number
+  SIM_TICK_MS: number
+  SIM_ERROR_RATE: number
+  SIM_MALFORMED_RATE: number
+  SIM_MALFORMED_KIND: MalformedKind
+  SIM_SLOW_RATE: number
+  SIM_SLOW_MS: number
+  SIM_HTML_429: boolean
+  LOG_LEVEL: LogLevel
+}
+
+/** Used when a variable is unset or empty. */
+const DEFAULTS: Readonly<Environment> = Object.freeze({
+  SIM_PORT: 4010, // where `pnpm start` and docker-compose point the worker's CoinGecko base URL
+  SIM_HOST: '127.0.0.1', // loopback only; the container image sets 0.0.0.0
+  SIM_SEED: 42, // same market on every run
+  SIM_LATENCY_MS: 150, // roughly a real round trip to api.coingecko.com
+  SIM_QUOTA_PER_WINDOW: 30, // CoinGecko demo plan: 30 calls per minute; 0 disables the quota
+  SIM_QUOTA_WINDOW_MS: 60_000,
+  SIM_TICK_MS: 10_000, // prices and last_updated move every 10 s
+  SIM_ERROR_RATE: 0, // faults are opt-in
+  SIM_MALFORMED_RATE: 0,
+  SIM_MALFORMED_KIND: MalformedKind.truncated,
+  SIM_SLOW_RATE: 0,
+  SIM_SLOW_MS: 3_000, // longer than a typical client timeout
+  SIM_HTML_429: false, // JSON 429s unless asked for Cloudflare's HTML page
+  LOG_LEVEL: 'info',
+})
+
+type Parser<T> = (raw: string) => T
+
+const integer =
+  (min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> =>
+  (raw) => {
+    const value = Number(raw)
+    if (!/^-?\d+$/.test(raw) || value < min || value > max) {
+      throw new Error(`an integer from ${min} to ${max}`)
+    }
+    return value
+  }
+
+const rate: Parser<number> = (raw) => {
+  const value = Number(raw)
+  if (!/^\d*\.?\d+$/.test(raw) || value > 1) throw new Error('a number from 0 to 1')
+  return value
+}
+
+const oneOf =
+  <T extends string>(values: readonly T[]): Parser<T> =>
+  (raw) => {
+    if (!(values as readonly string[]).includes(raw)) throw new Error(`one of ${values.join(', ')}`)
+    return raw as T
+  }
+
+const boolean: Parser<boolean> = (raw) => {
+  if (raw === 'true' || raw === '1') return true
+  if (raw === 'false' || raw === '0') return false
+  throw new Error('true, false, 1 or 0')
+}
+
+const text: Parser<string> = (raw) => raw
+
+const PARSERS: { readonly [K in keyof Environment]: Parser<Environment[K]> } = {
+  SIM_PORT: integer(1, 65_535),
+  SIM_HOST: text,
+  SIM_SEED: integer(Number.MIN_SAFE_INTEGER),
+  SIM_LATENCY_MS: integer(0),
+  SIM_QUOTA_PER_WINDOW: integer(0),
+  SIM_QUOTA_WINDOW_MS: integer(0),
+  SIM_TICK_MS: integer(1),
+  SIM_ERROR_RATE: rate,
+  SIM_MALFORMED_RATE: rate,
+  SIM_MALFORMED_KIND: oneOf(Object.values(MalformedKind)),
+  SIM_SLOW_RATE: rate,
+  SIM_SLOW_MS: integer(0),
+  SIM_HTML_429: boolean,
+  LOG_LEVEL: oneOf(LOG_LEVELS),
+}
+
+function read<K extends keyof Environment>(env: NodeJS.ProcessEnv, name: K): Environment[K] {
+  const raw = env[name]?.trim()
+  if (raw === undefined || raw === '') return DEFAULTS[name]
+  try {
+    return PARSERS[name](raw)
+  } catch (error) {
+    const expected = error instanceof Error ? error.message : String(error)
+    throw new ConfigError(`${name} must be ${expected}, got ${JSON.stringify(raw)}`, {
+      cause: error,
+    })
+  }
+}
+
+/**
+ * The only place the simulator reads `process.env`. Throws `ConfigError` naming the variable
+ * on the first bad value, or on an unknown `SIM_*` variable (most likely a typo).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfig {
+  const unknown = Object.keys(env).filter((name) => name.startsWith('SIM_') && !(name in PARSERS))
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `unknown variable ${unknown.join(', ')}; known: ${Object.keys(PARSERS).join(', ')}`,
+    )
+  }
+  return Object.freeze({
+    port: read(env, 'SIM_PORT'),
+    host: read(env, 'SIM_HOST'),
+    seed: read(env, 'SIM_SEED'),
+    latencyMs: read(env, 'SIM_LATENCY_MS'),
+    quotaPerWindow: read(env, 'SIM_QUOTA_PER_WINDOW'),
+    quotaWindowMs: read(env, 'SIM_QUOTA_WINDOW_MS'),
+    tickMs: read(env, 'SIM_TICK_MS'),
+    faults: Object.freeze({
+      errorRate: read(env, 'SIM_ERROR_RATE'),
+      malformedRate: read(env, 'SIM_MALFORMED_RATE'),
+      malformedKind: read(env, 'SIM_MALFORMED_KIND'),
+      slowRate: read(env, 'SIM_SLOW_RATE'),
+      slowMs: read(env, 'SIM_SLOW_MS'),
+      html429: read(env, 'SIM_HTML_429'),
+    }),
+    logLevel: read(env, 'LOG_LEVEL'),
+  })
+}

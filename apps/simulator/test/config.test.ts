@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config'
+import { ConfigError } from '../src/errors'
+
+describe('loadConfig', () => {
+  it('falls back to defaults for unset or empty variables', () => {
+    const config = loadConfig({ SIM_PORT: '', PATH: '/usr/bin' })
+
+    expect(config).toEqual({
+      port: 4010,
+      host: '127.0.0.1',
+      seed: 42,
+      latencyMs: 150,
+      quotaPerWindow: 30,
+      quotaWindowMs: 60_000,
+      tickMs: 10_000,
+      faults: {
+        errorRate: 0,
+        malformedRate: 0,
+        malformedKind: 'truncated',
+        slowRate: 0,
+        slowMs: 3_000,
+        html429: false,
+      },
+      logLevel: 'info',
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+    expect(Object.isFrozen(config.faults)).toBe(true)
+  })
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      SIM_PORT: '5020',
+      SIM_HOST: '0.0.0.0',
+      SIM_SEED: '-7',
+      SIM_LATENCY_MS: '0',
+      SIM_QUOTA_PER_WINDOW: '0',
+      SIM_QUOTA_WINDOW_MS: '1000',
+      SIM_TICK_MS: '500',
+      SIM_ERROR_RATE: '0.1',
+      SIM_MALFORMED_RATE: '1',
+      SIM_MALFORMED_KIND: 'shape',
+      SIM_SLOW_RATE: '.5',
+      SIM_SLOW_MS: '250',
+      SIM_HTML_429: 'true',
+      LOG_LEVEL: 'warn',
+    })
+
+    expect(config).toEqual({
+      port: 5020,
+      host: '0.0.0.0',
+      seed: -7,
+      latencyMs: 0,
+      quotaPerWindow: 0,
+      quotaWindowMs: 1_000,
+      tickMs: 500,
+      faults: {
+        errorRate: 0.1,
+        malformedRate: 1,
+        malformedKind: 'shape',
+        slowRate: 0.5,
+        slowMs: 250,
+        html429: true,
+      },
+      logLevel: 'warn',
+    })
+  })
+
+  it.each([
+    ['SIM_PORT', '70000'],
+    ['SIM_PORT', 'http'],
+    ['SIM_SEED', '4.2'],
+    ['SIM_LATENCY_MS', '-1'],
+    ['SIM_TICK_MS', '0'],
+    ['SIM_ERROR_RATE', '1.5'],
+    ['SIM_MALFORMED_RATE', 'often'],
+    ['SIM_MALFORMED_KIND', 'garbled'],
+    ['SIM_HTML_429', 'yes'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('fails naming %s when it is %j', (name, value) => {
+    const load = () => loadConfig({ [name]: value })
+
+    expect(load).toThrow(ConfigError)
+    expect(load).toThrow(new RegExp(`^${name} must be .*, got "${value}"$`))
+  })
+
+  it('rejects unknown SIM_ variables, which are most likely typos', () => {
+    expect(() => loadConfig({ SIM_LATENCY: '10' })).toThrow(/unknown variable SIM_LATENCY/)
+  })
+})
