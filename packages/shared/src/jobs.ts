@@ -51,7 +51,8 @@ export type JobPayload<R extends JobRequest = JobRequest> = R['data'] & { origin
 /** Options both producers (API, cron) put on every job. Plain data: this package does no I/O. */
 export interface ProducerJobOptions {
   priority: number
-  deduplication: { id: string }
+  /** Without `ttl` the id is released when the job finishes; with it, it is held for `ttl` ms. */
+  deduplication: { id: string; ttl?: number }
   attempts: number
   backoff: { type: 'provider' }
   removeOnComplete: { age: number; count: number }
@@ -79,15 +80,18 @@ export function requestDedupId(request: JobRequest): string {
 
 /**
  * @param dedup - overrides the request-derived id, e.g. a warm-up tick's `warm|<schedule>|<tick>`.
+ * @param dedupTtlMs - keeps the id claimed for this long even after the job finished, so a
+ *   producer that arrives late (a slow replica's cron tick) cannot enqueue the fetch again.
  */
 export function producerJobOptions(
   request: JobRequest,
   origin: JobOrigin,
-  options: { attempts?: number; dedup?: string } = {},
+  options: { attempts?: number; dedup?: string; dedupTtlMs?: number } = {},
 ): ProducerJobOptions {
+  const id = options.dedup ?? requestDedupId(request)
   return {
     priority: Priority[origin],
-    deduplication: { id: options.dedup ?? requestDedupId(request) },
+    deduplication: options.dedupTtlMs === undefined ? { id } : { id, ttl: options.dedupTtlMs },
     attempts: options.attempts ?? JOB_DEFAULTS.attempts,
     backoff: { type: 'provider' },
     removeOnComplete: { ...JOB_DEFAULTS.removeOnComplete },

@@ -1,0 +1,99 @@
+/**
+ * The Lua behind EnvelopeWriter. Every script touches exactly one key, so each call routes to one
+ * slot on Redis Cluster. Channels are not keys, so PUBLISH is allowed there too.
+ */
+
+/**
+ * Writes one envelope unless the stored one is newer (compare-and-set on `asOf`).
+
+  Input:
+    KEYS[1] cache key
+
+    ARGV[1] incoming asOf (epoch ms)
+    ARGV[2] expireAt (epoch ms): PEXPIREAT of the key
+    ARGV[3] written channel
+    ARGV[4] incoming etag
+    ARGV[5...] envelope field/value pairs for HSET
+
+  Output:
+    1 written: the key now holds exactly the given fields (older fields such as lastError are
+      gone) and expires at ARGV[2]
+    0 rejected: the stored envelope has a newer asOf and is left untouched
+
+  Events:
+    PUBLISH ARGV[3] {"key":KEYS[1],"etag":<etag now stored>} in both cases, so readers waiting
+    for this key wake up and re-read whatever won.
+
+  A stored negative entry (notFound=1) has no asOf and is always replaced.
+ */
+export const WRITE_ENVELOPE_LUA = `
+local key = KEYS[1]
+local incomingAsOf = tonumber(ARGV[1])
+local stored = redis.call('HMGET', key, 'asOf', 'notFound', 'etag')
+local storedAsOf = tonumber(stored[1])
+
+if stored[2] ~= '1' and storedAsOf ~= nil and incomingAsOf < storedAsOf then
+  redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = stored[3] }))
+  return 0
+end
+
+redis.call('DEL', key)
+redis.call('HSET', key, unpack(ARGV, 5))
+redis.call('PEXPIREAT', key, ARGV[2])
+redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = ARGV[4] }))
+return 1
+`
+
+/**
+ * Records "the provider says this does not exist", replacing whatever the key held.
+
+  Input:
+    KEYS[1] cache key
+
+    ARGV[1] time to live (ms)
+    ARGV[2] written channel
+    ARGV[3...] negative-entry field/value pairs for HSET
+
+  Output:
+    1
+
+  Events:
+    PUBLISH ARGV[2] {"key":KEYS[1]} (no etag: there is no data)
+ */
+export const WRITE_NOT_FOUND_LUA = `
+local key = KEYS[1]
+redis.call('DEL', key)
+redis.call('HSET', key, unpack(ARGV, 3))
+redis.call('PEXPIRE', key, ARGV[1])
+redis.call('PUBLISH', ARGV[2], cjson.encode({ key = key }))
+return 1
+`
+
+/**
+ * Marks an existing envelope with the last refresh failure; it keeps serving STALE inside its
+ * error window. Absent keys and negative entries are left alone: there is nothing to fall back to.
+
+  Input:
+    KEYS[1] cache key
+
+    ARGV[1] error message
+    ARGV[2] error time (epoch ms)
+    ARGV[3] written channel
+
+  Output:
+    1 recorded, 0 no envelope to record on
+
+  Events:
+    PUBLISH ARGV[3] {"key":KEYS[1],"etag":<stored etag>} when recorded, so readers waiting on a
+    miss re-read and can serve the stale entry with its error instead of timing out.
+ */
+export const RECORD_ERROR_LUA = `
+local key = KEYS[1]
+local stored = redis.call('HMGET', key, 'data', 'notFound', 'etag')
+if stored[1] == false or stored[2] == '1' then
+  return 0
+end
+redis.call('HSET', key, 'lastError', ARGV[1], 'lastErrorAt', ARGV[2])
+redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = stored[3] }))
+return 1
+`

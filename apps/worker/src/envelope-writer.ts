@@ -1,0 +1,122 @@
+import { type Envelope, encodeEnvelope } from '@marketcache/shared/envelope'
+import type { Keys } from '@marketcache/shared/keys'
+import type { ProviderName } from '@marketcache/shared/providers'
+import type { ChainableCommander, Cluster, Redis, Result } from 'ioredis'
+import { RECORD_ERROR_LUA, WRITE_ENVELOPE_LUA, WRITE_NOT_FOUND_LUA } from './envelope-scripts'
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    mcWriteEnvelope(key: string, ...args: (string | number)[]): Result<number, Context>
+    mcWriteNotFound(key: string, ...args: (string | number)[]): Result<number, Context>
+    mcRecordError(key: string, ...args: (string | number)[]): Result<number, Context>
+  }
+}
+
+export interface EnvelopeEntry {
+  key: string
+  envelope: Envelope
+}
+
+export interface NotFoundEntry {
+  key: string
+  /** The dataset's negative TTL. */
+  negativeMs: number
+}
+
+export interface WriteOutcome {
+  key: string
+  /** False when the stored entry had a newer `asOf` and was kept. */
+  written: boolean
+}
+
+/** X-Cache-Error is built from it: one printable line, bounded. */
+const MAX_ERROR_LENGTH = 200
+
+/**
+ * The only writer of cache entries, for every dataset. Each call is one script on one key (safe on
+ * Redis Cluster); a batch goes out as one pipeline on a single server, or as parallel commands
+ * that ioredis routes per slot on a cluster.
+ */
+export class EnvelopeWriter {
+  readonly #redis: Redis | Cluster
+  readonly #keys: Keys
+
+  constructor(redis: Redis | Cluster, keys: Keys) {
+    this.#redis = redis
+    this.#keys = keys
+    // ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT, in pipelines too.
+    const scripts = {
+      mcWriteEnvelope: WRITE_ENVELOPE_LUA,
+      mcWriteNotFound: WRITE_NOT_FOUND_LUA,
+      mcRecordError: RECORD_ERROR_LUA,
+    }
+    for (const [name, lua] of Object.entries(scripts)) {
+      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua })
+    }
+  }
+
+  /** Writes envelopes whose `asOf` is not older than what is stored, and announces each key. */
+  async write(entries: EnvelopeEntry | readonly EnvelopeEntry[]): Promise<WriteOutcome[]> {
+    const list = Array.isArray(entries) ? entries : [entries as EnvelopeEntry]
+    const channel = this.#keys.writtenChannel()
+    const results = await this.#batch(list, (client, { key, envelope }) =>
+      client.mcWriteEnvelope(
+        key,
+        envelope.asOf,
+        Math.max(envelope.staleUntil, envelope.errorUntil),
+        channel,
+        envelope.etag,
+        ...encodeEnvelope(envelope),
+      ),
+    )
+    return list.map(({ key }, i) => ({ key, written: results[i] === 1 }))
+  }
+
+  /** Records that the provider does not know these ids; readers answer 404 until it expires. */
+  async writeNotFound(
+    entries: readonly NotFoundEntry[],
+    source: ProviderName,
+    now = Date.now(),
+  ): Promise<void> {
+    const channel = this.#keys.writtenChannel()
+    const fields = encodeEnvelope({ notFound: true, fetchedAt: now, source })
+    await this.#batch(entries, (client, { key, negativeMs }) =>
+      client.mcWriteNotFound(key, Math.max(1, Math.round(negativeMs)), channel, ...fields),
+    )
+  }
+
+  /**
+   * Marks existing envelopes with a failed refresh. Returns the keys that had one to mark.
+   * The message is reduced to one printable line, since the API sends it as a header.
+   */
+  async recordError(keys: readonly string[], message: string, now = Date.now()): Promise<string[]> {
+    const channel = this.#keys.writtenChannel()
+    const line = headerSafe(message)
+    const results = await this.#batch(keys, (client, key) =>
+      client.mcRecordError(key, line, now, channel),
+    )
+    return keys.filter((_key, i) => results[i] === 1)
+  }
+
+  async #batch<T>(
+    items: readonly T[],
+    command: (client: Redis | Cluster | ChainableCommander, item: T) => unknown,
+  ): Promise<unknown[]> {
+    if (items.length === 0) return []
+    if (items.length === 1 || this.#redis.isCluster) {
+      return Promise.all(items.map((item) => command(this.#redis, item)))
+    }
+    const pipeline = this.#redis.pipeline()
+    for (const item of items) command(pipeline, item)
+    const replies = (await pipeline.exec()) ?? []
+    return replies.map(([error, result]) => {
+      if (error) throw error
+      return result
+    })
+  }
+}
+
+function headerSafe(message: string): string {
+  const line = message.replace(/[^\x20-\x7e]+/g, ' ').trim()
+  return line.length > MAX_ERROR_LENGTH ? `${line.slice(0, MAX_ERROR_LENGTH - 3)}...` : line
+}

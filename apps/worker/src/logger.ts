@@ -1,0 +1,28 @@
+import { type DestinationStream, type Logger, pino } from 'pino'
+import type { LogLevel } from './config'
+
+export type { Logger } from 'pino'
+
+/**
+ * Provider keys must never reach log storage, whichever object carries them: the config logged
+ * at start, or request headers logged around a provider call.
+ */
+export const REDACT_PATHS = [
+  'apiKey',
+  '*.apiKey',
+  'config.*.apiKey',
+  'headers["x-cg-demo-api-key"]',
+  'headers["x-cg-pro-api-key"]',
+  '*.headers["x-cg-demo-api-key"]',
+  '*.headers["x-cg-pro-api-key"]',
+]
+
+/** @param destination - defaults to stdout; tests pass a stream to inspect what was logged. */
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const options = {
+    name: 'worker',
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  }
+  return destination ? pino(options, destination) : pino(options)
+}

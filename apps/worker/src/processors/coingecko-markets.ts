@@ -1,0 +1,40 @@
+import type { CoinGeckoAdapter } from '../providers/coingecko/adapter'
+import { coinEntries, coinTargets } from './coin-entries'
+import type { JobProcessor, ProcessorContext } from './processor'
+
+/**
+ * `coingecko.markets`: one `/coins/markets` call for up to 250 ids or the top N, writing `coin`
+ * and `tokenomics` for every valid row. Requested ids the provider left out do not exist there,
+ * so they get negative entries; ids whose rows were malformed exist and are left alone.
+ */
+export function coingeckoMarketsProcessor(
+  adapter: CoinGeckoAdapter,
+  ctx: ProcessorContext,
+): JobProcessor<'coingecko.markets'> {
+  return {
+    targets: (data) => ('ids' in data ? data.ids.flatMap((id) => coinTargets(ctx, id)) : []),
+    async process(data) {
+      const { records, skipped } = await adapter.markets(data)
+      for (const row of skipped) {
+        ctx.logger.warn(
+          { provider: 'coingecko', id: row.id, problem: row.problem },
+          'market row skipped',
+        )
+      }
+      const outcomes = await ctx.writer.write(records.flatMap((record) => coinEntries(ctx, record)))
+      const written = outcomes.filter((o) => o.written).map((o) => o.key)
+
+      if ('ids' in data) {
+        const returned = new Set([
+          ...records.map((record) => record.id),
+          ...skipped.map((row) => String(row.id).toLowerCase()),
+        ])
+        const missing = data.ids.filter((id) => !returned.has(id))
+        const negatives = missing.flatMap((id) => coinTargets(ctx, id))
+        await ctx.writer.writeNotFound(negatives, 'coingecko', ctx.now())
+        written.push(...negatives.map((n) => n.key))
+      }
+      return { written }
+    },
+  }
+}

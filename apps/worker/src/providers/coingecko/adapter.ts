@@ -1,0 +1,91 @@
+import { MARKETS_PAGE_SIZE } from '@marketcache/shared/jobs'
+import { ProviderBadResponseError } from '../../errors'
+import type { CoinGeckoClient } from './client'
+import { type CoinRecord, fromCoinDetail, fromMarketRow } from './mapping'
+
+/** The documented endpoint templates: names of provider calls in counters, logs and errors. */
+export const CoinGeckoEndpoint = {
+  coin: '/coins/{id}',
+  markets: '/coins/markets',
+} as const
+
+/** The flags that keep `/coins/{id}` to market data: the rest is large and unused. */
+const COIN_DETAIL_QUERY = {
+  localization: 'false',
+  tickers: 'false',
+  community_data: 'false',
+  developer_data: 'false',
+  sparkline: 'false',
+}
+
+export type MarketsQuery = { ids: readonly string[] } | { top: number }
+
+export interface MarketsResult {
+  records: CoinRecord[]
+  /** Rows that failed validation: never cached, reported so they can be logged. */
+  skipped: { id: unknown; problem: string }[]
+}
+
+/** CoinGecko as the datasets see it: validated coin records, or a provider error. */
+export class CoinGeckoAdapter {
+  readonly #client: CoinGeckoClient
+
+  constructor(client: CoinGeckoClient) {
+    this.#client = client
+  }
+
+  /** One `/coins/{id}` call. Throws ProviderBadResponseError if the body fails validation. */
+  async coin(id: string): Promise<CoinRecord> {
+    const endpoint = CoinGeckoEndpoint.coin
+    const body = await this.#client.get(
+      endpoint,
+      `/coins/${encodeURIComponent(id)}`,
+      COIN_DETAIL_QUERY,
+    )
+    const mapped = fromCoinDetail(id, body)
+    if (!mapped.ok) {
+      throw new ProviderBadResponseError(`coingecko ${endpoint} for ${id}: ${mapped.problem}`, {
+        provider: 'coingecko',
+        endpoint,
+      })
+    }
+    return mapped.record
+  }
+
+  /**
+   * One `/coins/markets` call for up to 250 ids or the top N by market cap. Bad rows are skipped;
+   * a body that is not a list, or a list with no usable row, is a bad response.
+   */
+  async markets(query: MarketsQuery): Promise<MarketsResult> {
+    const endpoint = CoinGeckoEndpoint.markets
+    const count = 'ids' in query ? query.ids.length : query.top
+    if (count < 1 || count > MARKETS_PAGE_SIZE) {
+      throw new RangeError(`a markets call covers 1..${MARKETS_PAGE_SIZE} coins, not ${count}`)
+    }
+    const body = await this.#client.get(endpoint, '/coins/markets', {
+      vs_currency: 'usd',
+      ...('ids' in query ? { ids: query.ids.join(',') } : {}),
+      order: 'market_cap_desc',
+      per_page: String(count),
+      page: '1',
+    })
+    const bad = (problem: string) =>
+      new ProviderBadResponseError(`coingecko ${endpoint}: ${problem}`, {
+        provider: 'coingecko',
+        endpoint,
+      })
+    if (!Array.isArray(body)) throw bad('body is not a list')
+
+    const result: MarketsResult = { records: [], skipped: [] }
+    for (const row of body) {
+      const mapped = fromMarketRow(row)
+      if (mapped.ok) result.records.push(mapped.record)
+      else
+        result.skipped.push({ id: (row as { id?: unknown } | null)?.id, problem: mapped.problem })
+    }
+    if (body.length > 0 && result.records.length === 0) {
+      throw bad(`none of ${body.length} rows is valid (first: ${result.skipped[0]?.problem})`)
+    }
+    return result
+  }
+}

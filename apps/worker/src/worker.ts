@@ -1,0 +1,123 @@
+import { Keys } from '@marketcache/shared/keys'
+import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { WorkerConfig } from './config'
+import { EnvelopeWriter } from './envelope-writer'
+import { createLogger, type Logger } from './logger'
+import type { ProcessorContext } from './processors/processor'
+import { ProviderCallCounter } from './provider-calls'
+import { type ConsumedQueue, providerQueues } from './queues'
+import { createCacheRedis, createQueueRedis } from './redis'
+import { startWarmSchedules } from './schedules'
+import { createQueueWorker, type ProviderWorker } from './workers'
+
+export interface WorkerDeps {
+  logger?: Logger
+  /** Injected clients stay open on close(); clients the worker creates are quit. */
+  cacheRedis?: Redis
+  /** Must have `maxRetriesPerRequest: null` (see `createQueueRedis`). */
+  queueRedis?: Redis
+  /** Clock for fetchedAt and freshness. @defaultValue Date.now */
+  now?: () => number
+}
+
+export interface RunningWorker {
+  /** Producer handles on the consumed queues (what warm-ups enqueue on; handy for tests). */
+  queues: { readonly [Q in ConsumedQueue]: Queue }
+  workers: { readonly [Q in ConsumedQueue]: ProviderWorker }
+  /** Stops schedules, lets running jobs finish, then releases connections. Idempotent. */
+  close(): Promise<void>
+}
+
+/** Wires the worker from a config; no globals, so tests can run several side by side. */
+export async function startWorker(
+  config: WorkerConfig,
+  deps: WorkerDeps = {},
+): Promise<RunningWorker> {
+  const logger = deps.logger ?? createLogger(config.logLevel)
+  const cacheRedis = deps.cacheRedis ?? createCacheRedis(config.cacheRedisUrl)
+  const queueRedis = deps.queueRedis ?? createQueueRedis(config.queueRedisUrl)
+  const owned = [deps.cacheRedis ? null : cacheRedis, deps.queueRedis ? null : queueRedis].filter(
+    (client): client is Redis => client !== null,
+  )
+  for (const client of owned) {
+    client.on('error', (error) => logger.error({ err: error }, 'redis error'))
+  }
+  logger.info(
+    {
+      config: {
+        ...config,
+        cacheRedisUrl: withoutPassword(config.cacheRedisUrl),
+        queueRedisUrl: withoutPassword(config.queueRedisUrl),
+      },
+    },
+    'worker starting',
+  )
+
+  const keys = new Keys(config.keyPrefix)
+  const context: ProcessorContext = {
+    writer: new EnvelopeWriter(cacheRedis, keys),
+    keys,
+    freshness: config.freshness,
+    logger,
+    now: deps.now ?? Date.now,
+  }
+  const specs = providerQueues(config, {
+    context,
+    counter: new ProviderCallCounter(cacheRedis, keys, logger),
+  })
+  const queueNames = Object.keys(specs) as ConsumedQueue[]
+
+  const queues = {} as Record<ConsumedQueue, Queue>
+  const workers = {} as Record<ConsumedQueue, ProviderWorker>
+  for (const name of queueNames) {
+    queues[name] = new Queue(name, { connection: queueRedis, prefix: config.queuePrefix })
+    queues[name].on('error', (error) => logger.error({ err: error, queue: name }, 'queue error'))
+    workers[name] = createQueueWorker(specs[name], {
+      connection: queueRedis,
+      prefix: config.queuePrefix,
+      writer: context.writer,
+      backoff: config.backoff,
+      logger,
+    })
+  }
+  await Promise.all(queueNames.map((name) => workers[name].waitUntilReady()))
+  for (const name of queueNames) {
+    workers[name]
+      .run()
+      .catch((error: unknown) => logger.error({ err: error, queue: name }, 'worker stopped'))
+  }
+
+  const schedules = startWarmSchedules(config.warmSchedules, (name) => queues[name], logger)
+  logger.info({ queues: queueNames }, 'worker started')
+
+  let closing: Promise<void> | undefined
+  const close = async () => {
+    logger.info('worker closing')
+    await schedules.stop()
+    await Promise.all(queueNames.map((name) => workers[name].close()))
+    await Promise.all(queueNames.map((name) => queues[name].close()))
+    await Promise.all(queueNames.map((name) => specs[name].close()))
+    await Promise.all(owned.map((client) => client.quit().catch(() => client.disconnect())))
+    logger.info('worker closed')
+  }
+  return {
+    queues,
+    workers,
+    close: () => {
+      closing ??= close()
+      return closing
+    },
+  }
+}
+
+/** Redis URLs may carry ACL passwords; logs get the rest. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '[unparseable url]'
+  }
+}

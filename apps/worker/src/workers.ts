@@ -1,0 +1,112 @@
+import type { JobName, JobPayload, QueueName } from '@marketcache/shared/jobs'
+import type { ProviderName } from '@marketcache/shared/providers'
+import { type Job, UnrecoverableError, Worker } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { type BackoffSettings, providerBackoff } from './backoff'
+import type { EnvelopeWriter } from './envelope-writer'
+import { ProviderNotFoundError, ProviderRateLimitError, ProviderRejectedError } from './errors'
+import { jobDataProblem } from './job-requests'
+import type { Logger } from './logger'
+import type { JobData, JobProcessor, JobResult, QueueProcessors } from './processors/processor'
+
+/** A provider queue as this worker runs it: limits, plus one processor per job name. */
+export interface ProviderQueue<Q extends QueueName = QueueName> {
+  name: Q
+  provider: ProviderName
+  /** Shared by every replica through Redis. */
+  limiter: { max: number; duration: number }
+  concurrency: number
+  processors: QueueProcessors<Q>
+  /** Releases what the provider adapter holds (HTTP pools). */
+  close(): Promise<void>
+}
+
+export interface QueueWorkerDeps {
+  connection: Redis
+  prefix: string
+  writer: EnvelopeWriter
+  backoff: BackoffSettings
+  logger: Logger
+}
+
+export type ProviderWorker = Worker<JobPayload, JobResult, JobName>
+
+/**
+ * A BullMQ worker for one provider queue, applying the error policy of DESIGN.md "Jobs → Errors":
+ * - rate limited: pause the whole queue for Retry-After and put the job back, no attempt spent;
+ * - not found: negative entries, then fail without retrying;
+ * - rejected (other 4xx) or invalid job data: fail without retrying;
+ * - anything else is transient: BullMQ retries with the `provider` backoff;
+ * - the last failed attempt records `lastError` on the entries the job fills.
+ */
+export function createQueueWorker<Q extends QueueName>(
+  queue: ProviderQueue<Q>,
+  deps: QueueWorkerDeps,
+): ProviderWorker {
+  const logger = deps.logger.child({ queue: queue.name })
+  // Looked up by the job's run-time name; data is checked against that name's schema first.
+  const processors = queue.processors as unknown as Record<
+    string,
+    JobProcessor<JobName> | undefined
+  >
+
+  const run = async (job: Job<JobPayload, JobResult, JobName>): Promise<JobResult> => {
+    const processor = processors[job.name]
+    const problem = processor
+      ? jobDataProblem(job.name, job.data)
+      : `no processor for ${job.name} on ${queue.name}`
+    if (!processor || problem) {
+      // A producer sent something no retry can fix; there are no known entries to mark.
+      throw new UnrecoverableError(`INVALID_JOB: ${job.name} ${job.id}: ${problem}`)
+    }
+    const data = job.data as JobData<JobName>
+    try {
+      return await processor.process(data)
+    } catch (error) {
+      if (error instanceof ProviderRateLimitError) {
+        logger.warn({ jobId: job.id, retryAfterMs: error.retryAfterMs }, 'provider rate limited')
+        await worker.rateLimit(error.retryAfterMs)
+        throw Worker.RateLimitError()
+      }
+      if (error instanceof ProviderNotFoundError) {
+        await deps.writer.writeNotFound(processor.targets(data), queue.provider)
+        throw new UnrecoverableError(error.message)
+      }
+      const permanent = error instanceof ProviderRejectedError
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+      const message = error instanceof Error ? error.message : String(error)
+      logger.warn(
+        { jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, err: error },
+        permanent || lastAttempt ? 'job failed' : 'job failed, will retry',
+      )
+      if (permanent || lastAttempt) {
+        const code = (error as { code?: unknown }).code
+        await deps.writer.recordError(
+          processor.targets(data).map((target) => target.key),
+          typeof code === 'string' ? `${code}: ${message}` : message,
+        )
+      }
+      if (permanent) throw new UnrecoverableError(message)
+      throw error
+    }
+  }
+
+  const worker: ProviderWorker = new Worker<JobPayload, JobResult, JobName>(queue.name, run, {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: queue.concurrency,
+    // An idle worker blocks on Redis for drainDelay seconds and only then notices a job that a
+    // 429 put back; at BullMQ's default of 5 s a 1 s Retry-After cost readers 5 s (measured in
+    // tests/e2e). One second bounds that lag at the price of one idle poll a second.
+    drainDelay: 1,
+    limiter: { max: queue.limiter.max, duration: queue.limiter.duration },
+    settings: { backoffStrategy: providerBackoff(deps.backoff) },
+    // Started by the caller once listeners are attached.
+    autorun: false,
+  })
+  worker.on('error', (error) => logger.error({ err: error }, 'worker error'))
+  worker.on('completed', (job, result) =>
+    logger.debug({ jobId: job.id, job: job.name, written: result.written.length }, 'job completed'),
+  )
+  return worker
+}

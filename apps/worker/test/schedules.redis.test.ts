@@ -1,0 +1,88 @@
+import { type Job, Queue } from 'bullmq'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWorker } from '../src/worker'
+import { captureLogger } from './support/capture-logger'
+import { testConfig, testRedis } from './support/config'
+import { type RunningSimulator, startSimulator } from './support/simulator'
+import { waitFor } from './support/wait'
+
+const EVERY_SECOND = JSON.stringify([
+  {
+    name: 'top-five',
+    cron: '*/1 * * * * *',
+    request: { queue: 'coingecko', name: 'coingecko.markets', data: { top: 5 } },
+  },
+])
+
+let sim: RunningSimulator
+const t = testRedis()
+
+beforeAll(async () => {
+  sim = await startSimulator()
+})
+afterAll(async () => {
+  await sim.close()
+  await t.cleanup()
+})
+
+type Enqueued = { tick: number; jobId: string }
+const enqueued = (records: Record<string, unknown>[]): Enqueued[] =>
+  records
+    .filter((r) => r.msg === 'warm-up enqueued')
+    .map((r) => ({ tick: r.tick as number, jobId: r.jobId as string }))
+
+describe('warm-up schedules', () => {
+  it('enqueue exactly one job per tick however many replicas run them', async () => {
+    const config = testConfig(t, { COINGECKO_BASE_URL: sim.baseUrl, WARM_SCHEDULES: EVERY_SECOND })
+    const a = captureLogger()
+    const b = captureLogger()
+    // Two replicas, each with its own connections, cron and BullMQ worker.
+    const replicas = [
+      await startWorker(config, { logger: a.logger }),
+      await startWorker(config, { logger: b.logger }),
+    ]
+    try {
+      await waitFor(
+        () => {
+          const ticksB = new Set(enqueued(b.records).map((e) => e.tick))
+          const shared = enqueued(a.records).filter((e) => ticksB.has(e.tick))
+          return shared.length >= 3 ? true : undefined
+        },
+        { timeoutMs: 8000, what: 'three ticks seen by both replicas' },
+      )
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.close()))
+    }
+
+    const inspector = new Queue('coingecko', { connection: t.redis, prefix: t.queuePrefix })
+    const jobs: Job[] = await inspector.getJobs([
+      'completed',
+      'failed',
+      'active',
+      'wait',
+      'prioritized',
+      'delayed',
+    ])
+    await inspector.close()
+
+    const fromA = enqueued(a.records)
+    const fromB = enqueued(b.records)
+    const ticks = new Set([...fromA, ...fromB].map((e) => e.tick))
+    // One job per tick, and every tick's id says which tick it was.
+    expect(jobs).toHaveLength(ticks.size)
+    expect(new Set(jobs.map((job) => job.opts.deduplication?.id))).toEqual(
+      new Set([...ticks].map((tick) => `warm|top-five|${tick}`)),
+    )
+    for (const job of jobs) {
+      expect(job.name).toBe('coingecko.markets')
+      expect(job.data).toEqual({ top: 5, origin: 'warm' })
+      expect(job.opts.priority).toBe(5)
+    }
+    // Where both replicas fired for a tick, both were handed the same job.
+    for (const { tick, jobId } of fromA) {
+      const other = fromB.find((e) => e.tick === tick)
+      if (other) expect(other.jobId).toBe(jobId)
+    }
+    for (const tick of ticks) expect(tick % 1000).toBe(0)
+  })
+})

@@ -1,0 +1,71 @@
+import type { AddressInfo } from 'node:net'
+import { buildSimulator, type Faults } from '@marketcache/simulator/app'
+import type { Conditions } from '@marketcache/simulator/conditions'
+
+export interface SimStats {
+  total: number
+  byEndpoint: Record<string, number>
+  byCoin: Record<string, number>
+  byStatus: Record<string, number>
+  withApiKey: number
+}
+
+/** One provider request as the simulator received it. */
+export interface SimCall {
+  at: number
+  path: string
+}
+
+export interface RunningSimulator {
+  /** CoinGecko base URL, for COINGECKO_BASE_URL. */
+  baseUrl: string
+  /** Provider requests in arrival order, with arrival times. */
+  calls: SimCall[]
+  stats(): Promise<SimStats>
+  /** Faults, latency or quota, changed while running. */
+  faults(patch: Partial<Conditions>): Promise<void>
+  reset(): Promise<void>
+  close(): Promise<void>
+}
+
+/** The simulator on a free port, without latency or quota unless a test asks for them. */
+export async function startSimulator(
+  options: { faults?: Partial<Faults>; latencyMs?: number; seed?: number } = {},
+): Promise<RunningSimulator> {
+  const sim = await buildSimulator({
+    seed: options.seed ?? 7,
+    latencyMs: options.latencyMs ?? 0,
+    quotaPerWindow: 0,
+    ...(options.faults ? { faults: options.faults } : {}),
+  })
+  const calls: SimCall[] = []
+  sim.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/v3/')) calls.push({ at: Date.now(), path: request.url })
+  })
+  await sim.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = sim.server.address() as AddressInfo
+  const origin = `http://127.0.0.1:${port}`
+  const control = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const response = await fetch(`${origin}/__sim${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    })
+    if (!response.ok) throw new Error(`simulator ${path} answered ${response.status}`)
+    return response.status === 204 ? null : ((await response.json()) as unknown)
+  }
+  return {
+    baseUrl: `${origin}/api/v3`,
+    calls,
+    stats: async () => (await control('GET', '/stats')) as SimStats,
+    faults: async (patch) => {
+      await control('POST', '/faults', patch)
+    },
+    reset: async () => {
+      calls.length = 0
+      await control('POST', '/reset')
+    },
+    close: () => sim.close(),
+  }
+}
