@@ -1,0 +1,106 @@
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import { Keys } from '@marketcache/shared/keys'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
+import { ApiKeyAuth } from './auth'
+import { CacheReader } from './cache-reader'
+import { CacheStats } from './cache-stats'
+import type { ApiConfig } from './config'
+import { Enqueuer } from './enqueuer'
+import { frameworkErrors, installErrorHandling } from './error-handler'
+import { registerOpenApi } from './openapi'
+import { ReadTelemetry } from './read-telemetry'
+import { closeClient, createSubscriber } from './redis-clients'
+import { cacheStatsRoutes } from './routes/cache-stats'
+import { coinRoutes } from './routes/coins'
+import { coinsMultiRoutes } from './routes/coins-multi'
+import { healthRoutes } from './routes/health'
+import { jobRoutes } from './routes/jobs'
+import { updateCacheRoutes } from './routes/update-cache'
+import type { ApiServices } from './services'
+import { WrittenEvents } from './written-events'
+
+export interface AppDeps {
+  config: ApiConfig
+  /** Reads entries and telemetry; should fail fast (see `createFailFastClient`). */
+  cacheRedis: Redis
+  /** BullMQ's connection; should fail fast too. */
+  queueRedis: Redis
+  /** Pub/sub connection for written events. @defaultValue a duplicate of cacheRedis */
+  subscriber?: Redis
+  /** @defaultValue a pino logger at `config.logLevel` */
+  logger?: FastifyBaseLogger
+}
+
+/** Commands are small JSON objects; 250 ids fit in a fraction of this. */
+const BODY_LIMIT_BYTES = 64 * 1024
+
+/**
+ * The API, wired to injected connections and ready to `inject()` or `listen()`. The app owns the
+ * connections from then on: `app.close()` flushes telemetry and closes queues, the subscriber
+ * and both clients.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, cacheRedis, queueRedis } = deps
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Long enough that a 65-character id reaches the handler and gets its 400, not a 404.
+    routerOptions: { maxParamLength: 256 },
+    frameworkErrors,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  // TypeBox checks bodies strictly (no coercion, unknown fields rejected) and converts query strings.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  // Commands take JSON only: anything else is a 415, not a string body that fails validation.
+  app.removeContentTypeParser('text/plain')
+  installErrorHandling(app)
+  await registerOpenApi(app)
+
+  const keys = new Keys(config.keyPrefix)
+  const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, app.log)
+  const events = new WrittenEvents(subscriber, keys.writtenChannel())
+  const telemetry = new ReadTelemetry(cacheRedis, keys.readStats(), {
+    onError: (error) =>
+      app.log.warn({ err: error.message }, 'read counters not flushed; kept for the next try'),
+  })
+  const enqueuer = new Enqueuer(queueRedis, {
+    prefix: config.queuePrefix,
+    attempts: config.jobAttempts,
+    onError: (queue, error) =>
+      app.log.debug({ queue, err: error.message }, 'queue connection error'),
+  })
+  const services: ApiServices = {
+    config,
+    keys,
+    policy: { refreshAheadRatio: config.refreshAheadRatio, errorRetryMs: config.errorRetryMs },
+    cacheRedis,
+    queueRedis,
+    reader: new CacheReader(cacheRedis),
+    enqueuer,
+    events,
+    telemetry,
+  }
+  const auth = new ApiKeyAuth(config.apiKeys)
+
+  await app.register(coinRoutes, { services })
+  await app.register(coinsMultiRoutes, { services })
+  await app.register(updateCacheRoutes, { services, auth })
+  await app.register(jobRoutes, { services })
+  await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })
+  await app.register(healthRoutes, { cacheRedis, queueRedis })
+
+  app.addHook('onClose', async () => {
+    await telemetry.close()
+    await events.close()
+    await enqueuer.close()
+    await Promise.all([closeClient(subscriber), closeClient(cacheRedis), closeClient(queueRedis)])
+  })
+
+  // Without the subscription, misses could only end by their deadline; with Redis away it is
+  // queued and runs on connect, so start-up does not wait for it.
+  if (!(await events.start(Math.max(1000, config.redisCommandTimeoutMs * 2)))) {
+    app.log.warn('written-event subscription pending: Redis is not answering yet')
+  }
+  telemetry.start()
+  return app
+}

@@ -1,0 +1,165 @@
+import { ConfigError, parseEnv } from '@marketcache/shared/env'
+import { type Static, Type } from '@sinclair/typebox'
+
+/** Every default in one place; each line says why it is what it is. */
+const DEFAULTS = {
+  /** A local Redis, as `pnpm start` and the tests find it. */
+  CACHE_REDIS_URL: 'redis://127.0.0.1:6379',
+  /** Same as the cache prefix that the worker writes under. */
+  KEY_PREFIX: 'mc',
+  /** Separate from KEY_PREFIX so cache scans never walk BullMQ's keys. */
+  QUEUE_PREFIX: 'mcq',
+  /** Loopback: exposing the API is a deliberate choice (0.0.0.0 in the container). */
+  API_HOST: '127.0.0.1',
+  API_PORT: 3000,
+  /** No keys means no command is accepted; reads stay open. */
+  API_KEYS: '',
+  /** A CoinGecko round trip through the worker usually lands well inside 2 s. */
+  READ_WAIT_MS: 2000,
+  /** Caps `?wait=` so a client cannot park a request (and a socket) for long. */
+  READ_WAIT_MAX_MS: 10_000,
+  /** Refresh hits past 80 % of their fresh window, so popular keys rarely go stale. */
+  REFRESH_AHEAD_RATIO: 0.8,
+  /** After a failed refresh, reads wait this long before asking again (the worker backs off). */
+  ERROR_RETRY_MS: 30_000,
+  /** Provider calls retried with backoff before `lastError` is recorded. */
+  JOB_ATTEMPTS: 4,
+  /** A hit takes about a millisecond; anything near this bound means Redis is in trouble. */
+  REDIS_COMMAND_TIMEOUT_MS: 500,
+  LOG_LEVEL: 'info',
+} as const
+
+const RedisUrl = (fallback?: string) =>
+  Type.String({ pattern: '^rediss?://', ...(fallback ? { default: fallback } : {}) })
+const Prefix = (fallback: string) =>
+  Type.String({ pattern: '^(\\{[A-Za-z0-9._-]+\\}|[A-Za-z0-9._-]+)$', default: fallback })
+
+const EnvSchema = Type.Object({
+  CACHE_REDIS_URL: RedisUrl(DEFAULTS.CACHE_REDIS_URL),
+  QUEUE_REDIS_URL: Type.Optional(RedisUrl()),
+  KEY_PREFIX: Prefix(DEFAULTS.KEY_PREFIX),
+  QUEUE_PREFIX: Prefix(DEFAULTS.QUEUE_PREFIX),
+  API_HOST: Type.String({ minLength: 1, default: DEFAULTS.API_HOST }),
+  API_PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: DEFAULTS.API_PORT }),
+  API_KEYS: Type.String({ default: DEFAULTS.API_KEYS }),
+  READ_WAIT_MS: Type.Integer({ minimum: 0, default: DEFAULTS.READ_WAIT_MS }),
+  READ_WAIT_MAX_MS: Type.Integer({
+    minimum: 0,
+    maximum: 60_000,
+    default: DEFAULTS.READ_WAIT_MAX_MS,
+  }),
+  REFRESH_AHEAD_RATIO: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: DEFAULTS.REFRESH_AHEAD_RATIO,
+  }),
+  ERROR_RETRY_MS: Type.Integer({ minimum: 0, default: DEFAULTS.ERROR_RETRY_MS }),
+  JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: DEFAULTS.JOB_ATTEMPTS }),
+  REDIS_COMMAND_TIMEOUT_MS: Type.Integer({
+    minimum: 10,
+    maximum: 10_000,
+    default: DEFAULTS.REDIS_COMMAND_TIMEOUT_MS,
+  }),
+  LOG_LEVEL: Type.Union(
+    [
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ],
+    { default: DEFAULTS.LOG_LEVEL },
+  ),
+})
+
+/** What an API key may do beyond reading. */
+export const Scope = { write: 'write', admin: 'admin' } as const
+export type Scope = (typeof Scope)[keyof typeof Scope]
+
+export interface ApiKey {
+  readonly key: string
+  readonly scopes: readonly Scope[]
+}
+
+export interface ApiConfig {
+  readonly cacheRedisUrl: string
+  /** @defaultValue cacheRedisUrl */
+  readonly queueRedisUrl: string
+  readonly keyPrefix: string
+  readonly queuePrefix: string
+  readonly host: string
+  readonly port: number
+  readonly apiKeys: readonly ApiKey[]
+  /** Default `?wait=` for misses. */
+  readonly readWaitMs: number
+  readonly readWaitMaxMs: number
+  readonly refreshAheadRatio: number
+  readonly errorRetryMs: number
+  readonly jobAttempts: number
+  readonly redisCommandTimeoutMs: number
+  readonly logLevel: Static<typeof EnvSchema>['LOG_LEVEL']
+}
+
+const API_KEY = /^[A-Za-z0-9_-]{16,}$/
+
+/** `k1:write|admin,k2:write` → keys with scopes; throws a ConfigError naming API_KEYS. */
+export function parseApiKeys(raw: string): ApiKey[] {
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+  const seen = new Set<string>()
+  return entries.map((entry, index) => {
+    const [key = '', scopeList = '', ...rest] = entry.split(':')
+    const where = `API_KEYS entry ${index + 1}`
+    if (!API_KEY.test(key)) {
+      throw new ConfigError(
+        `${where}: the key must be at least 16 characters of A-Z, a-z, 0-9, _ or -`,
+      )
+    }
+    if (rest.length > 0 || scopeList === '') {
+      throw new ConfigError(`${where}: expected key:scope|scope, e.g. <key>:write|admin`)
+    }
+    if (seen.has(key)) throw new ConfigError(`${where}: the key is listed twice`)
+    seen.add(key)
+    const scopes = scopeList.split('|').map((scope) => {
+      if (!Object.hasOwn(Scope, scope)) {
+        throw new ConfigError(
+          `${where}: unknown scope "${scope}" (known: ${Object.keys(Scope).join(', ')})`,
+        )
+      }
+      return scope as Scope
+    })
+    return Object.freeze({ key, scopes: Object.freeze([...new Set(scopes)]) })
+  })
+}
+
+/** The API's only reader of the environment. Throws a ConfigError naming each bad variable. */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ApiConfig {
+  const vars = parseEnv(EnvSchema, env)
+  if (vars.READ_WAIT_MS > vars.READ_WAIT_MAX_MS) {
+    throw new ConfigError(
+      `invalid configuration:\n  READ_WAIT_MS=${vars.READ_WAIT_MS}: must not exceed READ_WAIT_MAX_MS (${vars.READ_WAIT_MAX_MS})`,
+    )
+  }
+  return Object.freeze({
+    cacheRedisUrl: vars.CACHE_REDIS_URL,
+    queueRedisUrl: vars.QUEUE_REDIS_URL ?? vars.CACHE_REDIS_URL,
+    keyPrefix: vars.KEY_PREFIX,
+    queuePrefix: vars.QUEUE_PREFIX,
+    host: vars.API_HOST,
+    port: vars.API_PORT,
+    apiKeys: Object.freeze(parseApiKeys(vars.API_KEYS)),
+    readWaitMs: vars.READ_WAIT_MS,
+    readWaitMaxMs: vars.READ_WAIT_MAX_MS,
+    refreshAheadRatio: vars.REFRESH_AHEAD_RATIO,
+    errorRetryMs: vars.ERROR_RETRY_MS,
+    jobAttempts: vars.JOB_ATTEMPTS,
+    redisCommandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
+    logLevel: vars.LOG_LEVEL,
+  })
+}

@@ -1,0 +1,152 @@
+import {
+  type JobOrigin,
+  type JobPayload,
+  type JobRequest,
+  type ProducerJobOptions,
+  parsePublicJobId,
+  producerJobOptions,
+  publicJobId,
+  QueueName,
+} from '@marketcache/shared/jobs'
+import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { onBackend } from './errors'
+
+export interface EnqueuerOptions {
+  /** BullMQ key prefix (QUEUE_PREFIX). */
+  prefix: string
+  attempts: number
+  onError?: (queue: QueueName, error: Error) => void
+}
+
+/** Background refreshes of one fetch are sent at most this often per process. */
+const BACKGROUND_REFRESH_INTERVAL_MS = 1000
+
+/** A job as GET /v1/jobs/:id shows it. */
+export interface JobView {
+  id: string
+  queue: QueueName
+  name: string
+  state: string
+  attemptsMade: number
+  attempts: number
+  failedReason: string | null
+  returnvalue: unknown
+  createdAt: string
+  finishedAt: string | null
+}
+
+/**
+ * The API's command side: one BullMQ queue per provider (plus `derive` and `control`), sharing
+ * the injected connection. Options, priorities and deduplication ids come from the shared
+ * `producerJobOptions`, so the API and the worker's cron agree on them.
+ */
+export class Enqueuer {
+  private readonly queues: Record<QueueName, Queue>
+  /** Adds under way, so concurrent requests for one fetch share a round trip. */
+  private readonly inflight = new Map<string, Promise<string>>()
+  /** When each fetch was last refreshed in the background. */
+  private readonly refreshedAt = new Map<string, number>()
+
+  constructor(
+    connection: Redis,
+    private readonly options: EnqueuerOptions,
+  ) {
+    const queue = (name: QueueName) => {
+      const created = new Queue(name, {
+        connection,
+        prefix: options.prefix,
+        // Fail fast when the queue Redis is down instead of waiting for it to come back, and
+        // skip the INFO version check, whose failure at start-up would poison the queue for good.
+        skipWaitingForReady: true,
+        skipVersionCheck: true,
+        // Queue metadata (version, event-stream length) belongs to the workers that run the queue.
+        skipMetasUpdate: true,
+      })
+      created.on('error', (error) => options.onError?.(name, error))
+      return created
+    }
+    this.queues = {
+      coingecko: queue(QueueName.coingecko),
+      bybit: queue(QueueName.bybit),
+      ibkr: queue(QueueName.ibkr),
+      derive: queue(QueueName.derive),
+      control: queue(QueueName.control),
+    }
+  }
+
+  /**
+   * Adds the job, or finds the one already pending for the same fetch (BullMQ deduplication), and
+   * returns its public id (`coingecko.42`) so the client can poll it either way.
+   */
+  enqueue(request: JobRequest, origin: JobOrigin): Promise<string> {
+    const options = producerJobOptions(request, origin, { attempts: this.options.attempts })
+    const flight = `${request.queue}|${origin}|${options.deduplication.id}`
+    const pending = this.inflight.get(flight)
+    if (pending) return pending
+    const added = this.add(request, origin, options).finally(() => this.inflight.delete(flight))
+    this.inflight.set(flight, added)
+    return added
+  }
+
+  /**
+   * Fire-and-forget refresh for an entry that is being served anyway (stale or refresh-ahead):
+   * the response does not wait for the queue, and a hot key costs at most one add per second.
+   */
+  refreshInBackground(
+    request: JobRequest,
+    origin: JobOrigin,
+    onError: (error: Error) => void,
+  ): void {
+    const dedup = producerJobOptions(request, origin).deduplication.id
+    const now = Date.now()
+    if (now - (this.refreshedAt.get(dedup) ?? 0) < BACKGROUND_REFRESH_INTERVAL_MS) return
+    if (this.refreshedAt.size > 10_000) this.refreshedAt.clear()
+    this.refreshedAt.set(dedup, now)
+    this.enqueue(request, origin).catch(onError)
+  }
+
+  private async add(
+    request: JobRequest,
+    origin: JobOrigin,
+    options: ProducerJobOptions,
+  ): Promise<string> {
+    const queue = this.queues[request.queue]
+    const payload: JobPayload = { ...request.data, origin }
+    const id = await onBackend('queue', async () => {
+      // On a deduplicated add BullMQ 6 returns the existing job's id; the lookup is a fallback.
+      const job = await queue.add(request.name, payload, options)
+      return job.id ?? (await queue.getDeduplicationJobId(options.deduplication.id))
+    })
+    if (!id) throw new Error(`BullMQ returned no job id for ${request.name}`)
+    return publicJobId(request.queue, id)
+  }
+
+  /** The job behind a public id, or null when it does not exist (any more). */
+  async job(publicId: string): Promise<JobView | null> {
+    const parsed = parsePublicJobId(publicId)
+    if (!parsed) return null
+    const queue = this.queues[parsed.queue]
+    return onBackend('queue', async () => {
+      const job = await queue.getJob(parsed.id)
+      if (!job?.id) return null
+      return {
+        id: publicJobId(parsed.queue, job.id),
+        queue: parsed.queue,
+        name: job.name,
+        state: await job.getState(),
+        attemptsMade: job.attemptsMade,
+        attempts: job.opts.attempts ?? 1,
+        failedReason: job.failedReason || null,
+        returnvalue: job.returnvalue ?? null,
+        createdAt: new Date(job.timestamp).toISOString(),
+        finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+      }
+    })
+  }
+
+  /** Closes the queues; the shared connection belongs to the caller. */
+  async close(): Promise<void> {
+    await Promise.allSettled(Object.values(this.queues).map((queue) => queue.close()))
+  }
+}

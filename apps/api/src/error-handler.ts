@@ -1,0 +1,132 @@
+import { InvalidParamError } from '@marketcache/shared/errors'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ApiError, errorBody } from './errors'
+
+/** Route-level hint for the message of a body that matches none of the accepted shapes. */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    bodyShapes?: string
+  }
+}
+
+/** Fastify's own failures, by their `code`, mapped onto ours. */
+const FASTIFY_CODES: Readonly<Record<string, () => ApiError>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: () =>
+    new ApiError('INVALID_BODY', 'the request body is not valid JSON'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
+    new ApiError('INVALID_BODY', 'the request body is empty; send a JSON object'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new ApiError('INVALID_BODY', 'the Content-Length does not match the body'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () =>
+    new ApiError('PAYLOAD_TOO_LARGE', 'the request body exceeds the size limit'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+    new ApiError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'),
+}
+
+function validationError(error: FastifyError, request: FastifyRequest): ApiError {
+  const first = error.validation?.[0]
+  const path = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') ?? ''
+  if (error.validationContext === 'body') {
+    const shapes = request.routeOptions.config.bodyShapes
+    const message =
+      shapes && (path === '' || first?.message === 'Expected union value')
+        ? `the body must be exactly one of ${shapes}`
+        : `body${path ? `.${path}` : ''}: ${first?.message ?? 'invalid'}`
+    return new ApiError('INVALID_BODY', message)
+  }
+  const part = error.validationContext === 'params' ? 'path parameter' : 'query parameter'
+  return new ApiError(
+    'INVALID_PARAMS',
+    path ? `${part} ${path}: ${first?.message ?? 'invalid'}` : `invalid ${part}s`,
+  )
+}
+
+/** Anything thrown or rejected on the request path, as an ApiError the client may see. */
+export function toApiError(error: FastifyError | Error, request: FastifyRequest): ApiError | null {
+  if (error instanceof ApiError) return error
+  if (error instanceof InvalidParamError) return new ApiError('INVALID_PARAMS', error.message)
+  const fastifyError = error as FastifyError
+  if (fastifyError.validation) return validationError(fastifyError, request)
+  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined
+  if (mapped) return mapped()
+  if (fastifyError.statusCode === 400 && error instanceof SyntaxError) {
+    return new ApiError('INVALID_BODY', 'the request body is not valid JSON')
+  }
+  return null
+}
+
+export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value)
+  return reply
+    .code(error.statusCode)
+    .header('cache-control', 'no-store')
+    .type('application/json; charset=utf-8')
+    .send(errorBody(error))
+}
+
+/**
+ * Fastify's `frameworkErrors` option: failures before routing (a URL that does not decode) get
+ * the one error shape too.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const apiError =
+    error.code === 'FST_ERR_BAD_URL'
+      ? new ApiError('INVALID_PARAMS', 'the URL is not valid: check its percent-encoding')
+      : new ApiError('INTERNAL', 'an unexpected error occurred')
+  sendError(reply, apiError)
+}
+
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+/**
+ * One error shape everywhere: installs the error handler and the 404/405 handler. Call before
+ * routes are registered (the route table feeds the 405 check).
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  const routes: { pattern: RegExp; method: string }[] = []
+  app.addHook('onRoute', (route) => {
+    const source = route.url
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/:[A-Za-z0-9_]+/g, '[^/]+')
+    for (const method of [route.method].flat())
+      routes.push({ pattern: new RegExp(`^${source}/?$`), method })
+  })
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = toApiError(error, request)
+    if (apiError) {
+      // The connection watcher already logs the outage once; per request it would be a flood.
+      if (apiError.code === 'BACKEND_UNAVAILABLE') {
+        request.log.debug({ err: apiError.cause ?? apiError }, 'backend unavailable')
+      }
+      return sendError(reply, apiError)
+    }
+    request.log.error({ err: error }, 'unexpected error')
+    return sendError(reply, new ApiError('INTERNAL', 'an unexpected error occurred'))
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? ''
+    const allowed = routes
+      .filter((route) => route.pattern.test(path) && ALL_METHODS.includes(route.method as never))
+      .map((route) => route.method)
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      reply.header('allow', [...new Set(allowed)].join(', '))
+      return sendError(
+        reply,
+        new ApiError(
+          'METHOD_NOT_ALLOWED',
+          `${request.method} is not allowed here; use ${allowed.join(' or ')}`,
+        ),
+      )
+    }
+    return sendError(
+      reply,
+      new ApiError('ROUTE_NOT_FOUND', `no route for ${request.method} ${path}`),
+    )
+  })
+}

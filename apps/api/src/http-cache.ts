@@ -1,0 +1,90 @@
+import type { Envelope } from '@marketcache/shared/envelope'
+import { ageSeconds, cacheControl } from '@marketcache/shared/read-decision'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+
+/** What `X-Cache-Status` tells a client about where a response came from. */
+export const CacheStatus = { hit: 'HIT', stale: 'STALE', miss: 'MISS' } as const
+export type CacheStatus = (typeof CacheStatus)[keyof typeof CacheStatus]
+
+/** The stored etag as an HTTP entity tag; the worker may store it bare or already quoted. */
+export function entityTag(etag: string): string {
+  return /^(W\/)?".*"$/.test(etag) ? etag : `"${etag.replaceAll('"', '')}"`
+}
+
+/** RFC 9110 weak comparison of If-None-Match against our tag. */
+export function matchesIfNoneMatch(header: string | undefined, tag: string): boolean {
+  if (!header) return false
+  const opaque = (value: string) => value.trim().replace(/^W\//, '')
+  const ours = opaque(tag)
+  return header
+    .split(',')
+    .some((candidate) => candidate.trim() === '*' || opaque(candidate) === ours)
+}
+
+function dataAsOf(envelope: Envelope): string | undefined {
+  return Number.isFinite(envelope.asOf) ? new Date(envelope.asOf).toISOString() : undefined
+}
+
+/**
+ * Answers with a cache entry: the stored `data` string goes out as-is (no parse, no stringify),
+ * with the headers every data response carries, or 304 when the client already has this version.
+ */
+export function sendEnvelope(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: CacheStatus,
+  envelope: Envelope,
+  cacheError?: string | null,
+): FastifyReply {
+  const now = Date.now()
+  const tag = entityTag(envelope.etag)
+  reply
+    .header('x-cache-status', status)
+    .header('age', String(ageSeconds(envelope, now)))
+    .header('cache-control', cacheControl(envelope, now))
+    .header('etag', tag)
+  const asOf = dataAsOf(envelope)
+  if (asOf) reply.header('x-data-as-of', asOf)
+  // Header values must be one line of visible ASCII; provider messages are neither, reliably.
+  if (cacheError)
+    reply.header('x-cache-error', cacheError.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 200))
+  if (matchesIfNoneMatch(request.headers['if-none-match'], tag)) return reply.code(304).send()
+  return reply.code(200).type('application/json; charset=utf-8').send(envelope.data)
+}
+
+/** `X-Cache-Error` for an envelope whose latest refresh failed, else null. */
+export function lastRefreshError(envelope: Envelope): string | null {
+  return envelope.lastError !== undefined && (envelope.lastErrorAt ?? 0) >= envelope.fetchedAt
+    ? envelope.lastError
+    : null
+}
+
+/** Documentation of the headers above, for OpenAPI. */
+export const DataResponseHeaders = {
+  'X-Cache-Status': {
+    type: 'string',
+    enum: ['HIT', 'STALE', 'MISS'],
+    description:
+      'HIT: fresh from cache. STALE: past its fresh window (a refresh is under way). MISS: fetched for this request.',
+  },
+  Age: { type: 'integer', description: 'Seconds since the provider data was fetched.' },
+  'X-Data-As-Of': {
+    type: 'string',
+    format: 'date-time',
+    description: "The provider's own timestamp for the data.",
+  },
+  'Cache-Control': {
+    type: 'string',
+    description:
+      'public, max-age=<remaining fresh seconds>, stale-while-revalidate=<stale window seconds>',
+  },
+  ETag: {
+    type: 'string',
+    description: 'Entity tag of this version; send it back in If-None-Match.',
+  },
+  'X-Cache-Error': {
+    type: 'string',
+    description:
+      'Only on STALE: the last refresh failed with this message; the worker is backing off.',
+  },
+} as const

@@ -1,0 +1,88 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { ErrorCode } from '@marketcache/shared/errors'
+import { datasets } from '@marketcache/shared/registry'
+import { type TSchema, Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import { ErrorResponse, errorResponses } from './errors'
+import { DataResponseHeaders } from './http-cache'
+
+/** OpenAPI tags, one per resource. */
+export const Tag = {
+  coins: 'coins',
+  commands: 'commands',
+  jobs: 'jobs',
+  cache: 'cache',
+  health: 'health',
+} as const
+
+/** For routes that need an API key: either header works. */
+export const KeySecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }]
+
+/**
+ * Registers the shared schemas (error shape, every dataset's value) and swagger at `/docs`, with
+ * the spec at `/docs/json`. Must run before routes, so swagger sees them.
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  app.addSchema(ErrorResponse)
+  for (const dataset of Object.values(datasets)) app.addSchema(dataset.value)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'marketcache',
+        version: 'v1',
+        description:
+          'A read-through cache for market data. Reads answer from Redis (X-Cache-Status tells ' +
+          'HIT, STALE or MISS); everything else is a queued job. Errors share one shape; see docs/errors.md.',
+      },
+      tags: [
+        { name: Tag.coins, description: 'Cached CoinGecko data' },
+        {
+          name: Tag.commands,
+          description: 'Ask the workers to fetch (API key with the write scope)',
+        },
+        { name: Tag.jobs, description: 'Status of queued fetches' },
+        { name: Tag.cache, description: 'Cache statistics' },
+        { name: Tag.health, description: 'Liveness and readiness' },
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Authorization: Bearer <API key>',
+          },
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+    },
+    // Keep shared schemas under their own names (Coin, ErrorResponse) instead of def-N.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, index) =>
+        typeof json.$id === 'string' ? json.$id : `def-${index}`,
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+}
+
+/** Responses of a dataset read: the stored value with its cache headers, 304, and errors. */
+export function dataResponses(
+  valueId: string,
+  errors: readonly ErrorCode[],
+): Record<number, TSchema> {
+  return {
+    200: Type.Unsafe<unknown>(
+      Type.Ref(valueId, {
+        description: 'The cached value, byte for byte as stored.',
+        headers: DataResponseHeaders,
+      }),
+    ),
+    304: Type.Null({
+      description: 'Not Modified: If-None-Match matches the current ETag.',
+      headers: DataResponseHeaders,
+    }),
+    ...errorResponses(errors),
+  }
+}

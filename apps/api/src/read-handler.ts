@@ -1,0 +1,192 @@
+import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
+import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
+import type { JobOrigin, JobRequest } from '@marketcache/shared/jobs'
+import { decideRead } from '@marketcache/shared/read-decision'
+import { type Static, Type } from '@sinclair/typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { ApiConfig } from './config'
+import { ApiError, RetryAfterSeconds } from './errors'
+import { CacheStatus, lastRefreshError, sendEnvelope } from './http-cache'
+import { ReadOutcome } from './read-telemetry'
+import type { ApiServices } from './services'
+
+/** Query parameters every dataset read accepts. */
+export function readQuerySchema(config: ApiConfig) {
+  return Type.Object({
+    wait: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: config.readWaitMaxMs,
+        description: `On a miss, how long to wait for the fetch, in ms (default ${config.readWaitMs}).`,
+      }),
+    ),
+    fresh: Type.Optional(
+      Type.Boolean({ description: 'Force a refresh now and wait for it, like a miss.' }),
+    ),
+    maxStaleness: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'Seconds; older data counts as absent and is fetched (and waited for).',
+      }),
+    ),
+  })
+}
+export type ReadQuery = Static<ReturnType<typeof readQuerySchema>>
+
+/** The 503 a client gets when the fetch did not land within its wait. */
+export function fillPending(jobId: string): ApiError {
+  return new ApiError(
+    'FILL_PENDING',
+    `the entry is being fetched; retry after Retry-After, or poll /v1/jobs/${jobId}`,
+    {
+      headers: {
+        'retry-after': String(RetryAfterSeconds.fillPending),
+        location: `/v1/jobs/${jobId}`,
+      },
+      jobId,
+    },
+  )
+}
+
+function notFound(dataset: AnyDataset, params: object): ApiError {
+  const what = dataset.segments(params).join('/')
+  return new ApiError('NOT_FOUND', `${dataset.name} ${what} does not exist at ${dataset.provider}`)
+}
+
+interface Fill {
+  key: string
+  request: JobRequest
+  origin: JobOrigin
+  waitMs: number
+  /** Whether an entry read without having seen its written event is the one we waited for. */
+  accept(entry: StoredEntry): boolean
+  /** Served STALE when the fetch does not land in time. */
+  fallback: Envelope | null
+}
+
+/**
+ * The read decision table for one dataset, as ONE handler every dataset route uses: path params
+ * are validated (400) before a key exists, the key comes from the shared `cacheKey`, and the
+ * decision from the shared `decideRead`.
+ */
+export function datasetReadHandler(services: ApiServices, dataset: AnyDataset) {
+  const { config, keys, policy, reader, telemetry } = services
+
+  return async function readDataset(request: FastifyRequest, reply: FastifyReply) {
+    const params = dataset.parseParams(request.params as Record<string, unknown>)
+    const key = cacheKey(keys, dataset, params)
+    const query = request.query as ReadQuery
+    const maxStalenessMs = query.maxStaleness === undefined ? undefined : query.maxStaleness * 1000
+    const waitMs = query.wait ?? config.readWaitMs
+    const job = dataset.fill(params)
+    const answer = (entry: StoredEntry) => {
+      if ('notFound' in entry) throw notFound(dataset, params)
+      return sendEnvelope(request, reply, CacheStatus.miss, entry)
+    }
+
+    const startedAt = Date.now()
+    const entry = await reader.read(key)
+    const decision = decideRead(entry, startedAt, policy, maxStalenessMs)
+
+    if (query.fresh) {
+      telemetry.count(dataset.name, ReadOutcome.miss)
+      const fallback =
+        decision.status === 'HIT' || decision.status === 'STALE'
+          ? decision.envelope
+          : decision.status === 'MISS'
+            ? decision.fallback
+            : null
+      // Only a version other than the one just read is the refresh the client asked for. Compared
+      // by version, not by clock: the worker's clock is not ours.
+      const accept = (candidate: StoredEntry) => entry === null || !sameVersion(candidate, entry)
+      return fillAndWait(services, request, reply, answer, {
+        key,
+        request: job,
+        origin: 'update',
+        waitMs,
+        accept,
+        fallback,
+      })
+    }
+
+    switch (decision.status) {
+      case 'HIT':
+        telemetry.count(dataset.name, ReadOutcome.hit)
+        if (decision.refresh) refresh(services, request, job, decision.refresh)
+        return sendEnvelope(request, reply, CacheStatus.hit, decision.envelope)
+      case 'STALE':
+        telemetry.count(dataset.name, ReadOutcome.stale)
+        if (decision.refresh) refresh(services, request, job, decision.refresh)
+        return sendEnvelope(request, reply, CacheStatus.stale, decision.envelope, decision.error)
+      case 'NOT_FOUND':
+        telemetry.count(dataset.name, ReadOutcome.notFound)
+        throw notFound(dataset, params)
+      case 'MISS': {
+        telemetry.count(dataset.name, ReadOutcome.miss)
+        const accept = (candidate: StoredEntry) =>
+          decideRead(candidate, Date.now(), policy, maxStalenessMs).status !== 'MISS'
+        return fillAndWait(services, request, reply, answer, {
+          key,
+          request: job,
+          origin: decision.refresh,
+          waitMs,
+          accept,
+          fallback: decision.fallback,
+        })
+      }
+    }
+  }
+}
+
+function sameVersion(a: StoredEntry, b: StoredEntry): boolean {
+  const etag = (e: StoredEntry) => ('notFound' in e ? null : e.etag)
+  return a.fetchedAt === b.fetchedAt && etag(a) === etag(b)
+}
+
+function refresh(
+  services: ApiServices,
+  request: FastifyRequest,
+  job: JobRequest,
+  origin: JobOrigin,
+) {
+  services.enqueuer.refreshInBackground(job, origin, (error) =>
+    request.log.warn({ err: error, job: job.name, origin }, 'background refresh not enqueued'),
+  )
+}
+
+/**
+ * Enqueue, then wait for the written event. The wait is registered BEFORE the enqueue and the key
+ * re-read after it, so a write landing in between is seen by one or the other.
+ */
+async function fillAndWait(
+  services: ApiServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: (entry: StoredEntry) => FastifyReply,
+  fill: Fill,
+): Promise<FastifyReply> {
+  const { reader, enqueuer, events } = services
+  const wait = events.waitForWrites([fill.key], fill.waitMs)
+  try {
+    const jobId = await enqueuer.enqueue(fill.request, fill.origin)
+    let entry = await reader.read(fill.key)
+    if (entry && fill.accept(entry)) return answer(entry)
+
+    const written = await wait.written
+    entry = await reader.read(fill.key)
+    if (entry && (written.has(fill.key) || fill.accept(entry))) return answer(entry)
+
+    if (fill.fallback) {
+      return sendEnvelope(
+        request,
+        reply,
+        CacheStatus.stale,
+        fill.fallback,
+        lastRefreshError(fill.fallback),
+      )
+    }
+    throw fillPending(jobId)
+  } finally {
+    wait.cancel()
+  }
+}

@@ -1,0 +1,68 @@
+import type { Redis } from 'ioredis'
+
+/** How a read was answered; the suffix of its counter field `<dataset>.<outcome>`. */
+export const ReadOutcome = {
+  hit: 'hit',
+  stale: 'stale',
+  miss: 'miss',
+  notFound: 'not_found',
+} as const
+export type ReadOutcome = (typeof ReadOutcome)[keyof typeof ReadOutcome]
+
+/**
+ * Read counters, kept in memory and flushed once a second with one pipelined HINCRBY per field,
+ * so the request path never waits on telemetry. The API's only writes to Redis.
+ */
+export class ReadTelemetry {
+  private counts = new Map<string, number>()
+  private timer: NodeJS.Timeout | undefined
+  private flushing: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly redis: Redis,
+    /** The stats hash, `keys.readStats()`. */
+    private readonly statsKey: string,
+    private readonly options: { intervalMs?: number; onError?: (error: Error) => void } = {},
+  ) {}
+
+  count(dataset: string, outcome: ReadOutcome, by = 1): void {
+    const field = `${dataset}.${outcome}`
+    this.counts.set(field, (this.counts.get(field) ?? 0) + by)
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush(), this.options.intervalMs ?? 1000)
+    // Telemetry alone must not keep the process alive.
+    this.timer.unref()
+  }
+
+  /** Writes the counts gathered so far; on failure they are kept for the next flush. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushOnce())
+    return this.flushing
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer)
+    this.timer = undefined
+    await this.flush()
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (this.counts.size === 0) return
+    const batch = this.counts
+    this.counts = new Map()
+    try {
+      const pipeline = this.redis.pipeline()
+      for (const [field, by] of batch) pipeline.hincrby(this.statsKey, field, by)
+      const replies = (await pipeline.exec()) ?? []
+      const failed = replies.find(([error]) => error)
+      if (failed?.[0]) throw failed[0]
+    } catch (error) {
+      // Redis is away: keep the counts. A partly applied pipeline may count twice, which is
+      // acceptable for telemetry and better than losing an outage's worth of reads.
+      for (const [field, by] of batch) this.counts.set(field, (this.counts.get(field) ?? 0) + by)
+      this.options.onError?.(error as Error)
+    }
+  }
+}

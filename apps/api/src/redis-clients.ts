@@ -1,0 +1,104 @@
+import { Redis, type RedisOptions } from 'ioredis'
+import type { ApiConfig } from './config'
+
+export interface RedisClientLogger {
+  warn(details: object, message: string): void
+  info(details: object, message: string): void
+}
+
+/**
+ * A client for the request path. It fails fast while Redis is away: no offline queue, no
+ * per-command retries and a command timeout, so a read answers 503 within milliseconds instead
+ * of hanging. ioredis keeps reconnecting in the background, so the API recovers by itself.
+ */
+export function createFailFastClient(
+  url: string,
+  options: { commandTimeoutMs: number; name: string; logger?: RedisClientLogger },
+): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs,
+    connectTimeout: Math.max(1000, options.commandTimeoutMs * 2),
+    connectionName: options.name,
+    // Reconnect quickly at first, then every 2 s at most, forever.
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  } satisfies RedisOptions)
+  watchConnection(client, options.name, options.logger)
+  return client
+}
+
+/** Clients for one API process, from its config. */
+export function createApiClients(config: ApiConfig, logger?: RedisClientLogger) {
+  const commandTimeoutMs = config.redisCommandTimeoutMs
+  const cacheRedis = createFailFastClient(config.cacheRedisUrl, {
+    commandTimeoutMs,
+    name: 'mc-api-cache',
+    logger,
+  })
+  const queueRedis = createFailFastClient(config.queueRedisUrl, {
+    commandTimeoutMs,
+    name: 'mc-api-queue',
+    logger,
+  })
+  return { cacheRedis, queueRedis }
+}
+
+/**
+ * The pub/sub connection for written events. Unlike the request-path clients it keeps its offline
+ * queue, so SUBSCRIBE issued while Redis is away runs on connect; ioredis re-subscribes after
+ * every reconnect.
+ */
+export function createSubscriber(cacheRedis: Redis, logger?: RedisClientLogger): Redis {
+  const subscriber = cacheRedis.duplicate({
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    commandTimeout: undefined,
+    connectionName: 'mc-api-written-events',
+    autoResubscribe: true,
+  })
+  watchConnection(subscriber, 'mc-api-written-events', logger)
+  return subscriber
+}
+
+/** Logs connection loss once per outage instead of once per reconnect attempt. */
+function watchConnection(client: Redis, name: string, logger?: RedisClientLogger): void {
+  let down = false
+  client.on('error', (error: Error) => {
+    if (!down) logger?.warn({ redis: name, err: error.message }, 'redis connection error')
+    down = true
+  })
+  client.on('ready', () => {
+    if (down) logger?.info({ redis: name }, 'redis connection restored')
+    down = false
+  })
+}
+
+/** Resolves true once `client` is ready, or false after `timeoutMs`; never rejects. */
+export async function whenReady(client: Redis, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return true
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer)
+      client.off('ready', onReady)
+      resolve(ready)
+    }
+    const onReady = () => done(true)
+    const timer = setTimeout(() => done(false), timeoutMs)
+    client.on('ready', onReady)
+  })
+}
+
+/** Closes a client politely if it is connected, and drops it otherwise. */
+export async function closeClient(client: Redis): Promise<void> {
+  if (client.status === 'end') return
+  if (client.status !== 'ready') {
+    client.disconnect()
+    return
+  }
+  try {
+    await client.quit()
+  } catch {
+    client.disconnect()
+  }
+}

@@ -1,0 +1,135 @@
+import { type FastifyPluginAsyncTypebox, type Static, Type } from '@fastify/type-provider-typebox'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { coin } from '@marketcache/shared/datasets/coin'
+import { parseCoinId } from '@marketcache/shared/datasets/coin-id'
+import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
+import { InvalidParamError } from '@marketcache/shared/errors'
+import { type JobRequest, MARKETS_PAGE_SIZE, marketsRequests } from '@marketcache/shared/jobs'
+import type { ApiKeyAuth } from '../auth'
+import { ApiError, errorResponses } from '../errors'
+import { KeySecurity, Tag } from '../openapi'
+import type { ApiServices } from '../services'
+
+/** `{popular:true}` without a limit refreshes the top 50 by market cap. */
+const DEFAULT_POPULAR_LIMIT = 50
+
+const CoinId = Type.String({ minLength: 1, maxLength: 64, description: 'CoinGecko coin id' })
+
+const UpdateCacheBody = Type.Union([
+  Type.Object({ coin_id: CoinId }, { additionalProperties: false, title: 'One coin' }),
+  Type.Object(
+    { coin_ids: Type.Array(CoinId, { minItems: 1, maxItems: MARKETS_PAGE_SIZE }) },
+    { additionalProperties: false, title: 'Listed coins' },
+  ),
+  Type.Object(
+    {
+      popular: Type.Literal(true),
+      limit: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: MARKETS_PAGE_SIZE, default: DEFAULT_POPULAR_LIMIT }),
+      ),
+    },
+    { additionalProperties: false, title: 'Top coins by market cap' },
+  ),
+])
+type UpdateCacheBody = Static<typeof UpdateCacheBody>
+
+const JobItem = Type.Object({
+  id: Type.String({ description: 'Job id, for GET /v1/jobs/{id}' }),
+  dataset: Type.String(),
+  key: Type.Union([Type.String(), Type.Null()], {
+    description: 'The cache key the job fills; null when the job decides (popular).',
+  }),
+})
+
+const BODY_SHAPES = `{"coin_id": id}, {"coin_ids": [1-${MARKETS_PAGE_SIZE} ids]} or {"popular": true, "limit"?: 1-${MARKETS_PAGE_SIZE}}`
+
+/** A body id that cannot become a key is a bad body, not a bad path. */
+function bodyCoinId(raw: string, field: string): string {
+  try {
+    return parseCoinId(raw, field)
+  } catch (error) {
+    if (error instanceof InvalidParamError) throw new ApiError('INVALID_BODY', error.message)
+    throw error
+  }
+}
+
+/** `POST /v1/update-cache`: enqueue fetches (origin `update`) and answer 202 with the jobs. */
+export const updateCacheRoutes: FastifyPluginAsyncTypebox<{
+  services: ApiServices
+  auth: ApiKeyAuth
+}> = async (app, { services, auth }) => {
+  const { keys, enqueuer } = services
+  const keyOf = (id: string) => cacheKey(keys, coin, { id })
+
+  async function jobsFor(body: UpdateCacheBody) {
+    if ('coin_id' in body) {
+      const id = bodyCoinId(body.coin_id, 'coin_id')
+      const jobId = await enqueuer.enqueue(coin.fill({ id }), 'update')
+      // One /coins/{id} call fills both entries.
+      return [coin, tokenomics].map((dataset) => ({
+        id: jobId,
+        dataset: dataset.name,
+        key: cacheKey(keys, dataset, { id }),
+      }))
+    }
+    if ('coin_ids' in body) {
+      const ids = [
+        ...new Set(body.coin_ids.map((raw, index) => bodyCoinId(raw, `coin_ids[${index}]`))),
+      ]
+      const jobs = []
+      for (const request of marketsRequests(ids)) {
+        const jobId = await enqueuer.enqueue(request, 'update')
+        const batch = 'ids' in request.data ? request.data.ids : []
+        jobs.push(...batch.map((id) => ({ id: jobId, dataset: coin.name, key: keyOf(id) })))
+      }
+      return jobs
+    }
+    const request: JobRequest = {
+      queue: 'coingecko',
+      name: 'coingecko.markets',
+      data: { top: body.limit ?? DEFAULT_POPULAR_LIMIT },
+    }
+    return [{ id: await enqueuer.enqueue(request, 'update'), dataset: coin.name, key: null }]
+  }
+
+  app.post(
+    '/v1/update-cache',
+    {
+      onRequest: auth.require('write'),
+      // Too many ids deserves its own code, not the generic "no shape matches".
+      preValidation: async (request: { body: unknown }) => {
+        const ids = (request.body as { coin_ids?: unknown } | null)?.coin_ids
+        if (Array.isArray(ids) && ids.length > MARKETS_PAGE_SIZE) {
+          throw new ApiError(
+            'TOO_MANY_IDS',
+            `at most ${MARKETS_PAGE_SIZE} coin_ids per request, got ${ids.length}`,
+          )
+        }
+      },
+      config: { bodyShapes: BODY_SHAPES },
+      schema: {
+        tags: [Tag.commands],
+        summary: 'Refresh cache entries now',
+        description: `Body: exactly one of ${BODY_SHAPES}. Answers 202 with the queued jobs; duplicates of pending jobs return the pending job.`,
+        security: KeySecurity,
+        body: UpdateCacheBody,
+        response: {
+          202: Type.Object(
+            { jobs: Type.Array(JobItem) },
+            { description: 'Accepted: the jobs to poll.' },
+          ),
+          ...errorResponses([
+            'INVALID_BODY',
+            'TOO_MANY_IDS',
+            'UNAUTHORIZED',
+            'FORBIDDEN',
+            'PAYLOAD_TOO_LARGE',
+            'UNSUPPORTED_MEDIA_TYPE',
+            'BACKEND_UNAVAILABLE',
+          ]),
+        },
+      },
+    },
+    async (request, reply) => reply.code(202).send({ jobs: await jobsFor(request.body) }),
+  )
+}

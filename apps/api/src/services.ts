@@ -1,0 +1,21 @@
+import type { Keys } from '@marketcache/shared/keys'
+import type { ReadPolicy } from '@marketcache/shared/read-decision'
+import type { Redis } from 'ioredis'
+import type { CacheReader } from './cache-reader'
+import type { ApiConfig } from './config'
+import type { Enqueuer } from './enqueuer'
+import type { ReadTelemetry } from './read-telemetry'
+import type { WrittenEvents } from './written-events'
+
+/** What route modules get from `buildApp`; all of it per app, nothing module-level. */
+export interface ApiServices {
+  config: ApiConfig
+  keys: Keys
+  policy: ReadPolicy
+  cacheRedis: Redis
+  queueRedis: Redis
+  reader: CacheReader
+  enqueuer: Enqueuer
+  events: WrittenEvents
+  telemetry: ReadTelemetry
+}

@@ -1,0 +1,102 @@
+import { decodeWrittenEvent } from '@marketcache/shared/envelope'
+import type { Redis } from 'ioredis'
+
+/** A pending wait for writes; `cancel` releases it early (e.g. the entry was already there). */
+export interface WriteWait {
+  /** The keys written before the deadline (all of them, unless it passed). */
+  readonly written: Promise<ReadonlySet<string>>
+  cancel(): void
+}
+
+type Listener = (key: string) => void
+
+/**
+ * Turns the envelope writer's `{key, etag}` announcements into per-key waits, over ONE subscriber
+ * connection per app however many requests wait. Register a wait BEFORE enqueueing and re-read
+ * the key afterwards: then a write that lands in between is seen either by the re-read or by
+ * the wait, never by neither.
+ */
+export class WrittenEvents {
+  private readonly listeners = new Map<string, Set<Listener>>()
+  /** Finishers of the waits in progress, so close() can end them at once. */
+  private readonly active = new Set<() => void>()
+  private readonly onMessage = (channel: string, message: string) => {
+    if (channel !== this.channel) return
+    const event = decodeWrittenEvent(message)
+    if (!event) return
+    for (const listener of this.listeners.get(event.key) ?? []) listener(event.key)
+  }
+
+  constructor(
+    private readonly subscriber: Redis,
+    private readonly channel: string,
+  ) {
+    subscriber.on('message', this.onMessage)
+  }
+
+  /**
+   * Subscribes; true once the subscription is active. False after `timeoutMs` (Redis away): the
+   * SUBSCRIBE stays queued and runs on connect, and waits meanwhile end by their deadline.
+   */
+  async start(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined
+    const subscribed = this.subscriber.subscribe(this.channel).then(
+      () => true,
+      () => false,
+    )
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs)
+    })
+    try {
+      return await Promise.race([subscribed, timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Waits until every key in `keys` has been written, or `timeoutMs` passes. */
+  waitForWrites(keys: readonly string[], timeoutMs: number): WriteWait {
+    const pending = new Set(keys)
+    const written = new Set<string>()
+    let timer: NodeJS.Timeout | undefined
+    let resolveDone: (keys: ReadonlySet<string>) => void = () => {}
+    const done = new Promise<ReadonlySet<string>>((resolve) => {
+      resolveDone = resolve
+    })
+    const finish = () => {
+      if (!this.active.delete(finish)) return
+      clearTimeout(timer)
+      for (const key of keys) this.removeListener(key, listener)
+      resolveDone(written)
+    }
+    const listener: Listener = (key) => {
+      if (!pending.delete(key)) return
+      written.add(key)
+      if (pending.size === 0) finish()
+    }
+    this.active.add(finish)
+    for (const key of pending) this.addListener(key, listener)
+    if (pending.size === 0 || timeoutMs <= 0) finish()
+    else timer = setTimeout(finish, timeoutMs)
+    return { written: done, cancel: finish }
+  }
+
+  async close(): Promise<void> {
+    this.subscriber.off('message', this.onMessage)
+    for (const finish of [...this.active]) finish()
+    this.listeners.clear()
+  }
+
+  private addListener(key: string, listener: Listener): void {
+    const set = this.listeners.get(key) ?? new Set()
+    set.add(listener)
+    this.listeners.set(key, set)
+  }
+
+  private removeListener(key: string, listener: Listener): void {
+    const set = this.listeners.get(key)
+    if (!set) return
+    set.delete(listener)
+    if (set.size === 0) this.listeners.delete(key)
+  }
+}

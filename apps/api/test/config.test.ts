@@ -1,0 +1,86 @@
+import { ConfigError } from '@marketcache/shared/env'
+import { describe, expect, it } from 'vitest'
+import { loadConfig, parseApiKeys } from '../src/config'
+
+describe('loadConfig', () => {
+  it('applies the documented defaults and freezes the result', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      cacheRedisUrl: 'redis://127.0.0.1:6379',
+      queueRedisUrl: 'redis://127.0.0.1:6379',
+      keyPrefix: 'mc',
+      queuePrefix: 'mcq',
+      host: '127.0.0.1',
+      port: 3000,
+      apiKeys: [],
+      readWaitMs: 2000,
+      readWaitMaxMs: 10_000,
+      refreshAheadRatio: 0.8,
+      errorRetryMs: 30_000,
+      jobAttempts: 4,
+      redisCommandTimeoutMs: 500,
+      logLevel: 'info',
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+    expect(Object.isFrozen(config.apiKeys)).toBe(true)
+  })
+
+  it('defaults the queue Redis to the cache Redis and converts numbers', () => {
+    const config = loadConfig({
+      CACHE_REDIS_URL: 'redis://cache:6380',
+      API_PORT: '8080',
+      REFRESH_AHEAD_RATIO: '0.5',
+    })
+    expect(config.queueRedisUrl).toBe('redis://cache:6380')
+    expect(config.port).toBe(8080)
+    expect(config.refreshAheadRatio).toBe(0.5)
+    expect(loadConfig({ QUEUE_REDIS_URL: 'redis://queue:6379' }).queueRedisUrl).toBe(
+      'redis://queue:6379',
+    )
+  })
+
+  it.each([
+    ['API_PORT', 'eighty'],
+    ['API_PORT', '70000'],
+    ['CACHE_REDIS_URL', 'http://nope'],
+    ['KEY_PREFIX', 'a:b'],
+    ['REFRESH_AHEAD_RATIO', '1.5'],
+    ['LOG_LEVEL', 'loud'],
+    ['JOB_ATTEMPTS', '0'],
+  ])('rejects %s=%s with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
+    expect(() => loadConfig({ [name]: value })).toThrow(name)
+  })
+
+  it('rejects a default wait above the maximum', () => {
+    expect(() => loadConfig({ READ_WAIT_MS: '5000', READ_WAIT_MAX_MS: '1000' })).toThrow(
+      'READ_WAIT_MS',
+    )
+  })
+})
+
+describe('parseApiKeys', () => {
+  it('reads key:scope|scope lists', () => {
+    expect(parseApiKeys('abcdefghijklmnop:write|admin, qrstuvwxyz-_0123:write')).toEqual([
+      { key: 'abcdefghijklmnop', scopes: ['write', 'admin'] },
+      { key: 'qrstuvwxyz-_0123', scopes: ['write'] },
+    ])
+    expect(parseApiKeys('')).toEqual([])
+  })
+
+  it.each([
+    ['short:write', 'at least 16'],
+    ['abcdefghijklmnop', 'key:scope'],
+    ['abcdefghijklmnop:root', 'unknown scope'],
+    ['abcdefghijklmnop:write,abcdefghijklmnop:admin', 'twice'],
+    ['abcdefghijklmn!p:write', 'at least 16'],
+  ])('rejects %s, naming API_KEYS and never echoing the key', (raw, reason) => {
+    expect(() => loadConfig({ API_KEYS: raw })).toThrow(/API_KEYS/)
+    expect(() => parseApiKeys(raw)).toThrow(reason)
+    try {
+      parseApiKeys(raw)
+    } catch (error) {
+      expect((error as Error).message).not.toContain('abcdefghijklm')
+    }
+  })
+})

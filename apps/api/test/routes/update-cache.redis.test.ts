@@ -1,0 +1,224 @@
+import { Priority } from '@marketcache/shared/jobs'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { coinData, envelope, writeEntry } from '../fixtures/cache-writer'
+import { startTestApp, type TestApp, TestKeys } from '../fixtures/test-app'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await startTestApp()
+})
+afterAll(() => t.close())
+beforeEach(() => t.coingecko.obliterate({ force: true }))
+
+const post = (
+  payload: unknown,
+  headers: Record<string, string> = { authorization: `Bearer ${TestKeys.writer}` },
+) => t.app.inject({ method: 'POST', url: '/v1/update-cache', payload: payload as object, headers })
+
+describe('POST /v1/update-cache', () => {
+  it('{coin_id}: one coingecko.coin job, reported for both the coin and tokenomics keys', async () => {
+    const response = await post({ coin_id: 'Bitcoin' })
+    expect(response.statusCode).toBe(202)
+    const { jobs } = response.json()
+    expect(jobs).toEqual([
+      {
+        id: expect.stringMatching(/^coingecko\.\d+$/),
+        dataset: 'coin',
+        key: `${t.keys.prefix}:v1:coin:bitcoin`,
+      },
+      { id: jobs[0].id, dataset: 'tokenomics', key: `${t.keys.prefix}:v1:tokenomics:bitcoin` },
+    ])
+    const queued = await t.pendingJobs()
+    expect(queued).toHaveLength(1)
+    expect(queued[0]?.name).toBe('coingecko.coin')
+    expect(queued[0]?.data).toEqual({ id: 'bitcoin', origin: 'update' })
+    expect(queued[0]?.opts.priority).toBe(Priority.update)
+    expect(`coingecko.${queued[0]?.id}`).toBe(jobs[0].id)
+  })
+
+  it('{coin_id} twice while the first is pending: the same job id, one job', async () => {
+    const first = (await post({ coin_id: 'solana' })).json().jobs[0].id
+    const second = (await post({ coin_id: 'solana' }, { 'x-api-key': TestKeys.admin })).json()
+      .jobs[0].id
+    expect(second).toBe(first)
+    expect(await t.pendingJobs()).toHaveLength(1)
+  })
+
+  it('{coin_ids}: one markets batch, one item per coin key, deduplicated', async () => {
+    const response = await post({ coin_ids: ['bitcoin', 'ethereum', 'BITCOIN', 'solana'] })
+    expect(response.statusCode).toBe(202)
+    const { jobs } = response.json()
+    expect(jobs.map((job: { key: string }) => job.key)).toEqual(
+      ['bitcoin', 'ethereum', 'solana'].map((id) => `${t.keys.prefix}:v1:coin:${id}`),
+    )
+    expect(new Set(jobs.map((job: { id: string }) => job.id)).size).toBe(1)
+    expect(jobs.every((job: { dataset: string }) => job.dataset === 'coin')).toBe(true)
+    const queued = await t.pendingJobs()
+    expect(queued).toHaveLength(1)
+    expect(queued[0]?.name).toBe('coingecko.markets')
+    expect(queued[0]?.data).toEqual({ ids: ['bitcoin', 'ethereum', 'solana'], origin: 'update' })
+    expect(queued[0]?.opts.priority).toBe(Priority.update)
+  })
+
+  it('{coin_ids} with 250 ids is still one batch', async () => {
+    const ids = Array.from({ length: 250 }, (_, i) => `coin-${i}`)
+    const response = await post({ coin_ids: ids })
+    expect(response.statusCode).toBe(202)
+    expect(response.json().jobs).toHaveLength(250)
+    expect(await t.pendingJobs()).toHaveLength(1)
+  })
+
+  it('{popular:true, limit}: one markets job for the top N, key null', async () => {
+    const response = await post({ popular: true, limit: 20 })
+    expect(response.statusCode).toBe(202)
+    expect(response.json().jobs).toEqual([
+      { id: expect.stringMatching(/^coingecko\./), dataset: 'coin', key: null },
+    ])
+    const queued = await t.pendingJobs()
+    expect(queued[0]?.name).toBe('coingecko.markets')
+    expect(queued[0]?.data).toEqual({ top: 20, origin: 'update' })
+    expect(queued[0]?.opts.priority).toBe(Priority.update)
+  })
+
+  it('{popular:true} defaults to the top 50', async () => {
+    await post({ popular: true })
+    expect((await t.pendingJobs())[0]?.data).toEqual({ top: 50, origin: 'update' })
+  })
+})
+
+describe('POST /v1/update-cache: rejected requests enqueue nothing and touch no entry', () => {
+  const seeded = () => `${t.keys.prefix}:v1:coin:bitcoin`
+  beforeAll(async () => {
+    await writeEntry(t.redis, t.keys, seeded(), envelope(coinData('bitcoin'), { etag: 'keep' }))
+  })
+  afterAll(async () => {
+    expect(await t.redis.hget(seeded(), 'etag')).toBe('keep')
+    expect(await t.cacheKeys()).toEqual([seeded()])
+  })
+
+  const auth = { authorization: `Bearer ${TestKeys.writer}` }
+  const json = { ...auth, 'content-type': 'application/json' }
+
+  it.each([
+    ['an id with a colon', { coin_id: 'bit:coin' }, 'INVALID_BODY'],
+    ['an id with a glob', { coin_id: 'bit*' }, 'INVALID_BODY'],
+    ['an id with a space', { coin_id: 'bit coin' }, 'INVALID_BODY'],
+    ['a 65-character id', { coin_id: 'a'.repeat(65) }, 'INVALID_BODY'],
+    ['a bad id in a list', { coin_ids: ['bitcoin', 'bad:id'] }, 'INVALID_BODY'],
+    ['251 coin_ids', { coin_ids: Array.from({ length: 251 }, (_, i) => `c${i}`) }, 'TOO_MANY_IDS'],
+    ['an empty list', { coin_ids: [] }, 'INVALID_BODY'],
+    ['an unknown shape', { dataset: 'coin', params: { id: 'bitcoin' } }, 'INVALID_BODY'],
+    ['an extra field', { coin_id: 'bitcoin', force: true }, 'INVALID_BODY'],
+    ['mixed shapes', { coin_id: 'bitcoin', coin_ids: ['ethereum'] }, 'INVALID_BODY'],
+    ['popular:false', { popular: false }, 'INVALID_BODY'],
+    ['limit 0', { popular: true, limit: 0 }, 'INVALID_BODY'],
+    ['limit 251', { popular: true, limit: 251 }, 'INVALID_BODY'],
+    ['a numeric id', { coin_id: 42 }, 'INVALID_BODY'],
+    ['an array body', ['bitcoin'], 'INVALID_BODY'],
+  ])('%s → 400 %s', async (_, payload, code) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/update-cache',
+      payload,
+      headers: auth,
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ statusCode: 400, code, error: 'Bad Request' })
+    expect(await t.pendingJobs()).toHaveLength(0)
+  })
+
+  it.each([
+    ['bad JSON', '{"coin_id": "bitcoin"', json, 400, 'INVALID_BODY'],
+    ['an empty JSON body', '', json, 400, 'INVALID_BODY'],
+    ['no body', undefined, auth, 400, 'INVALID_BODY'],
+    [
+      'a text body',
+      'coin_id=bitcoin',
+      { ...auth, 'content-type': 'text/plain' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a form body',
+      'coin_id=bitcoin',
+      { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a huge body',
+      JSON.stringify({ coin_ids: ['x'.repeat(70_000)] }),
+      json,
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+  ])('%s → %i %s', async (_, payload, headers, status, code) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/update-cache',
+      payload,
+      headers,
+    })
+    expect(response.statusCode).toBe(status)
+    expect(response.json()).toMatchObject({ statusCode: status, code })
+    expect(await t.pendingJobs()).toHaveLength(0)
+  })
+
+  it.each([
+    ['no key', {}, 401, 'UNAUTHORIZED'],
+    ['an unknown bearer key', { authorization: 'Bearer not-a-known-key-000' }, 401, 'UNAUTHORIZED'],
+    ['an unknown X-API-Key', { 'x-api-key': 'not-a-known-key-000' }, 401, 'UNAUTHORIZED'],
+    [
+      'a malformed Authorization',
+      { authorization: `Basic ${TestKeys.writer}` },
+      401,
+      'UNAUTHORIZED',
+    ],
+    [
+      'a key without the write scope',
+      { authorization: `Bearer ${TestKeys.reader}` },
+      403,
+      'FORBIDDEN',
+    ],
+  ])('%s → %i %s', async (_, headers, status, code) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/update-cache',
+      payload: { coin_id: 'bitcoin' },
+      headers,
+    })
+    expect(response.statusCode).toBe(status)
+    expect(response.json()).toMatchObject({ statusCode: status, code })
+    if (status === 401)
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="marketcache"')
+    expect(await t.pendingJobs()).toHaveLength(0)
+  })
+
+  it('checks the key before looking at the body', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/update-cache',
+      payload: '{bad json',
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(response.statusCode).toBe(401)
+  })
+})
+
+describe('POST /v1/update-cache with no API_KEYS configured', () => {
+  it('accepts no key at all', async () => {
+    const open = await startTestApp({ API_KEYS: '' })
+    try {
+      const response = await open.app.inject({
+        method: 'POST',
+        url: '/v1/update-cache',
+        payload: { coin_id: 'bitcoin' },
+        headers: { authorization: `Bearer ${TestKeys.writer}` },
+      })
+      expect(response.statusCode).toBe(401)
+      expect(await open.pendingJobs()).toHaveLength(0)
+    } finally {
+      await open.close()
+    }
+  })
+})
