@@ -1,0 +1,127 @@
+import { buildApp } from '@marketcache/api/app'
+import { loadConfig as loadApiConfig } from '@marketcache/api/config'
+import { createApiClients } from '@marketcache/api/redis-clients'
+import { deletePrefix, testPrefix } from '@marketcache/devkit/redis'
+import { buildSimulator, type SimulatorOptions } from '@marketcache/simulator/app'
+import { loadConfig as loadWorkerConfig } from '@marketcache/worker/config'
+import { startWorker } from '@marketcache/worker/worker'
+import { Redis } from 'ioredis'
+
+export const WRITE_KEY = 'e2e-write-key-0123456789'
+
+export interface SimStats {
+  total: number
+  byEndpoint: Record<string, number>
+  byCoin: Record<string, number>
+  byStatus: Record<string, number>
+}
+
+export interface Stack {
+  api: string
+  sim: string
+  keyPrefix: string
+  /** GET on the API. */
+  get(path: string, headers?: Record<string, string>): Promise<Response>
+  /** POST JSON on the API with the write key. */
+  post(path: string, body: unknown): Promise<Response>
+  simStats(): Promise<SimStats>
+  setFaults(faults: Record<string, unknown>): Promise<void>
+  redis: Redis
+  close(): Promise<void>
+}
+
+export interface StackOptions {
+  redisUrl: string
+  sim?: SimulatorOptions
+  workerEnv?: Record<string, string>
+  apiEnv?: Record<string, string>
+}
+
+/**
+ * The whole stack in this process, on its own key and queue prefixes: the simulator as upstream,
+ * one worker, and the API listening on a real port. Used by the end-to-end tests and the bench.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { redisUrl } = options
+  const keyPrefix = testPrefix('mc')
+  const queuePrefix = testPrefix('q')
+  const common = {
+    CACHE_REDIS_URL: redisUrl,
+    KEY_PREFIX: keyPrefix,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: 'silent',
+  }
+
+  const simulator = await buildSimulator({
+    latencyMs: 0,
+    quotaPerWindow: 0,
+    logger: false,
+    ...options.sim,
+  })
+  const sim = await simulator.listen({ port: 0, host: '127.0.0.1' })
+
+  const worker = await startWorker(
+    loadWorkerConfig({
+      ...common,
+      COINGECKO_BASE_URL: `${sim}/api/v3`,
+      COINGECKO_RATE_MAX: '1000',
+      COINGECKO_RATE_DURATION_MS: '1000',
+      BACKOFF_BASE_MS: '50',
+      BACKOFF_MAX_MS: '200',
+      WARM_SCHEDULES: '[]',
+      ...options.workerEnv,
+    }),
+  )
+
+  const apiConfig = loadApiConfig({ ...common, API_KEYS: `${WRITE_KEY}:write`, ...options.apiEnv })
+  const app = await buildApp({ config: apiConfig, ...createApiClients(apiConfig) })
+  const api = await app.listen({ port: 0, host: '127.0.0.1' })
+  const redis = new Redis(redisUrl)
+
+  return {
+    api,
+    sim,
+    keyPrefix,
+    redis,
+    get: (path, headers = {}) => fetch(`${api}${path}`, { headers }),
+    post: (path, body) =>
+      fetch(`${api}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${WRITE_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    simStats: async () => (await (await fetch(`${sim}/__sim/stats`)).json()) as SimStats,
+    setFaults: async (faults) => {
+      const response = await fetch(`${sim}/__sim/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(faults),
+      })
+      if (!response.ok) throw new Error(`simulator refused faults: ${await response.text()}`)
+    },
+    async close() {
+      await app.close()
+      await worker.close()
+      await simulator.close()
+      await deletePrefix(redis, keyPrefix)
+      await deletePrefix(redis, queuePrefix)
+      redis.disconnect()
+    },
+  }
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
