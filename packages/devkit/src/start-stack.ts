@@ -1,0 +1,124 @@
+/**
+ * `pnpm start`: the whole stack on one machine. Finds Redis (or starts a private one), then the
+ * simulator, the worker and the API as child processes; Ctrl-C stops all of it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { stackConfig } from './config'
+import { ensureRedis, type RunningRedis } from './redis'
+
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const children: { name: string; child: ChildProcess }[] = []
+let redis: RunningRedis | undefined
+let stopping = false
+
+function run(name: string, entry: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: root,
+    env: { ...stackConfig.env, ...env },
+    stdio: 'inherit',
+    // Own process group: a terminal Ctrl-C reaches only this launcher, which then stops each
+    // child once. Otherwise a child would see SIGINT and then our SIGTERM, and take the second
+    // signal as "exit now" instead of closing gracefully.
+    detached: true,
+  })
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`\n${name} exited (${signal ?? code}); stopping the stack`)
+      void stop(1)
+    }
+  })
+  children.push({ name, child })
+  return child
+}
+
+async function waitFor(name: string, url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) })
+      if (response.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`${name} did not answer at ${url} within ${timeoutMs / 1000} s`)
+}
+
+async function stop(code: number): Promise<never> {
+  stopping = true
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve()
+          const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
+          child.once('exit', () => {
+            clearTimeout(kill)
+            resolve()
+          })
+          child.kill('SIGTERM')
+        }),
+    ),
+  )
+  await redis?.stop()
+  process.exit(code)
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stop(0))
+  process.on('SIGTERM', () => void stop(0))
+
+  redis = await ensureRedis(stackConfig.redisUrl)
+  console.log(
+    redis.started ? `started a private Redis at ${redis.url}` : `using Redis at ${redis.url}`,
+  )
+
+  let coingecko = stackConfig.coingeckoBaseUrl
+  if (!coingecko) {
+    run('simulator', 'apps/simulator/src/server.ts', {
+      SIM_PORT: String(stackConfig.simulatorPort),
+    })
+    coingecko = `http://127.0.0.1:${stackConfig.simulatorPort}/api/v3`
+    await waitFor('simulator', `${coingecko}/ping`)
+  }
+
+  const devKey = `dev-${randomBytes(16).toString('hex')}`
+  const apiKeys = stackConfig.apiKeys ?? `${devKey}:write|admin`
+  const shared = {
+    CACHE_REDIS_URL: redis.url,
+    QUEUE_REDIS_URL: stackConfig.env.QUEUE_REDIS_URL ?? redis.url,
+  }
+  run('worker', 'apps/worker/src/main.ts', { ...shared, COINGECKO_BASE_URL: coingecko })
+  run('api', 'apps/api/src/server.ts', {
+    ...shared,
+    API_KEYS: apiKeys,
+    API_PORT: String(stackConfig.apiPort),
+  })
+
+  const api = `http://127.0.0.1:${stackConfig.apiPort}`
+  await waitFor('api', `${api}/health`)
+  console.log(
+    [
+      '',
+      'marketcache is running',
+      `  API        ${api}`,
+      `  API docs   ${api}/docs`,
+      `  upstream   ${coingecko}${stackConfig.coingeckoBaseUrl ? '' : ' (simulator)'}`,
+      stackConfig.apiKeys
+        ? '  API keys   from API_KEYS'
+        : `  dev key    ${devKey}  (scopes: write, admin)`,
+      '',
+      `  curl -i ${api}/v1/coins/bitcoin`,
+      '',
+      'Ctrl-C stops everything.',
+    ].join('\n'),
+  )
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  await stop(1)
+})
