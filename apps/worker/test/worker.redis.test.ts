@@ -68,7 +68,9 @@ describe('the worker process', () => {
 
   /** Runs `src/main.ts` as a real process, collecting its JSON log lines. */
   function runMain(env: Record<string, string>) {
-    const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
+    // The tsx loader resolves from the package (a declared devDependency), not a .bin path that
+    // only some installs create.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: new URL('..', import.meta.url),
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
