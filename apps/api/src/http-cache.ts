@@ -53,12 +53,6 @@ export function sendEnvelope(
 }
 
 /** `X-Cache-Error` for an envelope whose latest refresh failed, else null. */
-export function lastRefreshError(envelope: Envelope): string | null {
-  return envelope.lastError !== undefined && (envelope.lastErrorAt ?? 0) >= envelope.fetchedAt
-    ? envelope.lastError
-    : null
-}
-
 /** Documentation of the headers above, for OpenAPI. */
 export const DataResponseHeaders = {
   'X-Cache-Status': {

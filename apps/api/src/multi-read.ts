@@ -1,9 +1,9 @@
 import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { parseCoinId } from '@marketcache/shared/datasets/coin-id'
-import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
+import { type Envelope, isNewVersion, type StoredEntry } from '@marketcache/shared/envelope'
 import { type JobOrigin, marketsRequests } from '@marketcache/shared/jobs'
-import { decideRead } from '@marketcache/shared/read-decision'
+import { decideRead, lastRefreshError } from '@marketcache/shared/read-decision'
 import type { FastifyBaseLogger } from 'fastify'
 import { ApiError } from './errors'
 import { ReadOutcome } from './read-telemetry'
@@ -29,6 +29,8 @@ interface Item {
   jobId?: string
   /** Served if the fetch of a missing item does not land in time. */
   fallback?: Envelope | null
+  /** What a missing item held when read; a written event for this same version is not a fill. */
+  previous?: StoredEntry | null
 }
 
 /** `a,b,Bitcoin` → canonical, deduplicated ids; 400 for a bad id or too many. */
@@ -74,7 +76,7 @@ export async function readCoins(
         return { ...item, status: ItemStatus.notFound }
     }
     telemetry.count(coin.name, ReadOutcome.miss)
-    return { ...item, fallback: decision.fallback }
+    return { ...item, fallback: decision.fallback, previous: entries[index] ?? null }
   })
 
   for (const [origin, refreshIds] of Object.entries(refreshes)) {
@@ -107,15 +109,18 @@ async function fillMissing(
       const batch = new Set('ids' in request.data ? request.data.ids : [])
       for (const item of missing) if (batch.has(item.id)) item.jobId = jobId
     }
-    const acceptable = (entry: StoredEntry) =>
-      decideRead(entry, Date.now(), policy, options.maxStalenessMs).status !== 'MISS'
+    const landed = (item: Item, entry: StoredEntry, announced: boolean) =>
+      isNewVersion(entry, item.previous ?? null) &&
+      (announced || decideRead(entry, Date.now(), policy, options.maxStalenessMs).status !== 'MISS')
     /** Re-reads the open items; returns how many are still open. */
     const settle = async (written: ReadonlySet<string>) => {
       const open = missing.filter((item) => item.status === ItemStatus.pending)
       const entries = await reader.readMany(open.map((item) => item.key))
       open.forEach((item, index) => {
         const entry = entries[index] ?? null
-        if (entry && (written.has(item.key) || acceptable(entry))) resolveItem(item, entry)
+        if (entry && landed(item, entry, written.has(item.key))) resolveItem(item, entry)
+        // The same version re-marked by a failed refresh: serve it with its error, if servable.
+        else if (entry && item.fallback && !('notFound' in entry)) item.fallback = entry
       })
       return open.filter((item) => item.status === ItemStatus.pending).length
     }
@@ -145,6 +150,9 @@ function resolveItem(item: Item, entry: StoredEntry): void {
 
 function renderItem(item: Item): string {
   const job = item.jobId === undefined ? '' : `,"jobId":${JSON.stringify(item.jobId)}`
+  const failure =
+    item.status === ItemStatus.stale && item.envelope ? lastRefreshError(item.envelope) : null
+  const error = failure === null ? '' : `,"error":${JSON.stringify(failure)}`
   // `data` is the stored JSON string, spliced in as-is.
-  return `{"id":${JSON.stringify(item.id)},"status":"${item.status}","data":${item.envelope?.data ?? 'null'}${job}}`
+  return `{"id":${JSON.stringify(item.id)},"status":"${item.status}","data":${item.envelope?.data ?? 'null'}${job}${error}}`
 }

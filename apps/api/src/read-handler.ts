@@ -1,12 +1,12 @@
 import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
-import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
+import { type Envelope, isNewVersion, type StoredEntry } from '@marketcache/shared/envelope'
 import type { JobOrigin, JobRequest } from '@marketcache/shared/jobs'
-import { decideRead } from '@marketcache/shared/read-decision'
+import { decideRead, lastRefreshError } from '@marketcache/shared/read-decision'
 import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ApiConfig } from './config'
 import { ApiError, RetryAfterSeconds } from './errors'
-import { CacheStatus, lastRefreshError, sendEnvelope } from './http-cache'
+import { CacheStatus, sendEnvelope } from './http-cache'
 import { ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
 
@@ -62,6 +62,8 @@ interface Fill {
   accept(entry: StoredEntry): boolean
   /** Served STALE when the fetch does not land in time. */
   fallback: Envelope | null
+  /** The entry read before enqueuing; a written event for that same version is not a fill. */
+  previous: StoredEntry | null
 }
 
 /**
@@ -98,7 +100,7 @@ export function datasetReadHandler(services: ApiServices, dataset: AnyDataset) {
             : null
       // Only a version other than the one just read is the refresh the client asked for. Compared
       // by version, not by clock: the worker's clock is not ours.
-      const accept = (candidate: StoredEntry) => entry === null || !sameVersion(candidate, entry)
+      const accept = (candidate: StoredEntry) => isNewVersion(candidate, entry)
       return fillAndWait(services, request, reply, answer, {
         key,
         request: job,
@@ -106,6 +108,7 @@ export function datasetReadHandler(services: ApiServices, dataset: AnyDataset) {
         waitMs,
         accept,
         fallback,
+        previous: entry,
       })
     }
 
@@ -123,7 +126,9 @@ export function datasetReadHandler(services: ApiServices, dataset: AnyDataset) {
         throw notFound(dataset, params)
       case 'MISS': {
         telemetry.count(dataset.name, ReadOutcome.miss)
+        // A new version that is servable; the old one marked with a failed refresh is not a fill.
         const accept = (candidate: StoredEntry) =>
+          isNewVersion(candidate, entry) &&
           decideRead(candidate, Date.now(), policy, maxStalenessMs).status !== 'MISS'
         return fillAndWait(services, request, reply, answer, {
           key,
@@ -132,15 +137,11 @@ export function datasetReadHandler(services: ApiServices, dataset: AnyDataset) {
           waitMs,
           accept,
           fallback: decision.fallback,
+          previous: entry,
         })
       }
     }
   }
-}
-
-function sameVersion(a: StoredEntry, b: StoredEntry): boolean {
-  const etag = (e: StoredEntry) => ('notFound' in e ? null : e.etag)
-  return a.fetchedAt === b.fetchedAt && etag(a) === etag(b)
 }
 
 function refresh(
@@ -174,16 +175,15 @@ async function fillAndWait(
 
     const written = await wait.written
     entry = await reader.read(fill.key)
-    if (entry && (written.has(fill.key) || fill.accept(entry))) return answer(entry)
+    // A written event also follows a failed refresh (lastError marked on the old entry), so it
+    // counts only when it brought a new version.
+    const newVersion = entry !== null && isNewVersion(entry, fill.previous)
+    if (entry && ((written.has(fill.key) && newVersion) || fill.accept(entry))) return answer(entry)
 
     if (fill.fallback) {
-      return sendEnvelope(
-        request,
-        reply,
-        CacheStatus.stale,
-        fill.fallback,
-        lastRefreshError(fill.fallback),
-      )
+      // The re-read copy of the same version carries lastError if the refresh has failed since.
+      const stale = entry && !newVersion && !('notFound' in entry) ? entry : fill.fallback
+      return sendEnvelope(request, reply, CacheStatus.stale, stale, lastRefreshError(stale))
     }
     throw fillPending(jobId)
   } finally {

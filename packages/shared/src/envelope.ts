@@ -131,3 +131,14 @@ export function decodeWrittenEvent(message: string): WrittenEvent | null {
   }
   return null
 }
+
+/**
+ * Whether `candidate` is a different version from `previous`, the entry a read started from.
+ * A failed refresh re-marks the old version with lastError (and announces it), so "a write was
+ * announced" alone does not mean the fill landed.
+ */
+export function isNewVersion(candidate: StoredEntry, previous: StoredEntry | null): boolean {
+  if (previous === null) return true
+  const etag = (entry: StoredEntry) => ('notFound' in entry ? null : entry.etag)
+  return candidate.fetchedAt !== previous.fetchedAt || etag(candidate) !== etag(previous)
+}

@@ -65,6 +65,13 @@ export function decideRead(
   return { status: 'MISS', refresh: 'miss', fallback: now < entry.errorUntil ? entry : null }
 }
 
+/** Why the last refresh of this entry failed, or null if none has failed since it was fetched. */
+export function lastRefreshError(envelope: Envelope): string | null {
+  return envelope.lastError !== undefined && (envelope.lastErrorAt ?? 0) >= envelope.fetchedAt
+    ? envelope.lastError
+    : null
+}
+
 /** Seconds since the entry was fetched, for the `Age` header. */
 export function ageSeconds(envelope: Envelope, now: number): number {
   return Math.max(0, Math.floor((now - envelope.fetchedAt) / 1000))

@@ -5,6 +5,7 @@ import {
   ENVELOPE_FIELDS,
   type Envelope,
   encodeEnvelope,
+  isNewVersion,
 } from '../src/envelope'
 import { FRESHNESS_JITTER, freshnessTimes } from '../src/freshness'
 
@@ -69,5 +70,32 @@ describe('freshnessTimes', () => {
     const { freshUntil } = freshnessTimes(policy, 0, () => 0.999999)
     expect(freshUntil).toBeLessThan(300_000)
     expect(freshUntil).toBeGreaterThanOrEqual(300_000 * (1 - FRESHNESS_JITTER))
+  })
+})
+
+describe('isNewVersion', () => {
+  const base = {
+    data: '{}',
+    asOf: 1,
+    fetchedAt: 2,
+    freshUntil: 3,
+    staleUntil: 4,
+    errorUntil: 5,
+    etag: '"a"',
+    source: 'coingecko' as const,
+    schema: 1,
+  }
+
+  it('treats anything as new against an absent entry', () => {
+    expect(isNewVersion(base, null)).toBe(true)
+  })
+
+  it('sees the same fetch re-marked with lastError as the same version', () => {
+    expect(isNewVersion({ ...base, lastError: 'x', lastErrorAt: 9 }, base)).toBe(false)
+  })
+
+  it('sees a new fetch or a negative entry as a new version', () => {
+    expect(isNewVersion({ ...base, fetchedAt: 7, etag: '"b"' }, base)).toBe(true)
+    expect(isNewVersion({ notFound: true, fetchedAt: 7, source: 'coingecko' }, base)).toBe(true)
   })
 })

@@ -3,18 +3,15 @@ import { loadConfig as loadApiConfig } from '@marketcache/api/config'
 import { createApiClients } from '@marketcache/api/redis-clients'
 import { deletePrefix, testPrefix } from '@marketcache/devkit/redis'
 import { buildSimulator, type SimulatorOptions } from '@marketcache/simulator/app'
+import type { StatsSnapshot } from '@marketcache/simulator/stats'
 import { loadConfig as loadWorkerConfig } from '@marketcache/worker/config'
 import { startWorker } from '@marketcache/worker/worker'
 import { Redis } from 'ioredis'
 
 export const WRITE_KEY = 'e2e-write-key-0123456789'
 
-export interface SimStats {
-  total: number
-  byEndpoint: Record<string, number>
-  byCoin: Record<string, number>
-  byStatus: Record<string, number>
-}
+/** What the simulator's `GET /__sim/stats` returns. */
+export type SimStats = StatsSnapshot
 
 export interface Stack {
   api: string

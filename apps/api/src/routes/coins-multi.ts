@@ -16,6 +16,11 @@ const MultiItem = Type.Object({
   ),
   data: Type.Union([Type.Ref('Coin'), Type.Null()]),
   jobId: Type.Optional(Type.String({ description: 'PENDING only: the fetch to poll.' })),
+  error: Type.Optional(
+    Type.String({
+      description: 'STALE only, after a failed refresh: why it failed (X-Cache-Error).',
+    }),
+  ),
 })
 
 /** `GET /v1/coins?ids=a,b`: per-item status, one batched fetch for everything missing. */

@@ -106,6 +106,23 @@ describe('GET /v1/coins/:id: misses', () => {
     expect(await t.pendingJobs()).toHaveLength(1)
   })
 
+  it('answers STALE with X-Cache-Error, not MISS, when the refresh of an expired entry fails during the wait', async () => {
+    const data = coinData('tron')
+    const expired = envelope(data, { ageMs: 1_000_000, etag: 'old' })
+    await writeEntry(t.redis, t.keys, coinKey('tron'), expired)
+    const pending = get('/v1/coins/tron?wait=5000')
+    await eventually(async () => ((await t.pendingJobs()).length > 0 ? true : undefined))
+
+    // What the worker does after the last attempt: mark the same version and publish.
+    const failed = { ...expired, lastError: 'provider 500', lastErrorAt: Date.now() }
+    await writeEntry(t.redis, t.keys, coinKey('tron'), failed)
+    const response = await pending
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['x-cache-status']).toBe('STALE')
+    expect(response.headers['x-cache-error']).toBe('provider 500')
+    expect(response.body).toBe(data)
+  })
+
   it('treats data older than maxStaleness as absent', async () => {
     await writeEntry(
       t.redis,

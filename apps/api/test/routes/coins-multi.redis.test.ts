@@ -14,6 +14,22 @@ const coinKey = (id: string) => `${t.keys.prefix}:v1:coin:${id}`
 const get = (url: string) => t.app.inject({ method: 'GET', url })
 
 describe('GET /v1/coins?ids=', () => {
+  it('serves an expired item STALE with its error, not MISS, when its refresh fails during the wait', async () => {
+    const data = coinData('tron')
+    const expired = envelope(data, { ageMs: 1_000_000, etag: 'old' })
+    await writeEntry(t.redis, t.keys, coinKey('tron'), expired)
+    const pending = get('/v1/coins?ids=tron&wait=5000')
+    await eventually(async () => ((await t.pendingJobs()).length > 0 ? true : undefined))
+
+    const failed = { ...expired, lastError: 'provider 500', lastErrorAt: Date.now() }
+    await writeEntry(t.redis, t.keys, coinKey('tron'), failed)
+    const response = await pending
+    expect(response.statusCode).toBe(200)
+    expect(response.body).toBe(
+      `{"items":[{"id":"tron","status":"STALE","data":${data},"error":"provider 500"}]}`,
+    )
+  })
+
   it('answers per item, splicing the stored bytes, with one markets job for all the misses', async () => {
     const btc = coinData('bitcoin')
     const eth = coinData('ethereum')

@@ -1,14 +1,10 @@
 import type { AddressInfo } from 'node:net'
 import { buildSimulator, type Faults } from '@marketcache/simulator/app'
 import type { Conditions } from '@marketcache/simulator/conditions'
+import type { StatsSnapshot } from '@marketcache/simulator/stats'
 
-export interface SimStats {
-  total: number
-  byEndpoint: Record<string, number>
-  byCoin: Record<string, number>
-  byStatus: Record<string, number>
-  withApiKey: number
-}
+/** What the simulator's `GET /__sim/stats` returns. */
+export type SimStats = StatsSnapshot
 
 /** One provider request as the simulator received it. */
 export interface SimCall {
