@@ -7,7 +7,7 @@ export class ConfigError extends Error {
 }
 
 /**
- * Validates the variables a schema declares (others in `env` are ignored: process.env is full of
+ * Validates the variables a schema declares (others in `env` are ignored: an environment is full of
  * them), converting strings to the declared types and applying schema defaults.
  * Throws a ConfigError naming every bad variable.
  */
