@@ -1,23 +1,40 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { bybitFailures } from './bybit/failures'
+import { BybitLimiter } from './bybit/limiter'
+import { BYBIT_ENDPOINTS, bybitRoutes } from './bybit/routes'
+import { SpotMarket } from './bybit/spot-market'
+import { type BybitSwitches, DEFAULT_BYBIT_SWITCHES } from './bybit/switches'
 import { coingeckoFailures } from './coingecko/failures'
+import { CoinGeckoLimiter } from './coingecko/limiter'
 import { Market } from './coingecko/market'
 import { COINGECKO_ENDPOINTS, coingeckoRoutes } from './coingecko/routes'
 import { type Conditions, ConditionsState, parseConditionsPatch } from './conditions'
 import { controlRoutes } from './control'
 import { SettingError } from './errors'
 import { DEFAULT_FAULTS, FaultDice, type Faults } from './faults'
-import { ProviderGate } from './gate'
+import { ProviderGate, type ProviderGateDeps } from './gate'
+import { IbkrCatalog } from './ibkr/catalog'
+import { ibkrFailures } from './ibkr/failures'
+import { IbkrLimiter } from './ibkr/limiter'
+import { IBKR_ENDPOINTS, ibkrRoutes } from './ibkr/routes'
+import { SnapshotSubscriptions } from './ibkr/snapshot'
+import { DEFAULT_IBKR_SWITCHES, type IbkrSwitches } from './ibkr/switches'
+import { EquityMarket } from './market/equities'
+import { OptionBoard } from './options/board'
+import { UnderlyingPrices } from './options/underlying-prices'
 import { QuotaWindow } from './quota'
-import { CallStats } from './stats'
+import { CallStats, Provider } from './stats'
 
+export type { BybitSwitches } from './bybit/switches'
 export type { Faults } from './faults'
+export type { IbkrSwitches } from './ibkr/switches'
 
 export interface SimulatorOptions {
   /** Seeds the universe, price paths and fault rolls. @defaultValue 42 */
   seed?: number
   /** Added to every provider response. @defaultValue 150 */
   latencyMs?: number
-  /** Calls allowed per quota window; 0 disables the quota. @defaultValue 30 */
+  /** CoinGecko calls allowed per quota window; 0 disables the quota. @defaultValue 30 */
   quotaPerWindow?: number
   /** @defaultValue 60_000 */
   quotaWindowMs?: number
@@ -27,6 +44,10 @@ export interface SimulatorOptions {
   now?: () => number
   /** Faults at start; `POST /__sim/reset` returns to these. @defaultValue no faults */
   faults?: Partial<Faults>
+  /** Bybit limits and switches at start. @defaultValue see `DEFAULT_BYBIT_SWITCHES` */
+  bybit?: Partial<BybitSwitches>
+  /** IBKR pacing and session at start. @defaultValue see `DEFAULT_IBKR_SWITCHES` */
+  ibkr?: Partial<IbkrSwitches>
   /** Passed to fastify. @defaultValue false */
   logger?: boolean | object
 }
@@ -37,8 +58,9 @@ const DEFAULT_SEED = 42
 const DEFAULT_TICK_MS = 10_000
 
 /**
- * A local market speaking CoinGecko v3 under `/api/v3`, plus `/__sim/*` control routes.
- * Does not listen; `server.ts` does. Throws `SettingError` for out-of-range options.
+ * A local market speaking CoinGecko v3 under `/api/v3`, Bybit V5 under `/v5/market` and the
+ * IBKR Client Portal under `/v1/api`, plus `/__sim/*` control routes. Does not listen;
+ * `server.ts` does. Throws `SettingError` for out-of-range options.
  */
 export async function buildSimulator(opts: SimulatorOptions = {}): Promise<FastifyInstance> {
   const seed = opts.seed ?? DEFAULT_SEED
@@ -48,41 +70,80 @@ export async function buildSimulator(opts: SimulatorOptions = {}): Promise<Fasti
     throw new SettingError(`tickMs must be an integer >= 1, got ${tickMs}`)
   }
   const now = opts.now ?? Date.now
+  const patch = parseConditionsPatch({
+    ...opts.faults,
+    latencyMs: opts.latencyMs,
+    quotaPerWindow: opts.quotaPerWindow,
+    quotaWindowMs: opts.quotaWindowMs,
+    bybit: opts.bybit,
+    ibkr: opts.ibkr,
+  })
   const start: Conditions = {
     ...DEFAULT_FAULTS,
     ...DEFAULT_LIMITS,
-    ...parseConditionsPatch({
-      ...opts.faults,
-      latencyMs: opts.latencyMs,
-      quotaPerWindow: opts.quotaPerWindow,
-      quotaWindowMs: opts.quotaWindowMs,
-    }),
+    ...patch,
+    bybit: { ...DEFAULT_BYBIT_SWITCHES, ...patch.bybit },
+    ibkr: { ...DEFAULT_IBKR_SWITCHES, ...patch.ibkr },
   }
 
   const conditions = new ConditionsState(start)
-  const stats = new CallStats(Object.values(COINGECKO_ENDPOINTS))
+  const stats = new CallStats([
+    ...Object.values(COINGECKO_ENDPOINTS),
+    ...Object.values(BYBIT_ENDPOINTS),
+    ...Object.values(IBKR_ENDPOINTS),
+  ])
   const dice = new FaultDice(seed)
-  const coingeckoGate = new ProviderGate({
-    conditions,
-    stats,
-    dice,
-    now,
-    quota: new QuotaWindow(() => conditions.current),
-    failures: coingeckoFailures,
-  })
+  const shared = { conditions, stats, dice, now }
+  const gate = (deps: Omit<ProviderGateDeps, keyof typeof shared>) =>
+    new ProviderGate({ ...shared, ...deps })
+  const gates = {
+    coingecko: gate({
+      provider: Provider.coingecko,
+      limiter: new CoinGeckoLimiter(conditions, new QuotaWindow(() => conditions.current)),
+      failures: coingeckoFailures,
+    }),
+    bybit: gate({
+      provider: Provider.bybit,
+      limiter: new BybitLimiter(conditions),
+      failures: bybitFailures(now),
+    }),
+    ibkr: gate({
+      provider: Provider.ibkr,
+      limiter: new IbkrLimiter(conditions),
+      failures: ibkrFailures,
+    }),
+  }
+
+  // One market behind every provider: Bybit's BTC is CoinGecko's bitcoin.
+  const market = new Market(seed, tickMs)
+  const equities = new EquityMarket(seed, tickMs)
+  const board = new OptionBoard(new UnderlyingPrices(seed, market, equities))
+  const catalog = new IbkrCatalog(board)
+  const subscriptions = new SnapshotSubscriptions()
+
   const reset = () => {
     stats.reset()
     conditions.reset()
     dice.reset()
-    coingeckoGate.reset()
+    for (const providerGate of Object.values(gates)) providerGate.reset()
+    subscriptions.reset()
   }
 
   const app = Fastify({ logger: (opts.logger ?? false) as FastifyServerOptions['logger'] })
   await app.register(controlRoutes, { prefix: '/__sim', stats, conditions, reset })
-  await app.register(coingeckoRoutes, {
-    prefix: '/api/v3',
-    gate: coingeckoGate,
-    market: new Market(seed, tickMs),
+  await app.register(coingeckoRoutes, { prefix: '/api/v3', gate: gates.coingecko, market, now })
+  await app.register(bybitRoutes, {
+    prefix: '/v5/market',
+    gate: gates.bybit,
+    markets: { board, spot: new SpotMarket(seed, market) },
+    now,
+  })
+  await app.register(ibkrRoutes, {
+    prefix: '/v1/api',
+    gate: gates.ibkr,
+    conditions,
+    catalog,
+    snapshot: { catalog, equities, subscriptions },
     now,
   })
   return app

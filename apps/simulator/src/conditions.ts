@@ -1,32 +1,37 @@
+import { BYBIT_SWITCH_RULES, type BybitSwitches } from './bybit/switches'
 import { SettingError } from './errors'
 import { type Faults, MalformedKind } from './faults'
+import { IBKR_SWITCH_RULES, type IbkrSwitches } from './ibkr/switches'
+import { count, flag, isPlainObject, oneOf, parseFields, type Rules, rate } from './rules'
 
-/** Everything that can be changed while the simulator runs: faults plus latency and quota. */
+/**
+ * Everything that can be changed while the simulator runs: faults plus latency and quota (which
+ * are CoinGecko's), and each other provider's own limits in a nested section.
+ */
 export interface Conditions extends Faults {
   /** Added to every provider response. */
   latencyMs: number
-  /** Calls allowed per quota window; 0 disables the quota. */
+  /** CoinGecko calls allowed per quota window; 0 disables the quota. */
   quotaPerWindow: number
   quotaWindowMs: number
+  bybit: BybitSwitches
+  ibkr: IbkrSwitches
 }
 
-type Rule = (value: unknown) => string | undefined
+/** The provider sections; each is patched field by field rather than replaced. */
+const SECTIONS = ['bybit', 'ibkr'] as const
+type TopLevel = Omit<Conditions, (typeof SECTIONS)[number]>
 
-const rate: Rule = (value) =>
-  typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'a number from 0 to 1'
-const count: Rule = (value) =>
-  Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : 'an integer >= 0'
-const flag: Rule = (value) => (typeof value === 'boolean' ? undefined : 'true or false')
-const kind: Rule = (value) =>
-  Object.values(MalformedKind).includes(value as MalformedKind)
-    ? undefined
-    : `one of ${Object.values(MalformedKind).join(', ')}`
+/** A partial update: top-level fields, and any fields of each provider section. */
+export type ConditionsPatch = Partial<TopLevel> & {
+  bybit?: Partial<BybitSwitches>
+  ibkr?: Partial<IbkrSwitches>
+}
 
-/** One rule per field; the mapped type makes a new field fail to compile until it has a rule. */
-const RULES: { readonly [K in keyof Conditions]: Rule } = {
+const RULES: Rules<TopLevel> = {
   errorRate: rate,
   malformedRate: rate,
-  malformedKind: kind,
+  malformedKind: oneOf(Object.values(MalformedKind)),
   slowRate: rate,
   slowMs: count,
   html429: flag,
@@ -37,29 +42,24 @@ const RULES: { readonly [K in keyof Conditions]: Rule } = {
   quotaWindowMs: count,
 }
 
-function isConditionsKey(key: string): key is keyof Conditions {
-  return Object.hasOwn(RULES, key)
-}
-
 /**
  * Checks a partial update (options or a `POST /__sim/faults` body). Unknown fields are rejected
  * rather than ignored, so a typo cannot silently leave a fault switched off.
  */
-export function parseConditionsPatch(input: unknown): Partial<Conditions> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new SettingError('expected a JSON object of conditions')
+export function parseConditionsPatch(input: unknown): ConditionsPatch {
+  if (!isPlainObject(input)) throw new SettingError('expected a JSON object of conditions')
+  const patch: ConditionsPatch = parseFields(RULES, input, '', SECTIONS)
+  const section = (name: (typeof SECTIONS)[number]) => {
+    const value = input[name]
+    if (value === undefined) return undefined
+    if (!isPlainObject(value)) throw new SettingError(`${name} must be a JSON object`)
+    return value
   }
-  const patch: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(input)) {
-    if (value === undefined) continue
-    if (!isConditionsKey(key)) {
-      throw new SettingError(`unknown field "${key}"; known: ${Object.keys(RULES).join(', ')}`)
-    }
-    const expected = RULES[key](value)
-    if (expected) throw new SettingError(`${key} must be ${expected}, got ${JSON.stringify(value)}`)
-    patch[key] = value
-  }
-  return patch as Partial<Conditions>
+  const bybit = section('bybit')
+  if (bybit) patch.bybit = parseFields(BYBIT_SWITCH_RULES, bybit, 'bybit.')
+  const ibkr = section('ibkr')
+  if (ibkr) patch.ibkr = parseFields(IBKR_SWITCH_RULES, ibkr, 'ibkr.')
+  return patch
 }
 
 /** The live conditions, plus the values they started with so `reset()` can return to them. */
@@ -68,7 +68,7 @@ export class ConditionsState {
   #current: Readonly<Conditions>
 
   constructor(start: Conditions) {
-    this.#start = Object.freeze({ ...start })
+    this.#start = freeze(start)
     this.#current = this.#start
   }
 
@@ -76,12 +76,18 @@ export class ConditionsState {
     return this.#current
   }
 
-  update(patch: Partial<Conditions>): Readonly<Conditions> {
-    this.#current = Object.freeze({ ...this.#current, ...patch })
+  update(patch: ConditionsPatch): Readonly<Conditions> {
+    const { bybit, ibkr, ...topLevel } = patch
+    this.#current = freeze({
+      ...this.#current,
+      ...topLevel,
+      bybit: { ...this.#current.bybit, ...bybit },
+      ibkr: { ...this.#current.ibkr, ...ibkr },
+    })
     return this.#current
   }
 
-  /** Spends one forced 429 if any are left. */
+  /** Spends one forced CoinGecko 429 if any are left. */
   takeForced429(): boolean {
     if (this.#current.forced429 <= 0) return false
     this.update({ forced429: this.#current.forced429 - 1 })
@@ -91,4 +97,12 @@ export class ConditionsState {
   reset(): void {
     this.#current = this.#start
   }
+}
+
+function freeze(conditions: Conditions): Readonly<Conditions> {
+  return Object.freeze({
+    ...conditions,
+    bybit: Object.freeze({ ...conditions.bybit }),
+    ibkr: Object.freeze({ ...conditions.ibkr }),
+  })
 }

@@ -1,5 +1,7 @@
+import type { BybitSwitches } from './bybit/switches'
 import { ConfigError } from './errors'
 import { type Faults, MalformedKind } from './faults'
+import type { IbkrSwitches } from './ibkr/switches'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -19,6 +21,11 @@ export interface SimulatorConfig {
       'errorRate' | 'malformedRate' | 'malformedKind' | 'slowRate' | 'slowMs' | 'html429'
     >
   >
+  /** Bybit limits at start; the forcing switches are run-time only (`POST /__sim/faults`). */
+  readonly bybit: Readonly<
+    Pick<BybitSwitches, 'rateLimitPerSecond' | 'omitResetHeader' | 'ipLimitPer5s' | 'banMs'>
+  >
+  readonly ibkr: Readonly<Pick<IbkrSwitches, 'pacingPerSecond' | 'authenticated'>>
   readonly logLevel: LogLevel
 }
 
@@ -36,6 +43,12 @@ interface Environment {
   SIM_SLOW_RATE: number
   SIM_SLOW_MS: number
   SIM_HTML_429: boolean
+  SIM_BYBIT_RATE_LIMIT_PER_SECOND: number
+  SIM_BYBIT_OMIT_RESET_HEADER: boolean
+  SIM_BYBIT_IP_LIMIT_PER_5S: number
+  SIM_BYBIT_BAN_MS: number
+  SIM_IBKR_PACING_PER_SECOND: number
+  SIM_IBKR_AUTHENTICATED: boolean
   LOG_LEVEL: LogLevel
 }
 
@@ -54,6 +67,12 @@ const DEFAULTS: Readonly<Environment> = Object.freeze({
   SIM_SLOW_RATE: 0,
   SIM_SLOW_MS: 3_000, // longer than a typical client timeout
   SIM_HTML_429: false, // JSON 429s unless asked for Cloudflare's HTML page
+  SIM_BYBIT_RATE_LIMIT_PER_SECOND: 20, // per endpoint, then retCode 10006; 0 disables
+  SIM_BYBIT_OMIT_RESET_HEADER: false, // X-Bapi-Limit-Reset-Timestamp is sent
+  SIM_BYBIT_IP_LIMIT_PER_5S: 600, // Bybit's per-IP limit, then a 403 ban; 0 disables
+  SIM_BYBIT_BAN_MS: 600_000, // Bybit: "wait at least 10 minutes"
+  SIM_IBKR_PACING_PER_SECOND: 10, // the Client Portal gateway's global pacing; 0 disables
+  SIM_IBKR_AUTHENTICATED: true, // a live brokerage session
   LOG_LEVEL: 'info',
 })
 
@@ -104,6 +123,12 @@ const PARSERS: { readonly [K in keyof Environment]: Parser<Environment[K]> } = {
   SIM_SLOW_RATE: rate,
   SIM_SLOW_MS: integer(0),
   SIM_HTML_429: boolean,
+  SIM_BYBIT_RATE_LIMIT_PER_SECOND: integer(0),
+  SIM_BYBIT_OMIT_RESET_HEADER: boolean,
+  SIM_BYBIT_IP_LIMIT_PER_5S: integer(0),
+  SIM_BYBIT_BAN_MS: integer(0),
+  SIM_IBKR_PACING_PER_SECOND: integer(0),
+  SIM_IBKR_AUTHENTICATED: boolean,
   LOG_LEVEL: oneOf(LOG_LEVELS),
 }
 
@@ -146,6 +171,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfi
       slowRate: read(env, 'SIM_SLOW_RATE'),
       slowMs: read(env, 'SIM_SLOW_MS'),
       html429: read(env, 'SIM_HTML_429'),
+    }),
+    bybit: Object.freeze({
+      rateLimitPerSecond: read(env, 'SIM_BYBIT_RATE_LIMIT_PER_SECOND'),
+      omitResetHeader: read(env, 'SIM_BYBIT_OMIT_RESET_HEADER'),
+      ipLimitPer5s: read(env, 'SIM_BYBIT_IP_LIMIT_PER_5S'),
+      banMs: read(env, 'SIM_BYBIT_BAN_MS'),
+    }),
+    ibkr: Object.freeze({
+      pacingPerSecond: read(env, 'SIM_IBKR_PACING_PER_SECOND'),
+      authenticated: read(env, 'SIM_IBKR_AUTHENTICATED'),
     }),
     logLevel: read(env, 'LOG_LEVEL'),
   })

@@ -6,7 +6,7 @@ import type { CallStats } from './stats'
 export interface ControlRoutesOptions {
   readonly stats: CallStats
   readonly conditions: ConditionsState
-  /** Clears stats and the quota window and restores the starting conditions. */
+  /** Clears stats, every limit window, ban and snapshot subscription; restores start conditions. */
   readonly reset: () => void
 }
 

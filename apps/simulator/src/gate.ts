@@ -2,8 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyReply } from 'fastify'
 import type { ConditionsState } from './conditions'
 import type { FaultDice } from './faults'
-import type { QuotaWindow } from './quota'
-import type { CallStats } from './stats'
+import type { CallStats, Provider } from './stats'
 
 /** A provider response before it is sent: status, body and any extra headers. */
 export interface Answer {
@@ -13,37 +12,61 @@ export interface Answer {
   readonly headers?: Readonly<Record<string, string>>
 }
 
-/** What a provider's failures look like on the wire; each provider speaks its own dialect. */
+/** What a provider's injected failures look like on the wire; each speaks its own dialect. */
 export interface ProviderFailures {
-  rateLimited(retryAfterS: number, html: boolean): Answer
+  /** The answer for an `errorRate` hit. */
   serverError(): Answer
   /** Valid JSON in the wrong shape, for `malformedKind: 'shape'`. */
   misshapen(body: unknown): unknown
+  /**
+   * Whether an answer carries data worth corrupting. A client that gets a 404 or a params error
+   * never parses data, so only real data is spoiled. @defaultValue status 200
+   */
+  carriesData?(answer: Answer): boolean
+}
+
+/** A limiter's verdict on one call. */
+export interface Admission {
+  /** Set when the call is refused: a 429, Bybit's 10006 or its 403 ban. */
+  readonly refusal?: Answer
+  /** Headers every answer to an admitted call carries, e.g. Bybit's `X-Bapi-Limit*`. */
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+/** A provider's rate limits: each provider limits, and says so, in its own way. */
+export interface CallLimiter {
+  admit(call: ProviderCall, now: number): Admission
+  /** Forgets every window and ban. */
+  reset(): void
 }
 
 /** One incoming provider call, as the route understood it. */
 export interface ProviderCall {
   /** Route template without the provider prefix, e.g. `/coins/{id}`. */
   readonly endpoint: string
-  /** Coin ids the caller named, for per-coin stats. */
+  /** CoinGecko coin ids the caller named, for per-coin stats. */
   readonly coins: readonly string[]
+  /** Instruments the caller named (Bybit symbol or baseCoin, IBKR conids), for stats. */
+  readonly symbols?: readonly string[]
   readonly withApiKey: boolean
   /** False for health checks, which should not spend quota or forced 429s. */
   readonly rateLimited: boolean
 }
 
 export interface ProviderGateDeps {
+  readonly provider: Provider
   readonly conditions: ConditionsState
-  readonly quota: QuotaWindow
+  readonly limiter: CallLimiter
   readonly stats: CallStats
+  /** Shared by every provider: the global fault rates apply to all of them. */
   readonly dice: FaultDice
   readonly now: () => number
   readonly failures: ProviderFailures
 }
 
 /**
- * The path every provider call takes: forced 429s, then the quota, then fault rolls, then the
- * real answer; then stats, latency and send. Provider routes only say what the real answer is.
+ * The path every provider call takes: the provider's limiter, then fault rolls, then the real
+ * answer; then stats, latency and send. Provider routes only say what the real answer is.
  */
 export class ProviderGate {
   readonly #deps: ProviderGateDeps
@@ -57,21 +80,30 @@ export class ProviderGate {
     call: ProviderCall,
     answer: () => Answer,
   ): Promise<FastifyReply> {
-    const { conditions, stats, dice } = this.#deps
+    const { conditions, stats, dice, provider } = this.#deps
     const current = conditions.current
     // Roll every die on every call, so one fault switching on does not shift the others' rolls.
     const failing = dice.roll(current.errorRate)
     const malformed = dice.roll(current.malformedRate)
     const slow = dice.roll(current.slowRate)
+    const record = (status: number) =>
+      stats.record({
+        provider,
+        endpoint: call.endpoint,
+        coins: call.coins,
+        symbols: call.symbols ?? [],
+        status,
+        withApiKey: call.withApiKey,
+      })
 
     let result: Answer
     try {
       result = this.#decide(call, failing, malformed, answer)
     } catch (error) {
-      stats.record({ ...call, status: 500 })
+      record(500)
       throw error
     }
-    stats.record({ ...call, status: result.status })
+    record(result.status)
 
     const delayMs = current.latencyMs + (slow ? current.slowMs : 0)
     if (delayMs > 0) await sleep(delayMs)
@@ -82,29 +114,25 @@ export class ProviderGate {
   }
 
   #decide(call: ProviderCall, failing: boolean, malformed: boolean, answer: () => Answer): Answer {
-    const { conditions, quota, now, failures } = this.#deps
-    const current = conditions.current
-    if (call.rateLimited) {
-      if (conditions.takeForced429()) {
-        return failures.rateLimited(current.forced429RetryAfterS, current.html429)
-      }
-      const waitMs = quota.take(now())
-      // Retry-After is whole seconds; rounding up (and at least 1) never invites an early retry.
-      const retryAfterS = Math.max(1, Math.ceil(waitMs / 1000))
-      if (waitMs > 0) return failures.rateLimited(retryAfterS, current.html429)
-    }
-    if (failing) return failures.serverError()
-    const real = answer()
-    // Only a success is worth corrupting: a client that gets a 404 or 400 never parses data.
-    if (!malformed || real.status !== 200) return real
-    return current.malformedKind === 'truncated'
+    const { conditions, limiter, now, failures } = this.#deps
+    const admission = call.rateLimited ? limiter.admit(call, now()) : {}
+    if (admission.refusal) return admission.refusal
+    const withHeaders = (result: Answer): Answer =>
+      admission.headers
+        ? { ...result, headers: { ...admission.headers, ...result.headers } }
+        : result
+    if (failing) return withHeaders(failures.serverError())
+    const real = withHeaders(answer())
+    const carriesData = failures.carriesData?.(real) ?? real.status === 200
+    if (!malformed || !carriesData) return real
+    return conditions.current.malformedKind === 'truncated'
       ? truncate(real)
       : { ...real, body: failures.misshapen(real.body) }
   }
 
-  /** Opens a fresh quota window; the owner resets stats and conditions. */
+  /** Forgets the provider's limit windows; the owner resets stats and conditions. */
   reset(): void {
-    this.#deps.quota.reset()
+    this.#deps.limiter.reset()
   }
 }
 

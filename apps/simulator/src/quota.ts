@@ -6,7 +6,8 @@ export interface QuotaLimits {
 }
 
 /**
- * A fixed-window call quota, like CoinGecko's per-minute limit. A window opens with the first
+ * A fixed-window call quota, like CoinGecko's per-minute limit (and Bybit's and IBKR's
+ * per-second ones). A window opens with the first
  * call after the previous one ended (not on wall-clock minute boundaries), so a test that
  * resets the simulator gets a full window straight away.
  */
@@ -32,6 +33,18 @@ export class QuotaWindow {
       return 0
     }
     return this.#openedAt + quotaWindowMs - now
+  }
+
+  /** Calls left in the window open at `now`, and when it ends; no open window means a fresh one. */
+  status(now: number): { remaining: number; resetsAt: number } {
+    const { quotaPerWindow, quotaWindowMs } = this.#limits()
+    if (this.#openedAt === undefined || now >= this.#openedAt + quotaWindowMs) {
+      return { remaining: quotaPerWindow, resetsAt: now + quotaWindowMs }
+    }
+    return {
+      remaining: Math.max(0, quotaPerWindow - this.#used),
+      resetsAt: this.#openedAt + quotaWindowMs,
+    }
   }
 
   reset(): void {

@@ -12,6 +12,8 @@ async function main(): Promise<void> {
     quotaWindowMs: config.quotaWindowMs,
     tickMs: config.tickMs,
     faults: config.faults,
+    bybit: config.bybit,
+    ibkr: config.ibkr,
     logger: { level: config.logLevel },
   })
 

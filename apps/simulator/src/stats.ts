@@ -1,3 +1,7 @@
+/** The upstreams the simulator plays. */
+export const Provider = { coingecko: 'coingecko', bybit: 'bybit', ibkr: 'ibkr' } as const
+export type Provider = (typeof Provider)[keyof typeof Provider]
+
 /** What `GET /__sim/stats` returns. */
 export interface StatsSnapshot {
   total: number
@@ -9,12 +13,18 @@ export interface StatsSnapshot {
   byStatus: Record<string, number>
   /** Calls that carried a provider API key. */
   withApiKey: number
+  /** Calls per provider; every provider is listed from the start. */
+  byProvider: Record<Provider, number>
+  /** Calls per instrument named: Bybit `symbol`/`baseCoin`, IBKR conids and searched symbols. */
+  bySymbol: Record<string, number>
 }
 
 /** One provider call, as counted. */
 export interface CallRecord {
+  readonly provider: Provider
   readonly endpoint: string
   readonly coins: readonly string[]
+  readonly symbols: readonly string[]
   readonly status: number
   readonly withApiKey: boolean
 }
@@ -32,6 +42,8 @@ export class CallStats {
   readonly #byEndpoint = new Map<string, number>()
   readonly #byCoin = new Map<string, number>()
   readonly #byStatus = new Map<string, number>()
+  readonly #byProvider = new Map<string, number>()
+  readonly #bySymbol = new Map<string, number>()
 
   /** @param endpoints listed with 0 calls from the start, so clients can rely on the keys */
   constructor(endpoints: readonly string[]) {
@@ -43,6 +55,8 @@ export class CallStats {
     this.#total += 1
     increment(this.#byEndpoint, call.endpoint)
     for (const coin of call.coins) increment(this.#byCoin, coin)
+    for (const symbol of call.symbols) increment(this.#bySymbol, symbol)
+    increment(this.#byProvider, call.provider)
     increment(this.#byStatus, String(call.status))
     if (call.withApiKey) this.#withApiKey += 1
   }
@@ -54,6 +68,8 @@ export class CallStats {
       byCoin: Object.fromEntries(this.#byCoin),
       byStatus: Object.fromEntries(this.#byStatus),
       withApiKey: this.#withApiKey,
+      byProvider: Object.fromEntries(this.#byProvider) as Record<Provider, number>,
+      bySymbol: Object.fromEntries(this.#bySymbol),
     }
   }
 
@@ -64,6 +80,9 @@ export class CallStats {
     for (const endpoint of this.#endpoints) this.#byEndpoint.set(endpoint, 0)
     this.#byCoin.clear()
     this.#byStatus.clear()
+    this.#byProvider.clear()
+    for (const provider of Object.values(Provider)) this.#byProvider.set(provider, 0)
+    this.#bySymbol.clear()
   }
 }
 

@@ -7,7 +7,13 @@ describe('buildSimulator', () => {
     const faults = (await app.inject('/__sim/faults')).json()
     await app.close()
 
-    expect(faults).toMatchObject({ latencyMs: 150, quotaPerWindow: 30, quotaWindowMs: 60_000 })
+    expect(faults).toMatchObject({
+      latencyMs: 150,
+      quotaPerWindow: 30,
+      quotaWindowMs: 60_000,
+      bybit: { rateLimitPerSecond: 20, ipLimitPer5s: 600, banMs: 600_000 },
+      ibkr: { pacingPerSecond: 10, authenticated: true },
+    })
   })
 
   it.each([
@@ -15,6 +21,8 @@ describe('buildSimulator', () => {
     [{ seed: 1.5 }, /seed/],
     [{ latencyMs: -5 }, /latencyMs/],
     [{ faults: { errorRate: 2 } }, /errorRate/],
+    [{ bybit: { banMs: -1 } }, /bybit\.banMs/],
+    [{ ibkr: { authenticated: 'yes' as unknown as boolean } }, /ibkr\.authenticated/],
   ])('rejects %j', async (opts, message) => {
     await expect(buildSimulator(opts)).rejects.toThrow(message)
   })

@@ -22,6 +22,8 @@ describe('loadConfig', () => {
         slowMs: 3_000,
         html429: false,
       },
+      bybit: { rateLimitPerSecond: 20, omitResetHeader: false, ipLimitPer5s: 600, banMs: 600_000 },
+      ibkr: { pacingPerSecond: 10, authenticated: true },
       logLevel: 'info',
     })
     expect(Object.isFrozen(config)).toBe(true)
@@ -43,6 +45,12 @@ describe('loadConfig', () => {
       SIM_SLOW_RATE: '.5',
       SIM_SLOW_MS: '250',
       SIM_HTML_429: 'true',
+      SIM_BYBIT_RATE_LIMIT_PER_SECOND: '5',
+      SIM_BYBIT_OMIT_RESET_HEADER: '1',
+      SIM_BYBIT_IP_LIMIT_PER_5S: '50',
+      SIM_BYBIT_BAN_MS: '2000',
+      SIM_IBKR_PACING_PER_SECOND: '0',
+      SIM_IBKR_AUTHENTICATED: 'false',
       LOG_LEVEL: 'warn',
     })
 
@@ -62,6 +70,8 @@ describe('loadConfig', () => {
         slowMs: 250,
         html429: true,
       },
+      bybit: { rateLimitPerSecond: 5, omitResetHeader: true, ipLimitPer5s: 50, banMs: 2_000 },
+      ibkr: { pacingPerSecond: 0, authenticated: false },
       logLevel: 'warn',
     })
   })
@@ -76,6 +86,12 @@ describe('loadConfig', () => {
     ['SIM_MALFORMED_RATE', 'often'],
     ['SIM_MALFORMED_KIND', 'garbled'],
     ['SIM_HTML_429', 'yes'],
+    ['SIM_BYBIT_RATE_LIMIT_PER_SECOND', '-1'],
+    ['SIM_BYBIT_OMIT_RESET_HEADER', 'maybe'],
+    ['SIM_BYBIT_IP_LIMIT_PER_5S', 'lots'],
+    ['SIM_BYBIT_BAN_MS', '1.5'],
+    ['SIM_IBKR_PACING_PER_SECOND', '-3'],
+    ['SIM_IBKR_AUTHENTICATED', 'yes'],
     ['LOG_LEVEL', 'verbose'],
   ])('fails naming %s when it is %j', (name, value) => {
     const load = () => loadConfig({ [name]: value })

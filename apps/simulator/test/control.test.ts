@@ -10,6 +10,8 @@ describe('/__sim/faults', () => {
       latencyMs: 5,
       quotaPerWindow: 10,
       quotaWindowMs: 1_000,
+      bybit: { rateLimitPerSecond: 7, ipLimitPer5s: 100 },
+      ibkr: { pacingPerSecond: 4 },
     })
 
     expect(await json('/__sim/faults')).toEqual({
@@ -24,6 +26,15 @@ describe('/__sim/faults', () => {
       latencyMs: 5,
       quotaPerWindow: 10,
       quotaWindowMs: 1_000,
+      bybit: {
+        rateLimitPerSecond: 7,
+        forcedRateLimit: 0,
+        omitResetHeader: false,
+        ipLimitPer5s: 100,
+        banMs: 600_000,
+        forceBan: false,
+      },
+      ibkr: { pacingPerSecond: 4, forced429: 0, authenticated: true },
     })
   })
 
@@ -36,6 +47,18 @@ describe('/__sim/faults', () => {
       errorRate: 0.25,
       malformedKind: 'shape',
       malformedRate: 0,
+    })
+    expect(await json('/__sim/faults')).toEqual(response.json())
+  })
+
+  it('patches provider sections field by field', async () => {
+    const { app, json } = await startSimulator()
+    const response = await post(app, { bybit: { banMs: 2_000 }, ibkr: { forced429: 3 } })
+
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toMatchObject({
+      bybit: { banMs: 2_000, rateLimitPerSecond: 0, omitResetHeader: false },
+      ibkr: { forced429: 3, authenticated: true },
     })
     expect(await json('/__sim/faults')).toEqual(response.json())
   })
@@ -67,6 +90,12 @@ describe('/__sim/faults', () => {
     [{ html429: 'yes' }, /html429 must be true or false/],
     [{ errorRat: 1 }, /unknown field "errorRat"/],
     [[1, 2], /expected a JSON object/],
+    [{ bybit: { banMs: -1 } }, /bybit\.banMs must be an integer >= 0/],
+    [{ bybit: { rateLimit: 5 } }, /unknown field "bybit\.rateLimit"/],
+    [{ bybit: { forceBan: 1 } }, /bybit\.forceBan must be true or false/],
+    [{ ibkr: 5 }, /ibkr must be a JSON object/],
+    [{ ibkr: { authenticated: 'no' } }, /ibkr\.authenticated must be true or false/],
+    [{ ibkr: { pacingPerSecond: 2.5 } }, /ibkr\.pacingPerSecond must be an integer >= 0/],
   ])('rejects %j with 400 and a clear message', async (payload, message) => {
     const { app, json } = await startSimulator()
     const before = await json('/__sim/faults')

@@ -27,7 +27,8 @@ afterEach(async () => {
 })
 
 /**
- * A simulator with no latency and no quota unless a test asks for them, closed after the test.
+ * A simulator with no latency, no quota and no Bybit or IBKR limits unless a test asks for
+ * them, closed after the test. The clock stands still, so any per-second limit would bite.
  */
 export async function startSimulator(opts: SimulatorOptions = {}) {
   const clock = manualClock()
@@ -37,6 +38,8 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
     tickMs: TICK_MS,
     now: clock.now,
     ...opts,
+    bybit: { rateLimitPerSecond: 0, ipLimitPer5s: 0, ...opts.bybit },
+    ibkr: { pacingPerSecond: 0, ...opts.ibkr },
   })
   open.push(app)
   const get = (url: string, headers: Record<string, string> = {}) =>
@@ -46,5 +49,7 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
     if (response.statusCode !== 200) throw new Error(`${url}: HTTP ${response.statusCode}`)
     return response.json<T>()
   }
-  return { app, clock, get, json }
+  const post = (url: string, payload: unknown) =>
+    app.inject({ method: 'POST', url, payload: payload as object })
+  return { app, clock, get, json, post }
 }

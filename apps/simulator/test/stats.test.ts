@@ -1,16 +1,35 @@
 import { describe, expect, it } from 'vitest'
 import { startSimulator } from './simulator-fixture'
 
+/** Every endpoint, at 0 calls: stats list them all from the start. */
+const NO_CALLS = {
+  '/coins/{id}': 0,
+  '/coins/{id}/ohlc': 0,
+  '/coins/markets': 0,
+  '/simple/price': 0,
+  '/ping': 0,
+  '/v5/market/instruments-info': 0,
+  '/v5/market/tickers': 0,
+  '/v5/market/kline': 0,
+  '/iserver/auth/status': 0,
+  '/iserver/secdef/search': 0,
+  '/iserver/secdef/strikes': 0,
+  '/iserver/secdef/info': 0,
+  '/iserver/marketdata/snapshot': 0,
+}
+
 describe('GET /__sim/stats', () => {
   it('starts at zero with every endpoint listed', async () => {
     const { json } = await startSimulator()
 
     expect(await json('/__sim/stats')).toEqual({
       total: 0,
-      byEndpoint: { '/coins/{id}': 0, '/coins/markets': 0, '/simple/price': 0, '/ping': 0 },
+      byEndpoint: NO_CALLS,
       byCoin: {},
       byStatus: {},
       withApiKey: 0,
+      byProvider: { coingecko: 0, bybit: 0, ibkr: 0 },
+      bySymbol: {},
     })
   })
 
@@ -27,11 +46,19 @@ describe('GET /__sim/stats', () => {
 
     expect(await json('/__sim/stats')).toEqual({
       total: 8,
-      byEndpoint: { '/coins/{id}': 3, '/coins/markets': 3, '/simple/price': 1, '/ping': 1 },
+      byEndpoint: {
+        ...NO_CALLS,
+        '/coins/{id}': 3,
+        '/coins/markets': 3,
+        '/simple/price': 1,
+        '/ping': 1,
+      },
       // The unfiltered markets page names no coins, so it adds none.
       byCoin: { bitcoin: 3, 'no-such-coin': 1, ethereum: 2, tether: 1, solana: 1 },
       byStatus: { '200': 6, '404': 1, '400': 1 },
       withApiKey: 3,
+      byProvider: { coingecko: 8, bybit: 0, ibkr: 0 },
+      bySymbol: {},
     })
   })
 
@@ -46,6 +73,43 @@ describe('GET /__sim/stats', () => {
       total: 2,
       byCoin: { bitcoin: 2 },
       byStatus: { '429': 1, '500': 1 },
+    })
+  })
+})
+
+describe('GET /__sim/stats across providers', () => {
+  it('counts calls per provider and per instrument named', async () => {
+    const { get, json } = await startSimulator()
+    await get('/api/v3/coins/bitcoin/ohlc?vs_currency=usd&days=1')
+    await get('/v5/market/instruments-info?category=option&baseCoin=ETH&limit=5')
+    await get('/v5/market/tickers?category=spot&symbol=BTCUSDT')
+    await get('/v5/market/kline?category=spot&symbol=BTCUSDT&interval=1&limit=1')
+    await get('/v5/market/tickers?category=option&baseCoin=NOPE')
+    await get('/v1/api/iserver/auth/status')
+    await get('/v1/api/iserver/secdef/search?symbol=msft')
+    await get('/v1/api/iserver/secdef/strikes?conid=272093&sectype=OPT&month=FEB25')
+    await get('/v1/api/iserver/marketdata/snapshot?conids=272093,756733')
+    await get('/v5/market/tickers', { 'x-bapi-api-key': 'key' })
+
+    expect(await json('/__sim/stats')).toEqual({
+      total: 10,
+      byEndpoint: {
+        ...NO_CALLS,
+        '/coins/{id}/ohlc': 1,
+        '/v5/market/instruments-info': 1,
+        '/v5/market/tickers': 3,
+        '/v5/market/kline': 1,
+        '/iserver/auth/status': 1,
+        '/iserver/secdef/search': 1,
+        '/iserver/secdef/strikes': 1,
+        '/iserver/marketdata/snapshot': 1,
+      },
+      byCoin: { bitcoin: 1 },
+      // Bybit's params errors are HTTP 200 too; only retCode tells them apart.
+      byStatus: { '200': 10 },
+      withApiKey: 1,
+      byProvider: { coingecko: 1, bybit: 5, ibkr: 4 },
+      bySymbol: { ETH: 1, BTCUSDT: 2, NOPE: 1, MSFT: 1, '272093': 2, '756733': 1 },
     })
   })
 })
@@ -75,5 +139,37 @@ describe('POST /__sim/reset', () => {
       quotaPerWindow: 1,
     })
     expect((await get('/api/v3/coins/bitcoin')).statusCode).toBe(200)
+  })
+
+  it('restores Bybit and IBKR switches and forgets their windows', async () => {
+    const { app, get, json } = await startSimulator({
+      bybit: { rateLimitPerSecond: 1 },
+      ibkr: { pacingPerSecond: 1 },
+    })
+    const spot = '/v5/market/tickers?category=spot&symbol=BTCUSDT'
+    const status = '/v1/api/iserver/auth/status'
+    await get(spot)
+    await get(status)
+    expect((await get(spot)).json()).toMatchObject({ retCode: 10006 })
+    expect((await get(status)).statusCode).toBe(429)
+    await app.inject({
+      method: 'POST',
+      url: '/__sim/faults',
+      payload: { bybit: { forcedRateLimit: 5, banMs: 1 }, ibkr: { authenticated: false } },
+    })
+
+    await app.inject({ method: 'POST', url: '/__sim/reset' })
+
+    expect(await json('/__sim/faults')).toMatchObject({
+      bybit: { rateLimitPerSecond: 1, forcedRateLimit: 0, banMs: 600_000 },
+      ibkr: { pacingPerSecond: 1, authenticated: true },
+    })
+    expect((await get(spot)).json()).toMatchObject({ retCode: 0 })
+    expect((await get(status)).json()).toMatchObject({ authenticated: true })
+    expect(await json('/__sim/stats')).toMatchObject({
+      total: 2,
+      byProvider: { coingecko: 0, bybit: 1, ibkr: 1 },
+      bySymbol: { BTCUSDT: 1 },
+    })
   })
 })

@@ -49,24 +49,25 @@ const CLOUDFLARE_1015 = `<!DOCTYPE html>
 </html>
 `
 
-/** CoinGecko v3's failure dialect: JSON `status` envelopes, or Cloudflare HTML for 429s. */
-export const coingeckoFailures: ProviderFailures = {
-  rateLimited(retryAfterS: number, html: boolean): Answer {
-    const retryAfter = String(retryAfterS)
-    if (html) {
-      return {
-        status: 429,
-        body: CLOUDFLARE_1015,
-        headers: { 'content-type': 'text/html; charset=UTF-8', 'retry-after': retryAfter },
-      }
-    }
+/** CoinGecko's 429: a JSON `status` envelope, or Cloudflare's HTML page when `html` is set. */
+export function coingeckoRateLimited(retryAfterS: number, html: boolean): Answer {
+  const retryAfter = String(retryAfterS)
+  if (html) {
     return {
       status: 429,
-      body: { status: { error_code: 429, error_message: RATE_LIMIT_MESSAGE } },
-      headers: { 'retry-after': retryAfter },
+      body: CLOUDFLARE_1015,
+      headers: { 'content-type': 'text/html; charset=UTF-8', 'retry-after': retryAfter },
     }
-  },
+  }
+  return {
+    status: 429,
+    body: { status: { error_code: 429, error_message: RATE_LIMIT_MESSAGE } },
+    headers: { 'retry-after': retryAfter },
+  }
+}
 
+/** CoinGecko v3's failure dialect: JSON `status` envelopes. */
+export const coingeckoFailures: ProviderFailures = {
   serverError(): Answer {
     return {
       status: 500,
@@ -81,12 +82,14 @@ const NOT_A_NUMBER = 'n/a'
 
 /**
  * Valid JSON that a strict parser must reject: `/coins/{id}` loses `market_data`, market rows
- * and simple prices carry non-numeric strings where numbers belong.
+ * simple prices and OHLC candles carry non-numeric strings where numbers belong.
  */
 function misshapen(body: unknown): unknown {
   if (Array.isArray(body)) {
     // An empty page has no numbers to spoil, so the array itself becomes an object.
     if (body.length === 0) return {}
+    // OHLC candles are arrays of numbers; spoil the numbers.
+    if (body.every(Array.isArray)) return body.map((row) => row.map(() => NOT_A_NUMBER))
     return body.map((row) => ({
       ...row,
       current_price: NOT_A_NUMBER,

@@ -1,4 +1,4 @@
-import { PricePath } from './price-path'
+import { PricePath } from '../market/price-path'
 import { buildUniverse, type CoinListing } from './universe'
 
 export const DAY_MS = 86_400_000
@@ -73,6 +73,16 @@ export class Market {
     const perUsd = { ...FIAT_PER_USD, btc: 1 / usdPer('bitcoin'), eth: 1 / usdPer('ethereum') }
     this.#latest = { tickIndex, startedAt, ranked, byId, perUsd }
     return this.#latest
+  }
+
+  /** How often prices move; candles sample the path at this step. */
+  get tickMs(): number {
+    return this.#tickMs
+  }
+
+  /** A coin's USD price during the tick containing `ms`, or undefined for an unknown id. */
+  priceAt(coinId: string, ms: number): number | undefined {
+    return this.#paths.get(coinId)?.priceAt(ms)
   }
 
   /** Percent change of a coin's price from `windowMs` before the snapshot to the snapshot. */

@@ -1,7 +1,7 @@
 import type { Answer } from '../gate'
+import { list, param, positiveInteger, type Query } from '../query'
 import { compareText, isVsCurrency, type Market, type MarketSnapshot, type Quote } from './market'
 import { isChangeWindow, marketRow } from './market-row'
-import { list, param, positiveInteger, type Query } from './query'
 
 type QuoteOrder = (a: Quote, b: Quote) => number
 

@@ -1,15 +1,17 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ProviderCall, ProviderGate } from '../gate'
+import { list, type Query } from '../query'
 import { coinDetailAnswer } from './coin-detail'
 import type { Market } from './market'
 import { marketsAnswer } from './markets-page'
-import { list, type Query } from './query'
+import { ohlcAnswer } from './ohlc'
 import { simplePriceAnswer } from './simple-price'
 
 /** Route templates as stats name them: CoinGecko's documented paths without `/api/v3`. */
 export const COINGECKO_ENDPOINTS = {
   ping: '/ping',
   coin: '/coins/{id}',
+  ohlc: '/coins/{id}/ohlc',
   markets: '/coins/markets',
   simplePrice: '/simple/price',
 } as const
@@ -67,6 +69,14 @@ export const coingeckoRoutes: FastifyPluginAsync<CoinGeckoRoutesOptions> = async
     return gate.serve(reply, call(request, COINGECKO_ENDPOINTS.coin, [id]), () =>
       coinDetailAnswer(market, market.snapshotAt(now()), id),
     )
+  })
+
+  app.get<{ Params: { id: string } }>('/coins/:id/ohlc', (request, reply) => {
+    const { id } = request.params
+    return gate.serve(reply, call(request, COINGECKO_ENDPOINTS.ohlc, [id]), () => {
+      const at = now()
+      return ohlcAnswer(market, market.snapshotAt(at), id, request.query as Query, at)
+    })
   })
 
   app.get('/simple/price', (request, reply) => {

@@ -1,7 +1,7 @@
 import type { Answer } from '../gate'
+import { flag, list, type Query } from '../query'
 import { amount, changePercent, convert, price } from './amounts'
 import { isVsCurrency, type MarketSnapshot, type Quote, type VsCurrency } from './market'
-import { flag, list, type Query } from './query'
 
 /** The optional fields of `/simple/price`; each appears only when its flag is `true`. */
 export interface SimplePriceIncludes {

@@ -1,6 +1,6 @@
+import { MAX_SWING } from '../market/price-path'
 import { createRandom, hashSeed } from '../prng'
 import { REAL_COINS, type RealCoin } from './listings'
-import { MAX_SWING } from './price-path'
 
 /** Coins in the universe: the real ones first, then generated `simcoin-NNN` up to this total. */
 export const UNIVERSE_SIZE = 300

@@ -1,5 +1,4 @@
 import { createRandom, hashSeed, noiseAt } from '../prng'
-import type { CoinListing } from './universe'
 
 const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
@@ -24,14 +23,23 @@ const NOISE_WEIGHT = 0.03
 /** The largest |log swing| per unit of volatility; ATH and ATL sit outside it. */
 export const MAX_SWING = WAVES.reduce((sum, wave) => sum + wave.weight, NOISE_WEIGHT)
 
-/** One coin's USD price as a pure function of (seed, coin, tick index). */
+/** What a path needs to know about an asset: a coin, or a stock underlying options. */
+export interface PathListing {
+  /** Names the path's random streams, so every asset moves on its own. */
+  readonly id: string
+  readonly basePriceUsd: number
+  /** Scale of the log swings: ~0.1 for bitcoin, ~0.04 for an index fund. */
+  readonly volatility: number
+}
+
+/** One asset's USD price as a pure function of (seed, asset, tick index). */
 export class PricePath {
-  readonly #coin: CoinListing
+  readonly #coin: PathListing
   readonly #tickMs: number
   readonly #phases: readonly number[]
   readonly #noiseStream: number
 
-  constructor(seed: number, coin: CoinListing, tickMs: number) {
+  constructor(seed: number, coin: PathListing, tickMs: number) {
     this.#coin = coin
     this.#tickMs = tickMs
     const random = createRandom(hashSeed(seed, 'phases', coin.id))
