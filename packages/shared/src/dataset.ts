@@ -2,7 +2,6 @@ import type { Static, TObject, TSchema } from '@sinclair/typebox'
 import type { FreshnessPolicy } from './freshness'
 import type { JobRequest } from './jobs'
 import type { Keys } from './keys'
-import type { ProviderName } from './providers'
 
 /**
  * Everything marketcache knows about one kind of cached value. Adding a dataset means adding one
@@ -26,8 +25,12 @@ export interface DatasetDefinition<
   value: V
   /** Defaults; each app may override them from its config. */
   freshness: FreshnessPolicy
-  provider: ProviderName
-  /** The provider job whose run writes this dataset's entry for these params. */
+  /**
+   * Narrows the (configured) policy for particular params, e.g. one-minute candles must not stay
+   * fresh for an hour. Absent: the policy applies as is.
+   */
+  freshnessFor?(params: Static<P>, policy: FreshnessPolicy): FreshnessPolicy
+  /** The provider job whose run writes this dataset's entry for these params; its queue names the provider. */
   fill(params: Static<P>): JobRequest
 }
 

@@ -1,5 +1,8 @@
 import type { ProviderName } from './providers'
 
+/** Who wrote an entry: a provider, or the worker's own analytics from cached inputs. */
+export type EntrySource = ProviderName | 'derived'
+
 /**
  * A cache entry as stored in its Redis hash. `data` stays a JSON string end to end so the API's
  * hit path sends it without parsing. Times are epoch milliseconds.
@@ -13,7 +16,7 @@ export interface Envelope {
   staleUntil: number
   errorUntil: number
   etag: string
-  source: ProviderName
+  source: EntrySource
   /** The dataset's schemaVersion when written. */
   schema: number
   lastError?: string
@@ -24,7 +27,7 @@ export interface Envelope {
 export interface NegativeEntry {
   notFound: true
   fetchedAt: number
-  source: ProviderName
+  source: EntrySource
 }
 
 export type StoredEntry = Envelope | NegativeEntry
@@ -63,7 +66,7 @@ export function decodeEnvelope(values: readonly (string | null)[]): StoredEntry 
     notFound,
   ] = values
   if (notFound === '1') {
-    return { notFound: true, fetchedAt: Number(fetchedAt ?? 0), source: source as ProviderName }
+    return { notFound: true, fetchedAt: Number(fetchedAt ?? 0), source: source as EntrySource }
   }
   if (data == null || asOf == null || fetchedAt == null || freshUntil == null || etag == null) {
     return null
@@ -76,7 +79,7 @@ export function decodeEnvelope(values: readonly (string | null)[]): StoredEntry 
     staleUntil: Number(staleUntil ?? freshUntil),
     errorUntil: Number(errorUntil ?? freshUntil),
     etag,
-    source: source as ProviderName,
+    source: source as EntrySource,
     schema: Number(schema ?? 0),
   }
   if (lastError != null) {

@@ -15,6 +15,24 @@ export const JobName = {
   coingeckoCoin: 'coingecko.coin',
   /** `/coins/markets`: fills `coin` and `tokenomics` for up to 250 ids, or the top N by market cap. */
   coingeckoMarkets: 'coingecko.markets',
+  /** `/coins/{id}/ohlc`: fills `ohlcv` for one coin and interval. */
+  coingeckoOhlc: 'coingecko.ohlc',
+  /** Spot tickers: fills `spot` for each symbol (one call for all of them). */
+  bybitSpot: 'bybit.spot',
+  /** instruments-info (paged): fills `instruments` for a base coin. */
+  bybitInstruments: 'bybit.instruments',
+  /** One option tickers call per base coin: fills `option-chain` (and `instruments` if missing). */
+  bybitOptionChain: 'bybit.option-chain',
+  /** kline: fills `ohlcv` for one pair and interval. */
+  bybitKline: 'bybit.kline',
+  /** Snapshots of stock conids: fills `spot` for each symbol. */
+  ibkrSpot: 'ibkr.spot',
+  /** secdef search/strikes/info: fills `instruments` (contract qualification, conids). */
+  ibkrInstruments: 'ibkr.instruments',
+  /** Snapshots of every qualified contract: fills `option-chain`. */
+  ibkrOptionChain: 'ibkr.option-chain',
+  /** From the exchange calendar, no provider call: fills `market-status`. */
+  deriveMarketStatus: 'derive.market-status',
 } as const
 export type JobName = (typeof JobName)[keyof typeof JobName]
 
@@ -25,6 +43,15 @@ export const MARKETS_PAGE_SIZE = 250
 export type JobRequest =
   | { queue: 'coingecko'; name: 'coingecko.coin'; data: { id: string } }
   | { queue: 'coingecko'; name: 'coingecko.markets'; data: { ids: string[] } | { top: number } }
+  | { queue: 'coingecko'; name: 'coingecko.ohlc'; data: { id: string; interval: string } }
+  | { queue: 'bybit'; name: 'bybit.spot'; data: { symbols: string[] } }
+  | { queue: 'bybit'; name: 'bybit.instruments'; data: { underlying: string } }
+  | { queue: 'bybit'; name: 'bybit.option-chain'; data: { underlying: string } }
+  | { queue: 'bybit'; name: 'bybit.kline'; data: { symbol: string; interval: string } }
+  | { queue: 'ibkr'; name: 'ibkr.spot'; data: { symbols: string[] } }
+  | { queue: 'ibkr'; name: 'ibkr.instruments'; data: { underlying: string } }
+  | { queue: 'ibkr'; name: 'ibkr.option-chain'; data: { underlying: string } }
+  | { queue: 'derive'; name: 'derive.market-status'; data: { market: string } }
 
 /** Who asked; decides the priority. */
 export const JobOrigin = {
@@ -66,16 +93,22 @@ export const JOB_DEFAULTS = {
   removeOnFail: { age: 86_400, count: 5000 },
 } as const
 
-/** The id that makes concurrent requests for the same fetch collapse into one job. */
+/**
+ * The id that makes concurrent requests for the same fetch collapse into one job: the job name,
+ * then the request's values in key order (validated segments as they are; lists as a digest of
+ * their sorted items, so order does not matter): `coingecko.coin|bitcoin`, `bybit.kline|1h|BTCUSDT`.
+ */
 export function requestDedupId(request: JobRequest): string {
-  switch (request.name) {
-    case 'coingecko.coin':
-      return dedupId(request.name, request.data.id)
-    case 'coingecko.markets':
-      return 'top' in request.data
-        ? dedupId(request.name, `top-${request.data.top}`)
-        : dedupId(request.name, digest([...request.data.ids].sort()))
-  }
+  const data = request.data as Record<string, unknown>
+  const parts = Object.keys(data)
+    .sort()
+    .map((name) => {
+      const value = data[name]
+      if (Array.isArray(value))
+        return value.length === 1 ? String(value[0]) : digest([...value].sort())
+      return String(value)
+    })
+  return dedupId(request.name, ...parts)
 }
 
 /**

@@ -1,8 +1,21 @@
 import { coin } from './datasets/coin'
+import { instruments } from './datasets/instruments'
+import { marketStatus } from './datasets/market-status'
+import { ohlcv } from './datasets/ohlcv'
+import { optionChain } from './datasets/option-chain'
+import { spot } from './datasets/spot'
 import { tokenomics } from './datasets/tokenomics'
 
 /** Every dataset, by name. Maps typed `Record<DatasetName, …>` elsewhere must cover each one. */
-export const datasets = { coin, tokenomics } as const
+export const datasets = {
+  coin,
+  tokenomics,
+  spot,
+  instruments,
+  'option-chain': optionChain,
+  ohlcv,
+  'market-status': marketStatus,
+} as const
 
 export type DatasetName = keyof typeof datasets
 export type Dataset<N extends DatasetName = DatasetName> = (typeof datasets)[N]

@@ -30,6 +30,29 @@ describe('jobs', () => {
     expect(Math.min(...order)).toBeGreaterThan(0)
   })
 
+  it('derives readable dedup ids from the request values in key order', () => {
+    expect(
+      requestDedupId({ queue: 'coingecko', name: 'coingecko.coin', data: { id: 'bitcoin' } }),
+    ).toBe('coingecko.coin|bitcoin')
+    expect(
+      requestDedupId({
+        queue: 'bybit',
+        name: 'bybit.kline',
+        data: { symbol: 'BTCUSDT', interval: '1h' },
+      }),
+    ).toBe('bybit.kline|1h|BTCUSDT')
+    expect(
+      requestDedupId({ queue: 'bybit', name: 'bybit.spot', data: { symbols: ['BTCUSDT'] } }),
+    ).toBe('bybit.spot|BTCUSDT')
+  })
+
+  it('spot and chain misses of one underlying collapse per exchange, not across exchanges', () => {
+    const bybit = datasets['option-chain'].fill({ exchange: 'bybit', underlying: 'BTC' })
+    const ibkr = datasets['option-chain'].fill({ exchange: 'ibkr', underlying: 'BTC' })
+    expect(bybit.queue).toBe('bybit')
+    expect(requestDedupId(bybit)).not.toBe(requestDedupId(ibkr))
+  })
+
   it('batch dedup ids ignore id order', () => {
     const a = requestDedupId({
       queue: 'coingecko',

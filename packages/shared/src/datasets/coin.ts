@@ -28,6 +28,5 @@ export const coin = defineDataset({
   segments: (params) => [params.id],
   value: CoinValue,
   freshness: { freshMs: 300_000, staleMs: 600_000, errorMs: 3_600_000, negativeMs: 60_000 },
-  provider: 'coingecko',
   fill: (params) => ({ queue: 'coingecko', name: 'coingecko.coin', data: { id: params.id } }),
 })

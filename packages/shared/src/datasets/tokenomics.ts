@@ -26,7 +26,6 @@ export const tokenomics = defineDataset({
   segments: (params) => [params.id],
   value: TokenomicsValue,
   freshness: { freshMs: 600_000, staleMs: 1_200_000, errorMs: 7_200_000, negativeMs: 60_000 },
-  provider: 'coingecko',
   // Supplies come with the same /coins/{id} call as prices, so one job fills both entries.
   fill: (params) => ({ queue: 'coingecko', name: 'coingecko.coin', data: { id: params.id } }),
 })

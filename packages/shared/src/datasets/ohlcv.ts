@@ -1,0 +1,72 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { defineDataset } from '../dataset'
+import { parseExchange, parseSymbol } from '../exchanges'
+import { defaultInterval, Interval, parseInterval } from '../intervals'
+import { Nullable } from './coin-id'
+
+export const OhlcvParams = Type.Object({
+  exchange: Type.Union([Type.Literal('bybit'), Type.Literal('coingecko')]),
+  symbol: Type.String(),
+  interval: Type.Union(Object.keys(Interval).map((name) => Type.Literal(name as Interval))),
+})
+
+/** One candle; `t` is its open time in epoch ms. */
+export const Candle = Type.Object(
+  {
+    t: Type.Integer({ minimum: 0 }),
+    o: Type.Number({ minimum: 0 }),
+    h: Type.Number({ minimum: 0 }),
+    l: Type.Number({ minimum: 0 }),
+    c: Type.Number({ minimum: 0 }),
+    /** Base-currency volume; null where the provider has none (CoinGecko OHLC). */
+    v: Nullable(Type.Number({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+)
+
+export const OhlcvValue = Type.Object(
+  {
+    exchange: Type.String(),
+    symbol: Type.String(),
+    interval: Type.String(),
+    /** Ascending by `t`, one per interval. */
+    candles: Type.Array(Candle),
+    as_of: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false, $id: 'Ohlcv' },
+)
+export type Ohlcv = Static<typeof OhlcvValue>
+
+export const ohlcv = defineDataset({
+  name: 'ohlcv',
+  schemaVersion: 1,
+  params: OhlcvParams,
+  parseParams: (raw) => {
+    const exchange = parseExchange(raw.exchange, 'candles') as 'bybit' | 'coingecko'
+    return {
+      exchange,
+      symbol: parseSymbol(exchange, 'candles', raw.symbol),
+      interval: parseInterval(exchange, raw.interval ?? defaultInterval(exchange)),
+    }
+  },
+  segments: (params) => [params.exchange, params.symbol, params.interval],
+  value: OhlcvValue,
+  freshness: { freshMs: 3_600_000, staleMs: 3_600_000, errorMs: 86_400_000, negativeMs: 300_000 },
+  // A candle series is only as fresh as its last candle: one-minute candles go stale in a minute.
+  freshnessFor: (params, policy) => ({
+    ...policy,
+    freshMs: Math.min(policy.freshMs, Interval[params.interval]),
+  }),
+  fill: (params) =>
+    params.exchange === 'bybit'
+      ? {
+          queue: 'bybit',
+          name: 'bybit.kline',
+          data: { symbol: params.symbol, interval: params.interval },
+        }
+      : {
+          queue: 'coingecko',
+          name: 'coingecko.ohlc',
+          data: { id: params.symbol, interval: params.interval },
+        },
+})

@@ -1,0 +1,45 @@
+import { Type } from '@sinclair/typebox'
+import { defineDataset } from '../dataset'
+import { parseExchange, parseSymbol } from '../exchanges'
+import { Nullable } from './coin-id'
+
+export const SpotParams = Type.Object({
+  exchange: Type.Union([Type.Literal('bybit'), Type.Literal('ibkr')]),
+  symbol: Type.String(),
+})
+
+/** The latest trade and quote of one instrument. */
+export const SpotValue = Type.Object(
+  {
+    exchange: Type.String(),
+    symbol: Type.String(),
+    /** Last traded price (for a closed stock market: the previous close). */
+    price: Type.Number({ minimum: 0 }),
+    bid: Nullable(Type.Number({ minimum: 0 })),
+    ask: Nullable(Type.Number({ minimum: 0 })),
+    change_24h_pct: Nullable(Type.Number()),
+    high_24h: Nullable(Type.Number({ minimum: 0 })),
+    low_24h: Nullable(Type.Number({ minimum: 0 })),
+    volume_24h: Nullable(Type.Number({ minimum: 0 })),
+    /** The provider's timestamp (ISO 8601); also the envelope's asOf. */
+    as_of: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false, $id: 'Spot' },
+)
+
+export const spot = defineDataset({
+  name: 'spot',
+  schemaVersion: 1,
+  params: SpotParams,
+  parseParams: (raw) => {
+    const exchange = parseExchange(raw.exchange, 'spot') as 'bybit' | 'ibkr'
+    return { exchange, symbol: parseSymbol(exchange, 'spot', raw.symbol) }
+  },
+  segments: (params) => [params.exchange, params.symbol],
+  value: SpotValue,
+  freshness: { freshMs: 30_000, staleMs: 60_000, errorMs: 600_000, negativeMs: 60_000 },
+  fill: (params) =>
+    params.exchange === 'bybit'
+      ? { queue: 'bybit', name: 'bybit.spot', data: { symbols: [params.symbol] } }
+      : { queue: 'ibkr', name: 'ibkr.spot', data: { symbols: [params.symbol] } },
+})

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { ohlcv } from '../src/datasets/ohlcv'
+import { spot } from '../src/datasets/spot'
+import { InvalidParamError } from '../src/errors'
+import { exchangesFor, parseExchange, parseSymbol } from '../src/exchanges'
+import { Interval, intervalsFor, parseInterval } from '../src/intervals'
+
+describe('exchanges and symbols', () => {
+  it('canonicalises symbols per exchange', () => {
+    expect(parseSymbol('bybit', 'spot', 'btcusdt')).toBe('BTCUSDT')
+    expect(parseSymbol('ibkr', 'spot', 'brk.b')).toBe('BRK.B')
+    expect(parseSymbol('coingecko', 'candles', 'Bitcoin')).toBe('bitcoin')
+  })
+
+  it('names the accepted form when a symbol does not fit the exchange', () => {
+    expect(() => parseSymbol('bybit', 'spot', 'BTC-USDT')).toThrow(
+      /not a Bybit spot pair such as BTCUSDT/,
+    )
+    expect(() => parseSymbol('ibkr', 'underlying', '1ABC')).toThrow(/US stock ticker such as AAPL/)
+    expect(() => parseSymbol('bybit', 'spot', 'BTC:USDT')).toThrow(InvalidParamError)
+  })
+
+  it('lists the exchanges that serve a role', () => {
+    expect(exchangesFor('spot')).toEqual(['bybit', 'ibkr'])
+    expect(exchangesFor('candles')).toEqual(['bybit', 'coingecko'])
+    expect(() => parseExchange('binance', 'spot')).toThrow('exchange must be one of bybit, ibkr')
+    expect(parseExchange('Bybit', 'spot')).toBe('bybit')
+  })
+
+  it('validates spot params through the dataset', () => {
+    expect(spot.parseParams({ exchange: 'ibkr', symbol: 'aapl' })).toEqual({
+      exchange: 'ibkr',
+      symbol: 'AAPL',
+    })
+    expect(() => spot.parseParams({ exchange: 'coingecko', symbol: 'bitcoin' })).toThrow(
+      /exchange must be one of/,
+    )
+  })
+})
+
+describe('intervals', () => {
+  it('accepts the names clients use, per exchange', () => {
+    expect(intervalsFor('bybit')).toEqual(Object.keys(Interval))
+    expect(parseInterval('coingecko', '4h')).toBe('4h')
+    expect(() => parseInterval('coingecko', '1m')).toThrow(
+      'interval must be one of 30m, 4h on coingecko',
+    )
+  })
+
+  it('keys candles by interval, defaulting to 1h, and caps freshness at one interval', () => {
+    const params = ohlcv.parseParams({ exchange: 'bybit', symbol: 'btcusdt' })
+    expect(params).toEqual({ exchange: 'bybit', symbol: 'BTCUSDT', interval: '1h' })
+    // CoinGecko has no hourly OHLC: its default is the widest interval it serves.
+    expect(ohlcv.parseParams({ exchange: 'coingecko', symbol: 'bitcoin' }).interval).toBe('4h')
+    const policy = { freshMs: 3_600_000, staleMs: 1, errorMs: 2, negativeMs: 3 }
+    expect(ohlcv.freshnessFor?.({ ...params, interval: '1m' }, policy).freshMs).toBe(60_000)
+    expect(ohlcv.freshnessFor?.({ ...params, interval: '1d' }, policy).freshMs).toBe(3_600_000)
+  })
+})
