@@ -21,6 +21,35 @@ const DEFAULTS = {
   COINGECKO_RATE_DURATION_MS: 60_000,
   COINGECKO_TIMEOUT_MS: 10_000,
   COINGECKO_CONCURRENCY: 4,
+  /** The simulator speaks Bybit V5 at its root; production: https://api.bybit.com. */
+  BYBIT_BASE_URL: 'http://127.0.0.1:4010',
+  /** Public market endpoints allow 600 requests per 5 s per IP; stay well inside it. */
+  BYBIT_RATE_MAX: 20,
+  BYBIT_RATE_DURATION_MS: 1_000,
+  BYBIT_TIMEOUT_MS: 10_000,
+  BYBIT_CONCURRENCY: 4,
+  /** After an IP ban (HTTP 403) the whole queue pauses this long; Bybit says "at least 10 min". */
+  BYBIT_BAN_PAUSE_MS: 600_000,
+  /** A Client Portal gateway (https://localhost:5000/v1/api in production). */
+  IBKR_BASE_URL: 'http://127.0.0.1:4010/v1/api',
+  /** The gateway paces at 10 requests per second. */
+  IBKR_RATE_MAX: 10,
+  IBKR_RATE_DURATION_MS: 1_000,
+  IBKR_TIMEOUT_MS: 10_000,
+  IBKR_CONCURRENCY: 2,
+  /** After a 429 without Retry-After (pacing / penalty box), send nothing for this long. */
+  IBKR_PACING_PAUSE_MS: 1_000,
+  /**
+   * Accept the gateway's self-signed certificate (the CP gateway serves https://localhost:5000
+   * with one). Only for a gateway on a trusted host or network.
+   */
+  IBKR_TLS_INSECURE: false,
+  /** Option months qualified per underlying, nearest first. */
+  IBKR_CHAIN_MONTHS: 2,
+  /** Strikes qualified per month: the ones nearest to spot. */
+  IBKR_CHAIN_STRIKES: 20,
+  /** Analytics computed from cached inputs; no provider limit applies. */
+  DERIVE_CONCURRENCY: 4,
   /** First retry waits up to this long (full jitter), doubling per attempt. */
   BACKOFF_BASE_MS: 1_000,
   BACKOFF_MAX_MS: 60_000,
@@ -31,6 +60,25 @@ const DEFAULTS = {
       cron: '*/5 * * * *',
       request: { queue: 'coingecko', name: 'coingecko.markets', data: { top: 50 } },
     },
+    ...['BTC', 'ETH', 'SOL'].map((underlying) => ({
+      name: `chain-${underlying.toLowerCase()}`,
+      cron: '* * * * *',
+      request: { queue: 'bybit', name: 'bybit.option-chain', data: { underlying } },
+    })),
+    {
+      name: 'crypto-spot',
+      cron: '*/15 * * * * *',
+      request: {
+        queue: 'bybit',
+        name: 'bybit.spot',
+        data: { symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] },
+      },
+    },
+    ...['SPY', 'QQQ', 'AAPL', 'MSFT', 'TSLA'].map((underlying) => ({
+      name: `instruments-${underlying.toLowerCase()}`,
+      cron: '*/15 * * * *',
+      request: { queue: 'ibkr', name: 'ibkr.instruments', data: { underlying } },
+    })),
   ]),
 } as const
 
@@ -91,6 +139,22 @@ const EnvSchema = Type.Object({
   COINGECKO_RATE_DURATION_MS: Count(DEFAULTS.COINGECKO_RATE_DURATION_MS),
   COINGECKO_TIMEOUT_MS: Count(DEFAULTS.COINGECKO_TIMEOUT_MS),
   COINGECKO_CONCURRENCY: Count(DEFAULTS.COINGECKO_CONCURRENCY),
+  BYBIT_BASE_URL: Type.String({ pattern: '^https?://', default: DEFAULTS.BYBIT_BASE_URL }),
+  BYBIT_RATE_MAX: Count(DEFAULTS.BYBIT_RATE_MAX),
+  BYBIT_RATE_DURATION_MS: Count(DEFAULTS.BYBIT_RATE_DURATION_MS),
+  BYBIT_TIMEOUT_MS: Count(DEFAULTS.BYBIT_TIMEOUT_MS),
+  BYBIT_CONCURRENCY: Count(DEFAULTS.BYBIT_CONCURRENCY),
+  BYBIT_BAN_PAUSE_MS: Count(DEFAULTS.BYBIT_BAN_PAUSE_MS),
+  IBKR_BASE_URL: Type.String({ pattern: '^https?://', default: DEFAULTS.IBKR_BASE_URL }),
+  IBKR_RATE_MAX: Count(DEFAULTS.IBKR_RATE_MAX),
+  IBKR_RATE_DURATION_MS: Count(DEFAULTS.IBKR_RATE_DURATION_MS),
+  IBKR_TIMEOUT_MS: Count(DEFAULTS.IBKR_TIMEOUT_MS),
+  IBKR_CONCURRENCY: Count(DEFAULTS.IBKR_CONCURRENCY),
+  IBKR_PACING_PAUSE_MS: Count(DEFAULTS.IBKR_PACING_PAUSE_MS),
+  IBKR_TLS_INSECURE: Type.Boolean({ default: DEFAULTS.IBKR_TLS_INSECURE }),
+  IBKR_CHAIN_MONTHS: Count(DEFAULTS.IBKR_CHAIN_MONTHS),
+  IBKR_CHAIN_STRIKES: Count(DEFAULTS.IBKR_CHAIN_STRIKES),
+  DERIVE_CONCURRENCY: Count(DEFAULTS.DERIVE_CONCURRENCY),
   BACKOFF_BASE_MS: Count(DEFAULTS.BACKOFF_BASE_MS),
   BACKOFF_MAX_MS: Count(DEFAULTS.BACKOFF_MAX_MS),
   WARM_SCHEDULES: Type.String({ default: DEFAULTS.WARM_SCHEDULES }),
@@ -119,6 +183,26 @@ export interface CoinGeckoConfig {
   readonly concurrency: number
 }
 
+/** Where an HTTP provider is and how hard it may be called. */
+export interface ProviderHttpConfig {
+  readonly baseUrl: string
+  /** BullMQ limiter for the queue, shared by every replica: `max` jobs per `duration` ms. */
+  readonly limiter: { readonly max: number; readonly duration: number }
+  readonly timeoutMs: number
+  /** Jobs one replica runs at once on this queue. */
+  readonly concurrency: number
+}
+
+/** The Client Portal gateway: HTTP settings plus pacing, TLS and how much to qualify. */
+export interface IbkrConfig extends ProviderHttpConfig {
+  /** Pause after a 429 that carries no Retry-After. @defaultValue 1000 */
+  readonly pacingPauseMs: number
+  /** Accept a self-signed gateway certificate (`IBKR_TLS_INSECURE`). @defaultValue false */
+  readonly tlsInsecure: boolean
+  /** Contract qualification per underlying. @defaultValue 2 months, 20 strikes nearest spot */
+  readonly chain: { readonly months: number; readonly strikes: number }
+}
+
 export interface WorkerConfig {
   readonly cacheRedisUrl: string
   /** @defaultValue cacheRedisUrl */
@@ -127,6 +211,15 @@ export interface WorkerConfig {
   readonly queuePrefix: string
   readonly logLevel: LogLevel
   readonly coingecko: CoinGeckoConfig
+  /** @defaultValue the simulator; 20 calls/s; 10 s timeout; concurrency 4 */
+  readonly bybit: ProviderHttpConfig & {
+    /** How long the queue pauses after an IP ban (HTTP 403). @defaultValue 600 000 */
+    readonly banPauseMs: number
+  }
+  /** @defaultValue the simulator's Client Portal; 10 calls/s; 10 s timeout; concurrency 2 */
+  readonly ibkr: IbkrConfig
+  /** @defaultValue concurrency 4 */
+  readonly derive: { readonly concurrency: number }
   /** Retry delays for transient provider failures (full jitter, capped). */
   readonly backoff: { readonly baseMs: number; readonly maxMs: number }
   readonly warmSchedules: readonly WarmSchedule[]
@@ -161,6 +254,23 @@ export function loadConfig(
       timeoutMs: parsed.COINGECKO_TIMEOUT_MS,
       concurrency: parsed.COINGECKO_CONCURRENCY,
     },
+    bybit: {
+      baseUrl: parsed.BYBIT_BASE_URL.replace(/\/+$/, ''),
+      limiter: { max: parsed.BYBIT_RATE_MAX, duration: parsed.BYBIT_RATE_DURATION_MS },
+      timeoutMs: parsed.BYBIT_TIMEOUT_MS,
+      concurrency: parsed.BYBIT_CONCURRENCY,
+      banPauseMs: parsed.BYBIT_BAN_PAUSE_MS,
+    },
+    ibkr: {
+      baseUrl: parsed.IBKR_BASE_URL.replace(/\/+$/, ''),
+      limiter: { max: parsed.IBKR_RATE_MAX, duration: parsed.IBKR_RATE_DURATION_MS },
+      timeoutMs: parsed.IBKR_TIMEOUT_MS,
+      concurrency: parsed.IBKR_CONCURRENCY,
+      pacingPauseMs: parsed.IBKR_PACING_PAUSE_MS,
+      tlsInsecure: parsed.IBKR_TLS_INSECURE,
+      chain: { months: parsed.IBKR_CHAIN_MONTHS, strikes: parsed.IBKR_CHAIN_STRIKES },
+    },
+    derive: { concurrency: parsed.DERIVE_CONCURRENCY },
     backoff: { baseMs: parsed.BACKOFF_BASE_MS, maxMs: parsed.BACKOFF_MAX_MS },
     warmSchedules: parseWarmSchedules(parsed.WARM_SCHEDULES, 'WARM_SCHEDULES'),
     freshness: freshnessFrom(parsed),

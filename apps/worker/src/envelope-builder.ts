@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { AnyDataset } from '@marketcache/shared/dataset'
-import type { Envelope } from '@marketcache/shared/envelope'
+import type { EntrySource, Envelope } from '@marketcache/shared/envelope'
 import { type FreshnessPolicy, freshnessTimes } from '@marketcache/shared/freshness'
-import type { ProviderName } from '@marketcache/shared/providers'
 
 export interface EnvelopeInput {
   dataset: AnyDataset
@@ -10,7 +9,7 @@ export interface EnvelopeInput {
   value: unknown
   /** The provider's own timestamp for the value (epoch ms). */
   asOf: number
-  source: ProviderName
+  source: EntrySource
   /** The dataset's policy after config overrides. */
   policy: FreshnessPolicy
   now: number

@@ -1,6 +1,6 @@
+import type { EntrySource } from '@marketcache/shared/envelope'
 import { type Envelope, encodeEnvelope } from '@marketcache/shared/envelope'
 import type { Keys } from '@marketcache/shared/keys'
-import type { ProviderName } from '@marketcache/shared/providers'
 import type { ChainableCommander, Cluster, Redis, Result } from 'ioredis'
 import { RECORD_ERROR_LUA, WRITE_ENVELOPE_LUA, WRITE_NOT_FOUND_LUA } from './envelope-scripts'
 
@@ -75,7 +75,7 @@ export class EnvelopeWriter {
   /** Records that the provider does not know these ids; readers answer 404 until it expires. */
   async writeNotFound(
     entries: readonly NotFoundEntry[],
-    source: ProviderName,
+    source: EntrySource,
     now = Date.now(),
   ): Promise<void> {
     const channel = this.#keys.writtenChannel()

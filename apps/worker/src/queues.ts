@@ -1,15 +1,19 @@
 import type { QueueName } from '@marketcache/shared/jobs'
 import type { WorkerConfig } from './config'
+import { deriveQueue } from './derive/queue'
 import { coingeckoCoinProcessor } from './processors/coingecko-coin'
 import { coingeckoMarketsProcessor } from './processors/coingecko-markets'
+import { coingeckoOhlcProcessor } from './processors/coingecko-ohlc'
 import type { ProcessorContext } from './processors/processor'
 import type { ProviderCallCounter } from './provider-calls'
+import { bybitQueue } from './providers/bybit/queue'
 import { CoinGeckoAdapter } from './providers/coingecko/adapter'
 import { CoinGeckoClient } from './providers/coingecko/client'
+import { ibkrQueue } from './providers/ibkr/queue'
 import type { ProviderQueue } from './workers'
 
-/** The provider queues this worker consumes. Bybit, IBKR, derive and control join here. */
-export type ConsumedQueue = Extract<QueueName, 'coingecko'>
+/** The queues this worker consumes. `control` joins here. */
+export type ConsumedQueue = Extract<QueueName, 'coingecko' | 'bybit' | 'ibkr' | 'derive'>
 
 export interface QueueDeps {
   context: ProcessorContext
@@ -31,6 +35,7 @@ function coingeckoQueue(config: WorkerConfig, deps: QueueDeps): ProviderQueue<'c
     processors: {
       'coingecko.coin': coingeckoCoinProcessor(adapter, deps.context),
       'coingecko.markets': coingeckoMarketsProcessor(adapter, deps.context),
+      'coingecko.ohlc': coingeckoOhlcProcessor(adapter, deps.context),
     },
     close: () => client.close(),
   }
@@ -41,5 +46,10 @@ export function providerQueues(
   config: WorkerConfig,
   deps: QueueDeps,
 ): { [Q in ConsumedQueue]: ProviderQueue<Q> } {
-  return { coingecko: coingeckoQueue(config, deps) }
+  return {
+    coingecko: coingeckoQueue(config, deps),
+    bybit: bybitQueue(config, deps),
+    ibkr: ibkrQueue(config, deps),
+    derive: deriveQueue(config, deps),
+  }
 }

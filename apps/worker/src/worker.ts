@@ -1,6 +1,7 @@
 import { Keys } from '@marketcache/shared/keys'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
+import { CacheReader } from './cache-reader'
 import type { WorkerConfig } from './config'
 import { EnvelopeWriter } from './envelope-writer'
 import { createLogger, type Logger } from './logger'
@@ -9,7 +10,7 @@ import { ProviderCallCounter } from './provider-calls'
 import { type ConsumedQueue, providerQueues } from './queues'
 import { createCacheRedis, createQueueRedis } from './redis'
 import { startWarmSchedules } from './schedules'
-import { createQueueWorker, type ProviderWorker } from './workers'
+import { createQueueWorker, type ProviderQueue, type ProviderWorker } from './workers'
 
 export interface WorkerDeps {
   logger?: Logger
@@ -57,6 +58,7 @@ export async function startWorker(
   const keys = new Keys(config.keyPrefix)
   const context: ProcessorContext = {
     writer: new EnvelopeWriter(cacheRedis, keys),
+    reader: new CacheReader(cacheRedis, keys),
     keys,
     freshness: config.freshness,
     logger,
@@ -73,7 +75,8 @@ export async function startWorker(
   for (const name of queueNames) {
     queues[name] = new Queue(name, { connection: queueRedis, prefix: config.queuePrefix })
     queues[name].on('error', (error) => logger.error({ err: error, queue: name }, 'queue error'))
-    workers[name] = createQueueWorker(specs[name], {
+    // Each spec is typed by its own name; the loop variable only knows the union.
+    workers[name] = createQueueWorker(specs[name] as ProviderQueue, {
       connection: queueRedis,
       prefix: config.queuePrefix,
       writer: context.writer,

@@ -1,5 +1,5 @@
+import type { EntrySource } from '@marketcache/shared/envelope'
 import type { JobName, JobPayload, QueueName } from '@marketcache/shared/jobs'
-import type { ProviderName } from '@marketcache/shared/providers'
 import { type Job, UnrecoverableError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { type BackoffSettings, providerBackoff } from './backoff'
@@ -12,7 +12,8 @@ import type { JobData, JobProcessor, JobResult, QueueProcessors } from './proces
 /** A provider queue as this worker runs it: limits, plus one processor per job name. */
 export interface ProviderQueue<Q extends QueueName = QueueName> {
   name: Q
-  provider: ProviderName
+  /** Written as the entries' `source`: the provider, or `derived` for the derive queue. */
+  provider: EntrySource
   /** Shared by every replica through Redis. */
   limiter: { max: number; duration: number }
   concurrency: number

@@ -18,14 +18,20 @@ describe('loadConfig', () => {
         timeoutMs: 10_000,
         concurrency: 4,
       },
+      bybit: {
+        baseUrl: 'http://127.0.0.1:4010',
+        limiter: { max: 20, duration: 1000 },
+        timeoutMs: 10_000,
+        concurrency: 4,
+      },
+      ibkr: {
+        baseUrl: 'http://127.0.0.1:4010/v1/api',
+        limiter: { max: 10, duration: 1000 },
+        timeoutMs: 10_000,
+        concurrency: 2,
+      },
+      derive: { concurrency: 4 },
       backoff: { baseMs: 1000, maxMs: 60_000 },
-      warmSchedules: [
-        {
-          name: 'top-coins',
-          cron: '*/5 * * * *',
-          request: { queue: 'coingecko', name: 'coingecko.markets', data: { top: 50 } },
-        },
-      ],
       freshness: {
         coin: { freshMs: 300_000, staleMs: 600_000, errorMs: 3_600_000, negativeMs: 60_000 },
         tokenomics: {
@@ -37,6 +43,20 @@ describe('loadConfig', () => {
       },
     })
     expect(config.coingecko.apiKey).toBeUndefined()
+    // Warm-ups: top coins every 5 min, BTC/ETH/SOL chains every minute, their spot every 15 s,
+    // instruments of the five US underlyings every 15 min.
+    expect(config.warmSchedules.map((s) => [s.name, s.cron, s.request.name])).toEqual([
+      ['top-coins', '*/5 * * * *', 'coingecko.markets'],
+      ['chain-btc', '* * * * *', 'bybit.option-chain'],
+      ['chain-eth', '* * * * *', 'bybit.option-chain'],
+      ['chain-sol', '* * * * *', 'bybit.option-chain'],
+      ['crypto-spot', '*/15 * * * * *', 'bybit.spot'],
+      ['instruments-spy', '*/15 * * * *', 'ibkr.instruments'],
+      ['instruments-qqq', '*/15 * * * *', 'ibkr.instruments'],
+      ['instruments-aapl', '*/15 * * * *', 'ibkr.instruments'],
+      ['instruments-msft', '*/15 * * * *', 'ibkr.instruments'],
+      ['instruments-tsla', '*/15 * * * *', 'ibkr.instruments'],
+    ])
   })
 
   it('reads overrides, converting numbers and seconds', () => {

@@ -1,5 +1,6 @@
 import type { JobName, JobRequest, QueueName } from '@marketcache/shared/jobs'
 import type { Keys } from '@marketcache/shared/keys'
+import type { CacheReader } from '../cache-reader'
 import type { WorkerConfig } from '../config'
 import type { EnvelopeWriter, NotFoundEntry } from '../envelope-writer'
 import type { Logger } from '../logger'
@@ -7,6 +8,8 @@ import type { Logger } from '../logger'
 /** What every processor may use; injected, so tests can pin the clock and the jitter. */
 export interface ProcessorContext {
   writer: EnvelopeWriter
+  /** For jobs that build on other cached datasets. */
+  reader: CacheReader
   keys: Keys
   freshness: WorkerConfig['freshness']
   logger: Logger

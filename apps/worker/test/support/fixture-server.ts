@@ -31,9 +31,11 @@ export interface FixtureServer {
 /**
  * Serves the recorded-shape fixtures the way CoinGecko would: `/coins/{id}` from `coin-<id>.json`
  * (else CoinGecko's 404 body), `/coins/markets` from `markets.json` filtered by `ids` and cut to
- * `per_page`.
+ * `per_page`. Another provider's fixtures pass their own `route` (the URL path as received).
  */
-export async function startFixtureServer(): Promise<FixtureServer> {
+export async function startFixtureServer(
+  options: { route?: (url: URL) => CannedAnswer } = {},
+): Promise<FixtureServer> {
   const requests: FixtureServer['requests'] = []
   const queued: CannedAnswer[] = []
 
@@ -51,13 +53,18 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     if (coin && existsSync(new URL(`coin-${coin}.json`, FIXTURES))) {
       return { status: 200, file: `coin-${coin}.json` }
     }
+    // `/coins/{id}/ohlc` from `ohlc-<id>.json`, recorded with days=1 (30-minute candles).
+    const ohlc = /^\/coins\/([^/]+)\/ohlc$/.exec(path)?.[1]
+    if (ohlc && existsSync(new URL(`ohlc-${ohlc}.json`, FIXTURES))) {
+      return { status: 200, file: `ohlc-${ohlc}.json` }
+    }
     return { status: 404, file: 'not-found.json' }
   }
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://fixtures')
     requests.push({ path: `${url.pathname}${url.search}`, headers: request.headers })
-    const answer = queued.shift() ?? route(url)
+    const answer = queued.shift() ?? (options.route ?? route)(url)
     const send = () => {
       const body = answer.body ?? (answer.file ? fixture(answer.file) : '')
       const html = answer.file?.endsWith('.html')

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { buildSimulator, type Faults } from '@marketcache/simulator/app'
-import type { Conditions } from '@marketcache/simulator/conditions'
+import type { ConditionsPatch } from '@marketcache/simulator/conditions'
 import type { StatsSnapshot } from '@marketcache/simulator/stats'
 
 /** What the simulator's `GET /__sim/stats` returns. */
@@ -19,7 +19,7 @@ export interface RunningSimulator {
   calls: SimCall[]
   stats(): Promise<SimStats>
   /** Faults, latency or quota, changed while running. */
-  faults(patch: Partial<Conditions>): Promise<void>
+  faults(patch: ConditionsPatch): Promise<void>
   reset(): Promise<void>
   close(): Promise<void>
 }

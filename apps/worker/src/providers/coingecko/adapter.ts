@@ -2,11 +2,13 @@ import { MARKETS_PAGE_SIZE } from '@marketcache/shared/jobs'
 import { ProviderBadResponseError } from '../../errors'
 import type { CoinGeckoClient } from './client'
 import { type CoinRecord, fromCoinDetail, fromMarketRow } from './mapping'
+import { fromOhlcRows, OHLC_DAYS, type OhlcInterval, type OhlcRecord } from './ohlc'
 
 /** The documented endpoint templates: names of provider calls in counters, logs and errors. */
 export const CoinGeckoEndpoint = {
   coin: '/coins/{id}',
   markets: '/coins/markets',
+  ohlc: '/coins/{id}/ohlc',
 } as const
 
 /** The flags that keep `/coins/{id}` to market data: the rest is large and unused. */
@@ -87,5 +89,25 @@ export class CoinGeckoAdapter {
       throw bad(`none of ${body.length} rows is valid (first: ${result.skipped[0]?.problem})`)
     }
     return result
+  }
+
+  /**
+   * One `/coins/{id}/ohlc` call for the candles of one interval (USD). An unknown id is
+   * CoinGecko's 404, so ProviderNotFoundError; a body that fails validation is a bad response.
+   */
+  async ohlc(id: string, interval: OhlcInterval): Promise<OhlcRecord> {
+    const endpoint = CoinGeckoEndpoint.ohlc
+    const body = await this.#client.get(endpoint, `/coins/${encodeURIComponent(id)}/ohlc`, {
+      vs_currency: 'usd',
+      days: String(OHLC_DAYS[interval]),
+    })
+    const mapped = fromOhlcRows(id, interval, body)
+    if (!mapped.ok) {
+      throw new ProviderBadResponseError(`coingecko ${endpoint} for ${id}: ${mapped.problem}`, {
+        provider: 'coingecko',
+        endpoint,
+      })
+    }
+    return mapped.record
   }
 }

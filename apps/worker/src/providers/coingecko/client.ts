@@ -1,52 +1,32 @@
-import { Pool } from 'undici'
 import type { CoinGeckoConfig } from '../../config'
-import { ProviderBadResponseError, ProviderRateLimitError } from '../../errors'
-import type { Logger } from '../../logger'
-import type { ProviderCallCounter } from '../../provider-calls'
-import { errorForStatus, errorForTransport } from './errors'
+import { ProviderBadResponseError } from '../../errors'
+import { ProviderHttp, type ProviderHttpDeps } from '../http'
+import { errorForStatus } from './errors'
 
 const KEY_HEADER = { demo: 'x-cg-demo-api-key', pro: 'x-cg-pro-api-key' } as const
 
-export interface CoinGeckoClientDeps {
-  counter: ProviderCallCounter
-  logger: Logger
-  now?: () => number
-}
+export type CoinGeckoClientDeps = ProviderHttpDeps
 
 /**
- * HTTP to CoinGecko v3: one keep-alive pool per worker, a deadline per request, the key header
- * for the plan, and every failure mapped to a provider error. Knows nothing about datasets.
+ * CoinGecko v3 over the shared provider HTTP: the key header for the plan, and CoinGecko's
+ * statuses and bodies mapped to provider errors. Knows nothing about datasets.
  */
 export class CoinGeckoClient {
-  readonly #pool: Pool
-  readonly #basePath: string
-  readonly #headers: Record<string, string>
-  readonly #timeoutMs: number
-  readonly #deps: CoinGeckoClientDeps
+  readonly #http: ProviderHttp
   readonly #now: () => number
-  /**
-   * After a 429, nothing more leaves this process until the provider's Retry-After has passed.
-   * BullMQ's limiter stops new jobs; this also holds back jobs that were already running.
-   */
-  #quietUntil = 0
 
   constructor(config: CoinGeckoConfig, deps: CoinGeckoClientDeps) {
-    const url = new URL(config.baseUrl)
-    this.#basePath = url.pathname.replace(/\/+$/, '')
-    this.#timeoutMs = config.timeoutMs
-    this.#deps = deps
     this.#now = deps.now ?? Date.now
-    this.#headers = {
-      accept: 'application/json',
-      'user-agent': 'marketcache-worker',
-      ...(config.apiKey ? { [KEY_HEADER[config.plan]]: config.apiKey } : {}),
-    }
-    this.#pool = new Pool(url.origin, {
-      connections: Math.max(1, config.concurrency),
-      keepAliveTimeout: 30_000,
-      headersTimeout: config.timeoutMs,
-      bodyTimeout: config.timeoutMs,
-    })
+    this.#http = new ProviderHttp(
+      {
+        provider: 'coingecko',
+        baseUrl: config.baseUrl,
+        timeoutMs: config.timeoutMs,
+        concurrency: config.concurrency,
+        headers: config.apiKey ? { [KEY_HEADER[config.plan]]: config.apiKey } : {},
+      },
+      deps,
+    )
   }
 
   /**
@@ -55,57 +35,20 @@ export class CoinGeckoClient {
    *   logs and errors.
    */
   async get(endpoint: string, path: string, query: Record<string, string> = {}): Promise<unknown> {
-    const quietMs = this.#quietUntil - this.#now()
-    if (quietMs > 0) {
-      throw new ProviderRateLimitError(
-        `coingecko is rate limited for ${quietMs} ms more`,
-        quietMs,
-        {
-          provider: 'coingecko',
-          endpoint,
-        },
+    const answer = await this.#http.get(endpoint, path, new URLSearchParams(query).toString())
+    if (answer.status < 200 || answer.status >= 300) {
+      const error = errorForStatus(
+        answer.status,
+        answer.header('retry-after'),
+        answer.body,
+        endpoint,
+        this.#now(),
       )
-    }
-    const search = new URLSearchParams(query).toString()
-    const requestPath = `${this.#basePath}${path}${search ? `?${search}` : ''}`
-    const started = this.#now()
-    this.#deps.counter.count('coingecko', endpoint)
-    this.#deps.logger.debug(
-      { provider: 'coingecko', endpoint, path: requestPath, headers: this.#headers },
-      'provider call',
-    )
-
-    let status: number
-    let retryAfter: string | undefined
-    let body: string
-    try {
-      const response = await this.#pool.request({
-        method: 'GET',
-        path: requestPath,
-        headers: this.#headers,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      })
-      status = response.statusCode
-      const header = response.headers['retry-after']
-      retryAfter = Array.isArray(header) ? header[0] : header
-      body = await response.body.text()
-    } catch (error) {
-      throw errorForTransport(error, endpoint)
-    }
-    this.#deps.logger.debug(
-      { provider: 'coingecko', endpoint, status, ms: this.#now() - started },
-      'provider answered',
-    )
-
-    if (status < 200 || status >= 300) {
-      const error = errorForStatus(status, retryAfter, body, endpoint, this.#now())
-      if (error instanceof ProviderRateLimitError) {
-        this.#quietUntil = Math.max(this.#quietUntil, this.#now() + error.retryAfterMs)
-      }
+      this.#http.holdIfRateLimited(error)
       throw error
     }
     try {
-      return JSON.parse(body) as unknown
+      return JSON.parse(answer.body) as unknown
     } catch (error) {
       throw new ProviderBadResponseError(`coingecko ${endpoint} sent a body that is not JSON`, {
         provider: 'coingecko',
@@ -115,7 +58,7 @@ export class CoinGeckoClient {
     }
   }
 
-  async close(): Promise<void> {
-    await this.#pool.close()
+  close(): Promise<void> {
+    return this.#http.close()
   }
 }

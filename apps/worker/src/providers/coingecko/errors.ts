@@ -5,6 +5,7 @@ import {
   ProviderRejectedError,
   ProviderUnavailableError,
 } from '../../errors'
+import { transportError } from '../http'
 
 const provider = 'coingecko' as const
 
@@ -54,8 +55,9 @@ export function errorForStatus(
     return new ProviderRateLimitError(message, retryAfterMs, options)
   }
   // Only CoinGecko's own "not found" body means the id does not exist; a bare 404 (say, a wrong
-  // base URL) must not turn every coin into a negative entry.
-  if (status === 404 && said !== null && /not found/i.test(said)) {
+  // base URL, or a gateway without the route, whose framework says just "Not Found") must not
+  // turn every coin into a negative entry.
+  if (status === 404 && said !== null && /not found/i.test(said) && !/^not found$/i.test(said)) {
     return new ProviderNotFoundError(message, options)
   }
   if (status === 408 || status >= 500) {
@@ -70,13 +72,5 @@ export function errorForStatus(
 
 /** Timeouts, refused or reset connections, DNS failures: all transient. */
 export function errorForTransport(error: unknown, endpoint: string): ProviderUnavailableError {
-  const reason =
-    error instanceof Error
-      ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}`
-      : String(error)
-  return new ProviderUnavailableError(`coingecko ${endpoint} unreachable (${reason})`, {
-    provider,
-    endpoint,
-    cause: error,
-  })
+  return transportError(provider, error, endpoint)
 }

@@ -67,6 +67,26 @@ describe('CoinGecko client against recorded shapes', () => {
     })
   })
 
+  it('asks /coins/{id}/ohlc in USD for the days that give each interval', async () => {
+    const adapter = adapterFor()
+    await adapter.ohlc('bitcoin', '30m')
+    // The recorded answer is in 30-minute candles, so a 4h read of it is refused; the ask is what counts.
+    await adapter.ohlc('bitcoin', '4h').catch(() => undefined)
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/api/v3/coins/bitcoin/ohlc?vs_currency=usd&days=1',
+      '/api/v3/coins/bitcoin/ohlc?vs_currency=usd&days=30',
+    ])
+  })
+
+  it('reads candles of the wrong width as a bad response, and an unknown coin as not found', async () => {
+    await expect(adapterFor().ohlc('bitcoin', '4h')).rejects.toBeInstanceOf(
+      ProviderBadResponseError,
+    )
+    await expect(adapterFor().ohlc('no-such-coin', '30m')).rejects.toBeInstanceOf(
+      ProviderNotFoundError,
+    )
+  })
+
   it('sends the key in the header of the configured plan, and none without a key', async () => {
     await adapterFor({ COINGECKO_API_KEY: 'CG-demo-key' }).coin('bitcoin')
     await adapterFor({ COINGECKO_API_KEY: 'CG-pro-key', COINGECKO_PLAN: 'pro' }).coin('bitcoin')

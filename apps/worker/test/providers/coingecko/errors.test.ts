@@ -51,6 +51,15 @@ describe('errorForStatus', () => {
     ).toBeInstanceOf(ProviderNotFoundError)
     const bare = errorForStatus(404, undefined, '<html>Not Found</html>', '/coins/{id}', now)
     expect(bare).toBeInstanceOf(ProviderRejectedError)
+    // A server without the route at all (here Fastify's 404) says only the reason phrase.
+    const noRoute = JSON.stringify({
+      message: 'Route GET:/api/v3/coins/bitcoin/ohlc not found',
+      error: 'Not Found',
+      statusCode: 404,
+    })
+    expect(errorForStatus(404, undefined, noRoute, '/coins/{id}/ohlc', now)).toBeInstanceOf(
+      ProviderRejectedError,
+    )
   })
 
   it('treats 5xx and 408 as transient, keeping a Retry-After', () => {

@@ -1,0 +1,38 @@
+import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
+import { decodeEnvelope, ENVELOPE_FIELDS, type Envelope } from '@marketcache/shared/envelope'
+import type { Keys } from '@marketcache/shared/keys'
+import type { Static } from '@sinclair/typebox'
+import type { Cluster, Redis } from 'ioredis'
+
+/**
+ * The worker's read of entries it has written, for jobs built on other datasets (a chain on its
+ * instruments, analytics on their inputs). Same fields and codec as the API's reader.
+ */
+export class CacheReader {
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keys: Keys,
+  ) {}
+
+  /** The current envelope of a dataset entry, or null when absent or negative. */
+  async envelope<D extends AnyDataset>(
+    dataset: D,
+    params: Static<D['params']>,
+  ): Promise<Envelope | null> {
+    const entry = decodeEnvelope(
+      await this.redis.hmget(cacheKey(this.keys, dataset, params), ...ENVELOPE_FIELDS),
+    )
+    return entry === null || 'notFound' in entry ? null : entry
+  }
+
+  /** The parsed value of a dataset entry, or null; the caller trusts what the worker wrote. */
+  async value<D extends AnyDataset>(
+    dataset: D,
+    params: Static<D['params']>,
+  ): Promise<{ value: Static<D['value']>; envelope: Envelope } | null> {
+    const envelope = await this.envelope(dataset, params)
+    return envelope === null
+      ? null
+      : { value: JSON.parse(envelope.data) as Static<D['value']>, envelope }
+  }
+}

@@ -1,0 +1,25 @@
+import type { WorkerConfig } from '../config'
+import type { QueueDeps } from '../queues'
+import type { ProviderQueue } from '../workers'
+import { marketStatusProcessor } from './market-status'
+
+/**
+ * Derived jobs call no provider, so no quota applies; the limiter only stops a flood of them from
+ * monopolising the worker's Redis round trips.
+ */
+const DERIVE_LIMITER = { max: 1000, duration: 1000 } as const
+
+/** The `derive` queue: analytics computed from the clock and from cached inputs. */
+export function deriveQueue(config: WorkerConfig, deps: QueueDeps): ProviderQueue<'derive'> {
+  return {
+    name: 'derive',
+    provider: 'derived',
+    limiter: DERIVE_LIMITER,
+    concurrency: config.derive.concurrency,
+    processors: {
+      'derive.market-status': marketStatusProcessor(deps.context),
+    },
+    // Holds nothing of its own: the writer and reader belong to the worker.
+    close: async () => {},
+  }
+}

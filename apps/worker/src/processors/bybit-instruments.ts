@@ -1,0 +1,36 @@
+import { instruments } from '@marketcache/shared/datasets/instruments'
+import type { EnvelopeEntry } from '../envelope-writer'
+import type { BybitAdapter, Instruments } from '../providers/bybit/adapter'
+import { entryOf, targetOf } from './entries'
+import type { JobProcessor, ProcessorContext } from './processor'
+
+/** The `instruments` entry of a Bybit base coin; the chain job writes it too when it refetches. */
+export function bybitInstrumentsEntry(
+  ctx: ProcessorContext,
+  listed: { value: Instruments; asOf: number },
+): EnvelopeEntry {
+  return entryOf(
+    ctx,
+    instruments,
+    { exchange: 'bybit', underlying: listed.value.underlying },
+    listed.value,
+    { asOf: listed.asOf, source: 'bybit' },
+  )
+}
+
+/** `bybit.instruments`: instruments-info, every page, writes the `instruments` entry. */
+export function bybitInstrumentsProcessor(
+  adapter: BybitAdapter,
+  ctx: ProcessorContext,
+): JobProcessor<'bybit.instruments'> {
+  return {
+    targets: (data) => [
+      targetOf(ctx, instruments, { exchange: 'bybit', underlying: data.underlying }),
+    ],
+    async process(data) {
+      const listed = await adapter.instruments(data.underlying)
+      const outcomes = await ctx.writer.write(bybitInstrumentsEntry(ctx, listed))
+      return { written: outcomes.filter((o) => o.written).map((o) => o.key) }
+    },
+  }
+}

@@ -1,0 +1,63 @@
+import { instruments } from '@marketcache/shared/datasets/instruments'
+import type { IbkrAdapter } from '../providers/ibkr/adapter'
+import { type ChainLimits, qualify } from '../providers/ibkr/qualification'
+import type { InstrumentsValue } from '../providers/ibkr/quotes'
+import { entryOf, targetOf } from './entries'
+import type { JobProcessor, ProcessorContext } from './processor'
+
+export const ibkrInstrumentsParams = (underlying: string) =>
+  ({ exchange: 'ibkr', underlying }) as const
+
+/**
+ * The cached qualification of an underlying, when it can still be used: present, not past its
+ * stale window (new strikes get listed), and with at least one unexpired contract.
+ */
+export async function cachedInstruments(
+  ctx: ProcessorContext,
+  underlying: string,
+): Promise<InstrumentsValue | null> {
+  const cached = await ctx.reader.value(instruments, ibkrInstrumentsParams(underlying))
+  if (cached === null) return null
+  const now = ctx.now()
+  const { value, envelope } = cached
+  const live = value.contracts.some((contract) => Date.parse(contract.expiry) > now)
+  return envelope.staleUntil > now && live && value.underlying_id !== null ? value : null
+}
+
+/** Qualifies the underlying's contracts and writes `instruments`; returns the value and keys. */
+export async function qualifyAndWrite(
+  adapter: IbkrAdapter,
+  ctx: ProcessorContext,
+  limits: ChainLimits,
+  underlying: string,
+): Promise<{ value: InstrumentsValue; written: string[] }> {
+  const { value } = await qualify(adapter, underlying, limits, ctx.now())
+  ctx.logger.debug(
+    { provider: 'ibkr', underlying, contracts: value.contracts.length },
+    'contracts qualified',
+  )
+  const entry = entryOf(ctx, instruments, ibkrInstrumentsParams(underlying), value, {
+    asOf: ctx.now(),
+    source: 'ibkr',
+  })
+  const outcomes = await ctx.writer.write(entry)
+  return { value, written: outcomes.filter((o) => o.written).map((o) => o.key) }
+}
+
+/**
+ * `ibkr.instruments`: contract qualification (secdef search, strikes, info) for the configured
+ * months and strikes nearest to spot, cached so chain refreshes need only snapshots.
+ */
+export function ibkrInstrumentsProcessor(
+  adapter: IbkrAdapter,
+  ctx: ProcessorContext,
+  limits: ChainLimits,
+): JobProcessor<'ibkr.instruments'> {
+  return {
+    targets: (data) => [targetOf(ctx, instruments, ibkrInstrumentsParams(data.underlying))],
+    async process(data) {
+      const { written } = await qualifyAndWrite(adapter, ctx, limits, data.underlying)
+      return { written }
+    },
+  }
+}

@@ -1,0 +1,34 @@
+import type { WorkerConfig } from '../../config'
+import { ibkrInstrumentsProcessor } from '../../processors/ibkr-instruments'
+import { ibkrOptionChainProcessor } from '../../processors/ibkr-option-chain'
+import { ibkrSpotProcessor } from '../../processors/ibkr-spot'
+import type { QueueDeps } from '../../queues'
+import type { ProviderQueue } from '../../workers'
+import { IbkrAdapter } from './adapter'
+import { IbkrClient } from './client'
+
+/**
+ * The `ibkr` queue: one Client Portal gateway behind a limiter at its pacing (10/s by default),
+ * and one client whose pacer spaces the many calls a single job makes.
+ */
+export function ibkrQueue(config: WorkerConfig, deps: QueueDeps): ProviderQueue<'ibkr'> {
+  // No injected clock: pacing and pauses run on wall-clock time.
+  const client = new IbkrClient(config.ibkr, {
+    counter: deps.counter,
+    logger: deps.context.logger,
+  })
+  const adapter = new IbkrAdapter(client)
+  const limits = config.ibkr.chain
+  return {
+    name: 'ibkr',
+    provider: 'ibkr',
+    limiter: config.ibkr.limiter,
+    concurrency: config.ibkr.concurrency,
+    processors: {
+      'ibkr.spot': ibkrSpotProcessor(adapter, deps.context),
+      'ibkr.instruments': ibkrInstrumentsProcessor(adapter, deps.context, limits),
+      'ibkr.option-chain': ibkrOptionChainProcessor(adapter, deps.context, limits),
+    },
+    close: () => client.close(),
+  }
+}

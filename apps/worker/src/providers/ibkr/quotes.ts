@@ -1,0 +1,117 @@
+import type { AnyDataset } from '@marketcache/shared/dataset'
+import { instruments } from '@marketcache/shared/datasets/instruments'
+import { type OptionChain, optionChain } from '@marketcache/shared/datasets/option-chain'
+import { spot } from '@marketcache/shared/datasets/spot'
+import type { Static } from '@sinclair/typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { ProviderBadResponseError } from '../../errors'
+import { assembleChain } from '../../processors/chain-assembly'
+import type { SnapshotRow } from './fields'
+
+export type SpotValue = Static<typeof spot.value>
+export type InstrumentsValue = Static<typeof instruments.value>
+type OptionQuote = NonNullable<OptionChain['expiries'][number]['strikes'][number]['call']>
+
+const checks = {
+  spot: TypeCompiler.Compile(spot.value),
+  instruments: TypeCompiler.Compile(instruments.value),
+  'option-chain': TypeCompiler.Compile(optionChain.value),
+}
+
+/** Garbage is never cached: a value that fails its dataset schema is a bad response. */
+export function checked<D extends AnyDataset & { name: keyof typeof checks }>(
+  dataset: D,
+  value: Static<D['value']>,
+  endpoint: string,
+): Static<D['value']> {
+  const error = checks[dataset.name].Errors(value).First()
+  if (error) {
+    throw new ProviderBadResponseError(
+      `ibkr ${endpoint}: ${dataset.name}${error.path}: ${error.message}`,
+      { provider: 'ibkr', endpoint },
+    )
+  }
+  return value
+}
+
+/** The middle of a two-sided quote; null when a side is missing or the quote is crossed. */
+export function midOf(row: SnapshotRow): number | null {
+  return row.bid !== null && row.ask !== null && row.ask >= row.bid ? (row.bid + row.ask) / 2 : null
+}
+
+/** What an underlying is worth now: the last trade (or close), else the mid. */
+export function priceOf(row: SnapshotRow | undefined): number | null {
+  if (row === undefined) return null
+  return row.last !== null && row.last > 0 ? row.last : midOf(row)
+}
+
+/** The provider's time for a row (`_updated`), else `fallback`. */
+export function asOfOf(rows: Iterable<SnapshotRow>, fallback: number): number {
+  let latest = 0
+  for (const row of rows) latest = Math.max(latest, row.updated ?? 0)
+  return latest > 0 ? latest : fallback
+}
+
+/** A stock snapshot as a `spot` value; null when it carries no price at all. */
+export function spotValueOf(symbol: string, row: SnapshotRow, now: number): SpotValue | null {
+  const price = priceOf(row)
+  if (price === null) return null
+  return {
+    exchange: 'ibkr',
+    symbol,
+    price,
+    bid: row.bid,
+    ask: row.ask,
+    change_24h_pct: row.changePct,
+    high_24h: row.high,
+    low_24h: row.low,
+    volume_24h: row.volume,
+    as_of: new Date(row.updated ?? now).toISOString(),
+  }
+}
+
+/** One option's snapshot as a chain quote: mark is the mid, else the last trade. */
+export function optionQuoteOf(row: SnapshotRow): OptionQuote {
+  return {
+    symbol: row.conid,
+    bid: row.bid,
+    ask: row.ask,
+    mark: midOf(row) ?? row.last,
+    iv: row.impliedVol,
+    delta: row.delta,
+    gamma: row.gamma,
+    vega: row.vega,
+    theta: row.theta,
+    open_interest: row.openInterest,
+    volume: row.volume,
+  }
+}
+
+/**
+ * The chain of qualified contracts priced by one round of snapshots: the stock's row gives the
+ * underlying price, option rows the quotes; contracts without a quote are left out.
+ */
+export function chainOf(
+  qualified: InstrumentsValue,
+  rows: ReadonlyMap<string, SnapshotRow>,
+  now: number,
+): { chain: OptionChain; asOf: number } | null {
+  const stock = qualified.underlying_id === null ? undefined : rows.get(qualified.underlying_id)
+  const underlyingPrice = priceOf(stock)
+  if (underlyingPrice === null || underlyingPrice <= 0) return null
+  const quotes = new Map<string, OptionQuote>()
+  for (const contract of qualified.contracts) {
+    const row = rows.get(contract.symbol)
+    if (row !== undefined) quotes.set(contract.symbol, optionQuoteOf(row))
+  }
+  const asOf = asOfOf(rows.values(), now)
+  const chain = assembleChain({
+    exchange: 'ibkr',
+    underlying: qualified.underlying,
+    underlyingPrice,
+    contracts: qualified.contracts,
+    quotes,
+    asOf,
+  })
+  return { chain, asOf }
+}

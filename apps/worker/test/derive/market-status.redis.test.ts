@@ -1,0 +1,184 @@
+import { cacheKey } from '@marketcache/shared/dataset'
+import { marketStatus } from '@marketcache/shared/datasets/market-status'
+import type { Envelope } from '@marketcache/shared/envelope'
+import { type JobRequest, producerJobOptions } from '@marketcache/shared/jobs'
+import { Keys } from '@marketcache/shared/keys'
+import { Value } from '@sinclair/typebox/value'
+import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { CacheReader } from '../../src/cache-reader'
+import { deriveQueue } from '../../src/derive/queue'
+import { EnvelopeWriter } from '../../src/envelope-writer'
+import { createLogger } from '../../src/logger'
+import type { ProcessorContext } from '../../src/processors/processor'
+import { ProviderCallCounter } from '../../src/provider-calls'
+import { createQueueRedis } from '../../src/redis'
+import { createQueueWorker, type ProviderWorker } from '../../src/workers'
+import { testConfig, testRedis } from '../support/config'
+import { readEntry } from '../support/entries'
+import { settled } from '../support/wait'
+
+const t = testRedis()
+const config = testConfig(t)
+const keys = new Keys(t.keyPrefix)
+const logger = createLogger('silent')
+/**
+ * The processors' clock, pinned per test; BullMQ itself runs on real time. The instants lie in
+ * 2099 because keys expire at PEXPIREAT from this clock: one in the past would vanish on write.
+ */
+let clock = 0
+
+let connection: Redis
+let queue: Queue
+let worker: ProviderWorker
+
+beforeAll(async () => {
+  const context: ProcessorContext = {
+    writer: new EnvelopeWriter(t.redis, keys),
+    reader: new CacheReader(t.redis, keys),
+    keys,
+    freshness: config.freshness,
+    logger,
+    now: () => clock,
+    random: () => 0,
+  }
+  const spec = deriveQueue(config, {
+    context,
+    counter: new ProviderCallCounter(t.redis, keys, logger),
+  })
+  connection = createQueueRedis(config.queueRedisUrl)
+  queue = new Queue(spec.name, { connection, prefix: config.queuePrefix })
+  worker = createQueueWorker(spec, {
+    connection,
+    prefix: config.queuePrefix,
+    writer: context.writer,
+    backoff: config.backoff,
+    logger,
+  })
+  await worker.waitUntilReady()
+  void worker.run()
+})
+
+afterAll(async () => {
+  await worker.close()
+  await queue.close()
+  await connection.quit()
+  await t.cleanup()
+})
+
+async function run(market: string) {
+  const request = {
+    queue: 'derive',
+    name: 'derive.market-status',
+    data: { market },
+  } as const satisfies JobRequest
+  const job = await queue.add(
+    request.name,
+    { ...request.data, origin: 'miss' },
+    producerJobOptions(request, 'miss'),
+  )
+  return settled(queue, job.id as string)
+}
+
+const keyOf = (market: 'crypto' | 'us-equities') => cacheKey(keys, marketStatus, { market })
+const policy = () => config.freshness['market-status']
+
+// Each test pins its own clock; an entry left by another test could be "newer" and win the asOf check.
+beforeEach(async () => {
+  await t.redis.del(keyOf('us-equities'), keyOf('crypto'))
+})
+
+describe('derive.market-status through a BullMQ worker', () => {
+  it('writes the us-equities status as a derived entry, as of the clock', async () => {
+    clock = Date.parse('2099-11-27T18:30:00Z') // 13:30 New York, day after Thanksgiving
+    const done = await run('us-equities')
+    expect(await done.getState()).toBe('completed')
+    const key = keyOf('us-equities')
+    expect(key).toBe(`${t.keyPrefix}:v1:market-status:us-equities`)
+    expect(done.returnvalue).toEqual({ written: [key] })
+
+    const entry = (await readEntry(t.redis, key)) as Envelope
+    expect(entry).toMatchObject({
+      asOf: clock,
+      fetchedAt: clock,
+      source: 'derived',
+      schema: marketStatus.schemaVersion,
+    })
+    const value = JSON.parse(entry.data)
+    expect(Value.Check(marketStatus.value, value)).toBe(true)
+    expect(value).toEqual({
+      market: 'us-equities',
+      status: 'post-market',
+      is_open: false,
+      timezone: 'America/New_York',
+      next_open: '2099-11-30T14:30:00.000Z',
+      next_close: '2099-11-30T21:00:00.000Z',
+      reason: 'early close: day after Thanksgiving Day',
+      as_of: '2099-11-27T18:30:00.000Z',
+    })
+    // Far from the next change (17:00 New York), the configured policy applies as is.
+    expect(entry.freshUntil).toBe(clock + policy().freshMs)
+    expect(entry.staleUntil).toBe(entry.freshUntil + policy().staleMs)
+  })
+
+  it('stops serving a status once its session ends: fresh and stale end at the change', async () => {
+    const change = Date.parse('2099-10-13T20:00:00Z') // 16:00 New York, a Tuesday
+    clock = change - 30_000
+    const done = await run('us-equities')
+    expect(await done.getState()).toBe('completed')
+
+    const entry = (await readEntry(t.redis, keyOf('us-equities'))) as Envelope
+    expect(JSON.parse(entry.data)).toMatchObject({ status: 'open', is_open: true })
+    expect(entry.freshUntil).toBe(change)
+    expect(entry.staleUntil).toBe(change)
+    // The error window stays, so a stopped worker still leaves a fallback.
+    expect(entry.errorUntil).toBe(change + policy().errorMs)
+    expect(await t.redis.pexpiretime(keyOf('us-equities'))).toBe(entry.errorUntil)
+
+    // Just after the change the new session is written, hours from the next one: policy as is.
+    clock = change + 1_000
+    await run('us-equities')
+    const after = (await readEntry(t.redis, keyOf('us-equities'))) as Envelope
+    expect(JSON.parse(after.data)).toMatchObject({ status: 'post-market' })
+    expect(after.freshUntil).toBe(clock + policy().freshMs)
+  })
+
+  it('cuts the stale window alone when the change falls inside it', async () => {
+    const change = Date.parse('2099-10-13T13:30:00Z') // 09:30 New York
+    clock = change - 90_000
+    await run('us-equities')
+    const entry = (await readEntry(t.redis, keyOf('us-equities'))) as Envelope
+    expect(JSON.parse(entry.data)).toMatchObject({ status: 'pre-market' })
+    expect(entry.freshUntil).toBe(clock + policy().freshMs)
+    expect(entry.staleUntil).toBe(change)
+  })
+
+  it('writes crypto as always open, with the configured freshness', async () => {
+    clock = Date.parse('2099-12-25T15:00:00Z')
+    const done = await run('crypto')
+    expect(await done.getState()).toBe('completed')
+    const entry = (await readEntry(t.redis, keyOf('crypto'))) as Envelope
+    expect(JSON.parse(entry.data)).toEqual({
+      market: 'crypto',
+      status: 'open',
+      is_open: true,
+      timezone: 'UTC',
+      next_open: null,
+      next_close: null,
+      reason: null,
+      as_of: '2099-12-25T15:00:00.000Z',
+    })
+    expect(entry).toMatchObject({ source: 'derived', asOf: clock })
+    expect(entry.freshUntil).toBe(clock + policy().freshMs)
+    expect(entry.staleUntil).toBe(entry.freshUntil + policy().staleMs)
+  })
+
+  it('fails a job for an unknown market without retrying or writing', async () => {
+    const done = await run('forex')
+    expect(await done.getState()).toBe('failed')
+    expect(done.attemptsMade).toBe(1)
+    expect(done.failedReason).toMatch(/^INVALID_JOB: /)
+    expect(await t.redis.exists(`${t.keyPrefix}:v1:market-status:forex`)).toBe(0)
+  })
+})
