@@ -15,7 +15,12 @@ import { cacheStatsRoutes } from './routes/cache-stats'
 import { coinRoutes } from './routes/coins'
 import { coinsMultiRoutes } from './routes/coins-multi'
 import { healthRoutes } from './routes/health'
+import { instrumentsRoutes } from './routes/instruments'
 import { jobRoutes } from './routes/jobs'
+import { marketStatusRoutes } from './routes/market-status'
+import { ohlcvRoutes } from './routes/ohlcv'
+import { optionsRoutes } from './routes/options'
+import { spotRoutes } from './routes/spot'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
 import { WrittenEvents } from './written-events'
@@ -84,6 +89,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(coinRoutes, { services })
   await app.register(coinsMultiRoutes, { services })
+  await app.register(spotRoutes, { services })
+  await app.register(instrumentsRoutes, { services })
+  await app.register(optionsRoutes, { services })
+  await app.register(ohlcvRoutes, { services })
+  await app.register(marketStatusRoutes, { services })
   await app.register(updateCacheRoutes, { services, auth })
   await app.register(jobRoutes, { services })
   await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })

@@ -1,6 +1,7 @@
 import type { Envelope } from '@marketcache/shared/envelope'
 import { ageSeconds, cacheControl } from '@marketcache/shared/read-decision'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { type ReadFilter, variantEntityTag } from './read-filter'
 
 /** What `X-Cache-Status` tells a client about where a response came from. */
 export const CacheStatus = { hit: 'HIT', stale: 'STALE', miss: 'MISS' } as const
@@ -28,16 +29,20 @@ function dataAsOf(envelope: Envelope): string | undefined {
 /**
  * Answers with a cache entry: the stored `data` string goes out as-is (no parse, no stringify),
  * with the headers every data response carries, or 304 when the client already has this version.
+ * With a read-time filter, the stored JSON is parsed and the selected subset sent instead, under
+ * its own entity tag; the 304 check comes first, so a revalidated variant costs no parse.
  */
 export function sendEnvelope(
   request: FastifyRequest,
   reply: FastifyReply,
   status: CacheStatus,
   envelope: Envelope,
-  cacheError?: string | null,
+  options: { cacheError?: string | null; filter?: ReadFilter | null } = {},
 ): FastifyReply {
+  const { cacheError, filter } = options
   const now = Date.now()
-  const tag = entityTag(envelope.etag)
+  const stored = entityTag(envelope.etag)
+  const tag = filter ? variantEntityTag(stored, filter.key) : stored
   reply
     .header('x-cache-status', status)
     .header('age', String(ageSeconds(envelope, now)))
@@ -49,10 +54,10 @@ export function sendEnvelope(
   if (cacheError)
     reply.header('x-cache-error', cacheError.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 200))
   if (matchesIfNoneMatch(request.headers['if-none-match'], tag)) return reply.code(304).send()
-  return reply.code(200).type('application/json; charset=utf-8').send(envelope.data)
+  const body = filter ? JSON.stringify(filter.apply(JSON.parse(envelope.data))) : envelope.data
+  return reply.code(200).type('application/json; charset=utf-8').send(body)
 }
 
-/** `X-Cache-Error` for an envelope whose latest refresh failed, else null. */
 /** Documentation of the headers above, for OpenAPI. */
 export const DataResponseHeaders = {
   'X-Cache-Status': {
@@ -74,7 +79,9 @@ export const DataResponseHeaders = {
   },
   ETag: {
     type: 'string',
-    description: 'Entity tag of this version; send it back in If-None-Match.',
+    description:
+      'Entity tag of this version; send it back in If-None-Match. A filtered read has its own ' +
+      '(weak) tag per version and filter set.',
   },
   'X-Cache-Error': {
     type: 'string',

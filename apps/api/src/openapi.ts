@@ -10,11 +10,24 @@ import { DataResponseHeaders } from './http-cache'
 /** OpenAPI tags, one per resource. */
 export const Tag = {
   coins: 'coins',
+  spot: 'spot',
+  instruments: 'instruments',
+  options: 'options',
+  ohlcv: 'ohlcv',
+  market: 'market',
   commands: 'commands',
   jobs: 'jobs',
   cache: 'cache',
   health: 'health',
 } as const
+
+/** What any dataset read may answer besides 200 and 304 (INTERNAL is always added). */
+export const READ_ERRORS: readonly ErrorCode[] = [
+  'INVALID_PARAMS',
+  'NOT_FOUND',
+  'FILL_PENDING',
+  'BACKEND_UNAVAILABLE',
+]
 
 /** For routes that need an API key: either header works. */
 export const KeySecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }]
@@ -39,6 +52,14 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
       tags: [
         { name: Tag.coins, description: 'Cached CoinGecko data' },
+        { name: Tag.spot, description: 'Last price and quote of a pair or stock (Bybit, IBKR)' },
+        {
+          name: Tag.instruments,
+          description: 'Listed option contracts of an underlying, with the exchange ids',
+        },
+        { name: Tag.options, description: 'Option chains, filtered at read time' },
+        { name: Tag.ohlcv, description: 'Candles (Bybit, CoinGecko)' },
+        { name: Tag.market, description: 'Whether a market is open' },
         {
           name: Tag.commands,
           description: 'Ask the workers to fetch (API key with the write scope)',
@@ -70,12 +91,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
 /** Responses of a dataset read: the stored value with its cache headers, 304, and errors. */
 export function dataResponses(
   valueId: string,
-  errors: readonly ErrorCode[],
+  errors: readonly ErrorCode[] = READ_ERRORS,
+  description = 'The cached value, byte for byte as stored.',
 ): Record<number, TSchema> {
   return {
     200: Type.Unsafe<unknown>(
       Type.Ref(valueId, {
-        description: 'The cached value, byte for byte as stored.',
+        description,
         headers: DataResponseHeaders,
       }),
     ),

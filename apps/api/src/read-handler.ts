@@ -2,17 +2,22 @@ import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
 import { type Envelope, isNewVersion, type StoredEntry } from '@marketcache/shared/envelope'
 import type { JobOrigin, JobRequest } from '@marketcache/shared/jobs'
 import { decideRead, lastRefreshError } from '@marketcache/shared/read-decision'
-import { type Static, Type } from '@sinclair/typebox'
+import { type Static, type TProperties, Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ApiConfig } from './config'
 import { ApiError, RetryAfterSeconds } from './errors'
 import { CacheStatus, sendEnvelope } from './http-cache'
+import type { ReadFilter, ReadFilterParser } from './read-filter'
 import { ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
 
-/** Query parameters every dataset read accepts. */
-export function readQuerySchema(config: ApiConfig) {
+/** Query parameters every dataset read accepts, plus a route's own (`extra`). */
+export function readQuerySchema<T extends TProperties = Record<never, never>>(
+  config: ApiConfig,
+  extra: T = {} as T,
+) {
   return Type.Object({
+    ...extra,
     wait: Type.Optional(
       Type.Integer({
         minimum: 0,
@@ -31,7 +36,21 @@ export function readQuerySchema(config: ApiConfig) {
     ),
   })
 }
-export type ReadQuery = Static<ReturnType<typeof readQuerySchema>>
+export type ReadQuery = Static<ReturnType<typeof readQuerySchema<Record<never, never>>>>
+
+/** What sets one dataset's route apart; everything else about a read is the same for all. */
+export interface DatasetReadOptions {
+  /**
+   * Dataset params that come from the query string instead of the path, e.g. the `interval` of a
+   * candle series: part of the key, so validated by `parseParams` like the path.
+   */
+  queryParams?: readonly string[]
+  /**
+   * Read-time filters (not part of the key). Null from the parser: the stored bytes go out as-is.
+   * A bad filter is a 400 before any key exists.
+   */
+  filter?: ReadFilterParser
+}
 
 /** The 503 a client gets when the fetch did not land within its wait. */
 export function fillPending(jobId: string): ApiError {
@@ -50,8 +69,14 @@ export function fillPending(jobId: string): ApiError {
 
 function notFound(dataset: AnyDataset, params: object): ApiError {
   const what = dataset.segments(params).join('/')
-  return new ApiError('NOT_FOUND', `${dataset.name} ${what} does not exist at ${dataset.provider}`)
+  return new ApiError(
+    'NOT_FOUND',
+    `${dataset.name} ${what} does not exist at ${dataset.fill(params).queue}`,
+  )
 }
+
+/** Sends an envelope with the request's headers and filter applied. */
+type Send = (status: CacheStatus, envelope: Envelope, cacheError?: string | null) => FastifyReply
 
 interface Fill {
   key: string
@@ -67,23 +92,33 @@ interface Fill {
 }
 
 /**
- * The read decision table for one dataset, as ONE handler every dataset route uses: path params
- * are validated (400) before a key exists, the key comes from the shared `cacheKey`, and the
- * decision from the shared `decideRead`.
+ * The read decision table for one dataset, as ONE handler every dataset route uses: params and
+ * read-time filters are validated (400) before a key exists, the key comes from the shared
+ * `cacheKey`, and the decision from the shared `decideRead`.
  */
-export function datasetReadHandler(services: ApiServices, dataset: AnyDataset) {
+export function datasetReadHandler(
+  services: ApiServices,
+  dataset: AnyDataset,
+  options: DatasetReadOptions = {},
+) {
   const { config, keys, policy, reader, telemetry } = services
+  const queryParams = options.queryParams ?? []
 
   return async function readDataset(request: FastifyRequest, reply: FastifyReply) {
-    const params = dataset.parseParams(request.params as Record<string, unknown>)
+    const query = request.query as ReadQuery & Record<string, unknown>
+    const raw: Record<string, unknown> = { ...(request.params as Record<string, unknown>) }
+    for (const name of queryParams) if (query[name] !== undefined) raw[name] = query[name]
+    const params = dataset.parseParams(raw)
+    const filter: ReadFilter | null = options.filter?.(query) ?? null
     const key = cacheKey(keys, dataset, params)
-    const query = request.query as ReadQuery
     const maxStalenessMs = query.maxStaleness === undefined ? undefined : query.maxStaleness * 1000
     const waitMs = query.wait ?? config.readWaitMs
     const job = dataset.fill(params)
+    const send: Send = (status, envelope, cacheError) =>
+      sendEnvelope(request, reply, status, envelope, { cacheError, filter })
     const answer = (entry: StoredEntry) => {
       if ('notFound' in entry) throw notFound(dataset, params)
-      return sendEnvelope(request, reply, CacheStatus.miss, entry)
+      return send(CacheStatus.miss, entry)
     }
 
     const startedAt = Date.now()
@@ -101,7 +136,7 @@ export function datasetReadHandler(services: ApiServices, dataset: AnyDataset) {
       // Only a version other than the one just read is the refresh the client asked for. Compared
       // by version, not by clock: the worker's clock is not ours.
       const accept = (candidate: StoredEntry) => isNewVersion(candidate, entry)
-      return fillAndWait(services, request, reply, answer, {
+      return fillAndWait(services, send, answer, {
         key,
         request: job,
         origin: 'update',
@@ -116,11 +151,11 @@ export function datasetReadHandler(services: ApiServices, dataset: AnyDataset) {
       case 'HIT':
         telemetry.count(dataset.name, ReadOutcome.hit)
         if (decision.refresh) refresh(services, request, job, decision.refresh)
-        return sendEnvelope(request, reply, CacheStatus.hit, decision.envelope)
+        return send(CacheStatus.hit, decision.envelope)
       case 'STALE':
         telemetry.count(dataset.name, ReadOutcome.stale)
         if (decision.refresh) refresh(services, request, job, decision.refresh)
-        return sendEnvelope(request, reply, CacheStatus.stale, decision.envelope, decision.error)
+        return send(CacheStatus.stale, decision.envelope, decision.error)
       case 'NOT_FOUND':
         telemetry.count(dataset.name, ReadOutcome.notFound)
         throw notFound(dataset, params)
@@ -130,7 +165,7 @@ export function datasetReadHandler(services: ApiServices, dataset: AnyDataset) {
         const accept = (candidate: StoredEntry) =>
           isNewVersion(candidate, entry) &&
           decideRead(candidate, Date.now(), policy, maxStalenessMs).status !== 'MISS'
-        return fillAndWait(services, request, reply, answer, {
+        return fillAndWait(services, send, answer, {
           key,
           request: job,
           origin: decision.refresh,
@@ -161,8 +196,7 @@ function refresh(
  */
 async function fillAndWait(
   services: ApiServices,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  send: Send,
   answer: (entry: StoredEntry) => FastifyReply,
   fill: Fill,
 ): Promise<FastifyReply> {
@@ -183,7 +217,7 @@ async function fillAndWait(
     if (fill.fallback) {
       // The re-read copy of the same version carries lastError if the refresh has failed since.
       const stale = entry && !newVersion && !('notFound' in entry) ? entry : fill.fallback
-      return sendEnvelope(request, reply, CacheStatus.stale, stale, lastRefreshError(stale))
+      return send(CacheStatus.stale, stale, lastRefreshError(stale))
     }
     throw fillPending(jobId)
   } finally {

@@ -152,6 +152,18 @@ describe('when Redis is down at start-up', () => {
 
       // The written-event subscription, queued while Redis was away, is active now.
       const keys = new Keys(config.keyPrefix)
+      // Its reconnect backs off up to 2 s, and a loaded machine adds to that: wait until Redis
+      // counts the subscriber, so the timing below measures the event, not the reconnect.
+      await eventually(
+        async () => {
+          const [, subscribers] = (await fixture.pubsub('NUMSUB', keys.writtenChannel())) as [
+            string,
+            number,
+          ]
+          return subscribers > 0 ? true : undefined
+        },
+        { timeoutMs: 10_000, intervalMs: 50 },
+      )
       const pending = app.inject('/v1/coins/bitcoin?wait=5000')
       await new Promise((resolve) => setTimeout(resolve, 200))
       await writeEntry(

@@ -1,4 +1,5 @@
 import { ErrorCodes } from '@marketcache/shared/errors'
+import { datasetNames } from '@marketcache/shared/registry'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from './fixtures/test-app'
 
@@ -16,6 +17,11 @@ const ROUTES: [path: string, method: string, statuses: string[]][] = [
   ['/v1/coins/{id}', 'get', ['200', '304', '400', '404', '500', '503']],
   ['/v1/coins/{id}/tokenomics', 'get', ['200', '304', '400', '404', '500', '503']],
   ['/v1/coins', 'get', ['200', '400', '500', '503']],
+  ['/v1/spot/{exchange}/{symbol}', 'get', ['200', '304', '400', '404', '500', '503']],
+  ['/v1/instruments/{exchange}/{underlying}', 'get', ['200', '304', '400', '404', '500', '503']],
+  ['/v1/options/{exchange}/{underlying}/chain', 'get', ['200', '304', '400', '404', '500', '503']],
+  ['/v1/ohlcv/{exchange}/{symbol}', 'get', ['200', '304', '400', '404', '500', '503']],
+  ['/v1/market-status/{market}', 'get', ['200', '304', '400', '404', '500', '503']],
   ['/v1/update-cache', 'post', ['202', '400', '401', '403', '413', '415', '500', '503']],
   ['/v1/jobs/{id}', 'get', ['200', '400', '404', '500', '503']],
   ['/v1/cache/stats', 'get', ['200', '500', '503']],
@@ -83,6 +89,80 @@ describe('OpenAPI', () => {
       'maxStaleness',
       'wait',
     ])
+  })
+
+  /** Dataset reads: the value schema, the parameters, and the cache headers on 200 and 304. */
+  const READS: [path: string, schema: string, parameters: string[]][] = [
+    ['/v1/spot/{exchange}/{symbol}', 'Spot', ['exchange', 'symbol']],
+    ['/v1/instruments/{exchange}/{underlying}', 'Instruments', ['exchange', 'underlying']],
+    [
+      '/v1/options/{exchange}/{underlying}/chain',
+      'OptionChain',
+      ['exchange', 'underlying', 'expiry', 'minDays', 'maxDays', 'minStrike', 'maxStrike', 'right'],
+    ],
+    ['/v1/ohlcv/{exchange}/{symbol}', 'Ohlcv', ['exchange', 'symbol', 'interval', 'limit']],
+    ['/v1/market-status/{market}', 'MarketStatus', ['market']],
+  ]
+
+  it.each(READS)('documents %s: value %s, its parameters, headers', (path, schema, parameters) => {
+    const read = spec.paths[path].get
+    expect(read.responses['200'].content['application/json'].schema.$ref).toBe(
+      `#/components/schemas/${schema}`,
+    )
+    expect(spec.components.schemas[schema]).toBeDefined()
+    for (const status of ['200', '304']) {
+      expect(Object.keys(read.responses[status].headers)).toEqual(
+        expect.arrayContaining(['X-Cache-Status', 'Age', 'X-Data-As-Of', 'Cache-Control', 'ETag']),
+      )
+    }
+    expect(read.responses['503'].headers['Retry-After']).toBeDefined()
+    expect(read.parameters.map((p: { name: string }) => p.name).sort()).toEqual(
+      [...parameters, 'wait', 'fresh', 'maxStaleness'].sort(),
+    )
+    for (const parameter of read.parameters)
+      expect(parameter.description, parameter.name).toBeTruthy()
+  })
+
+  it('documents the accepted values of exchanges, markets, rights and intervals', () => {
+    const param = (path: string, name: string) =>
+      spec.paths[path].get.parameters.find((p: { name: string }) => p.name === name)
+    expect(param('/v1/spot/{exchange}/{symbol}', 'exchange').schema.enum).toEqual(['bybit', 'ibkr'])
+    expect(param('/v1/spot/{exchange}/{symbol}', 'symbol').description).toContain(
+      'a Bybit spot pair such as BTCUSDT',
+    )
+    expect(param('/v1/ohlcv/{exchange}/{symbol}', 'exchange').schema.enum).toEqual([
+      'bybit',
+      'coingecko',
+    ])
+    expect(param('/v1/ohlcv/{exchange}/{symbol}', 'interval').description).toContain(
+      'coingecko: 30m, 4h',
+    )
+    expect(param('/v1/ohlcv/{exchange}/{symbol}', 'limit').schema).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+    })
+    expect(param('/v1/options/{exchange}/{underlying}/chain', 'right').schema.enum).toEqual([
+      'call',
+      'put',
+    ])
+    expect(param('/v1/market-status/{market}', 'market').schema.enum).toEqual([
+      'crypto',
+      'us-equities',
+    ])
+  })
+
+  it('documents the {dataset, params} body of update-cache with every dataset name', () => {
+    const body = spec.paths['/v1/update-cache'].post.requestBody.content['application/json'].schema
+    const shapes = body.anyOf ?? body.oneOf
+    expect(shapes.map((shape: { title: string }) => shape.title)).toEqual([
+      'One coin',
+      'Listed coins',
+      'Top coins by market cap',
+      'Any dataset',
+    ])
+    expect(shapes[3].properties.dataset.enum).toEqual(datasetNames)
+    expect(shapes[3].required.sort()).toEqual(['dataset', 'params'])
   })
 
   it('requires an API key on commands, and declares both ways to send it', () => {

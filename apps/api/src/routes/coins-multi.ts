@@ -2,6 +2,7 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { errorResponses } from '../errors'
 import { ItemStatus, MULTI_GET_MAX_IDS, parseIdList, readCoins } from '../multi-read'
 import { Tag } from '../openapi'
+import { plainQueryNumbers } from '../query-numbers'
 import type { ApiServices } from '../services'
 
 const MultiItem = Type.Object({
@@ -29,28 +30,30 @@ export const coinsMultiRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices
   { services },
 ) => {
   const { config } = services
+  const querystring = Type.Object({
+    ids: Type.String({ description: 'Comma-separated coin ids, e.g. bitcoin,ethereum' }),
+    wait: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: config.readWaitMaxMs,
+        description: `How long to wait for missing ids, in ms (default ${config.readWaitMs}).`,
+      }),
+    ),
+    maxStaleness: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Seconds; older data counts as missing.' }),
+    ),
+  })
   app.get(
     '/v1/coins',
     {
+      preValidation: plainQueryNumbers(querystring),
       schema: {
         tags: [Tag.coins],
         summary: 'Market data for many coins',
         description:
           `Up to ${MULTI_GET_MAX_IDS} distinct ids. Missing ids are fetched in one batch; the ` +
           'request waits for them together up to `wait` ms, and reports the rest as PENDING.',
-        querystring: Type.Object({
-          ids: Type.String({ description: 'Comma-separated coin ids, e.g. bitcoin,ethereum' }),
-          wait: Type.Optional(
-            Type.Integer({
-              minimum: 0,
-              maximum: config.readWaitMaxMs,
-              description: `How long to wait for missing ids, in ms (default ${config.readWaitMs}).`,
-            }),
-          ),
-          maxStaleness: Type.Optional(
-            Type.Integer({ minimum: 0, description: 'Seconds; older data counts as missing.' }),
-          ),
-        }),
+        querystring,
         response: {
           200: Type.Unsafe<unknown>(
             Type.Object(

@@ -1,8 +1,8 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
-import type { ErrorCode } from '@marketcache/shared/errors'
-import { dataResponses, Tag } from '../openapi'
+import { dataResponses, READ_ERRORS, Tag } from '../openapi'
+import { plainQueryNumbers } from '../query-numbers'
 import { datasetReadHandler, readQuerySchema } from '../read-handler'
 import type { ApiServices } from '../services'
 
@@ -12,13 +12,6 @@ const CoinPath = Type.Object({
     description: 'CoinGecko coin id, e.g. bitcoin: 1-64 of A-Z a-z 0-9 . _ - (case-insensitive).',
   }),
 })
-
-const READ_ERRORS: ErrorCode[] = [
-  'INVALID_PARAMS',
-  'NOT_FOUND',
-  'FILL_PENDING',
-  'BACKEND_UNAVAILABLE',
-]
 
 /** Single-coin reads: `coin` and `tokenomics`, both through the one dataset read handler. */
 export const coinRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (
@@ -30,6 +23,7 @@ export const coinRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = 
   app.get(
     '/v1/coins/:id',
     {
+      preValidation: plainQueryNumbers(querystring),
       schema: {
         tags: [Tag.coins],
         summary: 'Market data for one coin (USD)',
@@ -47,6 +41,7 @@ export const coinRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = 
   app.get(
     '/v1/coins/:id/tokenomics',
     {
+      preValidation: plainQueryNumbers(querystring),
       schema: {
         tags: [Tag.coins],
         summary: 'Supply figures for one coin',

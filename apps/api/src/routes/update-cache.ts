@@ -1,10 +1,11 @@
 import { type FastifyPluginAsyncTypebox, type Static, Type } from '@fastify/type-provider-typebox'
-import { cacheKey } from '@marketcache/shared/dataset'
+import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { parseCoinId } from '@marketcache/shared/datasets/coin-id'
 import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
 import { InvalidParamError } from '@marketcache/shared/errors'
 import { type JobRequest, MARKETS_PAGE_SIZE, marketsRequests } from '@marketcache/shared/jobs'
+import { datasetNames, datasets, isDatasetName } from '@marketcache/shared/registry'
 import type { ApiKeyAuth } from '../auth'
 import { ApiError, errorResponses } from '../errors'
 import { KeySecurity, Tag } from '../openapi'
@@ -30,6 +31,23 @@ const UpdateCacheBody = Type.Union([
     },
     { additionalProperties: false, title: 'Top coins by market cap' },
   ),
+  Type.Object(
+    {
+      // `enum` documents; the handler checks it, with a message that lists the names.
+      dataset: Type.String({ enum: datasetNames, description: 'A dataset name' }),
+      params: Type.Object(
+        {},
+        {
+          additionalProperties: Type.String(),
+          description:
+            'The dataset\'s params as on its read route, e.g. {"exchange": "bybit", ' +
+            '"symbol": "BTCUSDT"} for spot, {"exchange": "bybit", "symbol": "BTCUSDT", ' +
+            '"interval": "4h"} for ohlcv',
+        },
+      ),
+    },
+    { additionalProperties: false, title: 'Any dataset' },
+  ),
 ])
 type UpdateCacheBody = Static<typeof UpdateCacheBody>
 
@@ -41,12 +59,34 @@ const JobItem = Type.Object({
   }),
 })
 
-const BODY_SHAPES = `{"coin_id": id}, {"coin_ids": [1-${MARKETS_PAGE_SIZE} ids]} or {"popular": true, "limit"?: 1-${MARKETS_PAGE_SIZE}}`
+const BODY_SHAPES = `{"coin_id": id}, {"coin_ids": [1-${MARKETS_PAGE_SIZE} ids]}, {"popular": true, "limit"?: 1-${MARKETS_PAGE_SIZE}} or {"dataset": name, "params": {name: string}}`
 
 /** A body id that cannot become a key is a bad body, not a bad path. */
 function bodyCoinId(raw: string, field: string): string {
   try {
     return parseCoinId(raw, field)
+  } catch (error) {
+    if (error instanceof InvalidParamError) throw new ApiError('INVALID_BODY', error.message)
+    throw error
+  }
+}
+
+/** A body's `{dataset, params}`, checked like the dataset's read route checks its params. */
+function bodyDataset(body: { dataset: string; params: Record<string, string> }) {
+  if (!isDatasetName(body.dataset)) {
+    throw new ApiError('INVALID_BODY', `dataset must be one of ${datasetNames.join(', ')}`)
+  }
+  const dataset: AnyDataset = datasets[body.dataset]
+  const accepted = Object.keys(dataset.params.properties)
+  const unknown = Object.keys(body.params).find((name) => !accepted.includes(name))
+  if (unknown !== undefined) {
+    throw new ApiError(
+      'INVALID_BODY',
+      `params.${unknown} is not a parameter of ${dataset.name}; it takes ${accepted.join(', ')}`,
+    )
+  }
+  try {
+    return { dataset, params: dataset.parseParams(body.params) }
   } catch (error) {
     if (error instanceof InvalidParamError) throw new ApiError('INVALID_BODY', error.message)
     throw error
@@ -62,6 +102,11 @@ export const updateCacheRoutes: FastifyPluginAsyncTypebox<{
   const keyOf = (id: string) => cacheKey(keys, coin, { id })
 
   async function jobsFor(body: UpdateCacheBody) {
+    if ('dataset' in body) {
+      const { dataset, params } = bodyDataset(body)
+      const id = await enqueuer.enqueue(dataset.fill(params), 'update')
+      return [{ id, dataset: dataset.name, key: cacheKey(keys, dataset, params) }]
+    }
     if ('coin_id' in body) {
       const id = bodyCoinId(body.coin_id, 'coin_id')
       const jobId = await enqueuer.enqueue(coin.fill({ id }), 'update')

@@ -1,3 +1,4 @@
+import { datasetNames } from '@marketcache/shared/registry'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { coinData, envelope, tokenomicsData, writeEntry } from '../fixtures/cache-writer'
 import { startTestApp, type TestApp } from '../fixtures/test-app'
@@ -73,7 +74,12 @@ describe('GET /v1/cache/stats', () => {
       not_found: 1,
       hit_rate: 5 / 7,
     })
-    expect(stats.keys).toEqual({ coin: 3, tokenomics: 1 })
+    // Every registered dataset is listed, with 0 when it has no entries.
+    expect(stats.keys).toEqual({
+      ...Object.fromEntries(datasetNames.map((name) => [name, 0])),
+      coin: 3,
+      tokenomics: 1,
+    })
     expect(stats.memory.used_memory).toBeGreaterThan(0)
     expect(stats.memory.used_memory_human).toMatch(/\d/)
     expect(typeof stats.memory.maxmemory).toBe('number')

@@ -1,4 +1,5 @@
-import { Priority } from '@marketcache/shared/jobs'
+import { Priority, type QueueName } from '@marketcache/shared/jobs'
+import { type DatasetName, datasetNames } from '@marketcache/shared/registry'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { coinData, envelope, writeEntry } from '../fixtures/cache-writer'
 import { startTestApp, type TestApp, TestKeys } from '../fixtures/test-app'
@@ -8,7 +9,7 @@ beforeAll(async () => {
   t = await startTestApp()
 })
 afterAll(() => t.close())
-beforeEach(() => t.coingecko.obliterate({ force: true }))
+beforeEach(() => t.clearQueues())
 
 const post = (
   payload: unknown,
@@ -86,6 +87,174 @@ describe('POST /v1/update-cache', () => {
   })
 })
 
+interface DatasetCase {
+  dataset: DatasetName
+  params: Record<string, string>
+  queue: QueueName
+  job: string
+  data: Record<string, unknown>
+  /** Key segments after the dataset name. */
+  key: string
+}
+
+/** At least one per registered dataset (checked below), with canonicalisation on the way. */
+const DATASET_CASES: [string, DatasetCase][] = [
+  [
+    'coin',
+    {
+      dataset: 'coin',
+      params: { id: 'Bitcoin' },
+      queue: 'coingecko',
+      job: 'coingecko.coin',
+      data: { id: 'bitcoin' },
+      key: 'bitcoin',
+    },
+  ],
+  [
+    'tokenomics',
+    {
+      dataset: 'tokenomics',
+      params: { id: 'ethereum' },
+      queue: 'coingecko',
+      job: 'coingecko.coin',
+      data: { id: 'ethereum' },
+      key: 'ethereum',
+    },
+  ],
+  [
+    'spot on bybit',
+    {
+      dataset: 'spot',
+      params: { exchange: 'bybit', symbol: 'btcusdt' },
+      queue: 'bybit',
+      job: 'bybit.spot',
+      data: { symbols: ['BTCUSDT'] },
+      key: 'bybit:BTCUSDT',
+    },
+  ],
+  [
+    'spot on ibkr',
+    {
+      dataset: 'spot',
+      params: { exchange: 'IBKR', symbol: 'AAPL' },
+      queue: 'ibkr',
+      job: 'ibkr.spot',
+      data: { symbols: ['AAPL'] },
+      key: 'ibkr:AAPL',
+    },
+  ],
+  [
+    'instruments',
+    {
+      dataset: 'instruments',
+      params: { exchange: 'bybit', underlying: 'BTC' },
+      queue: 'bybit',
+      job: 'bybit.instruments',
+      data: { underlying: 'BTC' },
+      key: 'bybit:BTC',
+    },
+  ],
+  [
+    'option-chain on bybit',
+    {
+      dataset: 'option-chain',
+      params: { exchange: 'bybit', underlying: 'eth' },
+      queue: 'bybit',
+      job: 'bybit.option-chain',
+      data: { underlying: 'ETH' },
+      key: 'bybit:ETH',
+    },
+  ],
+  [
+    'option-chain on ibkr',
+    {
+      dataset: 'option-chain',
+      params: { exchange: 'ibkr', underlying: 'SPY' },
+      queue: 'ibkr',
+      job: 'ibkr.option-chain',
+      data: { underlying: 'SPY' },
+      key: 'ibkr:SPY',
+    },
+  ],
+  [
+    'ohlcv on bybit',
+    {
+      dataset: 'ohlcv',
+      params: { exchange: 'bybit', symbol: 'BTCUSDT', interval: '4h' },
+      queue: 'bybit',
+      job: 'bybit.kline',
+      data: { symbol: 'BTCUSDT', interval: '4h' },
+      key: 'bybit:BTCUSDT:4h',
+    },
+  ],
+  [
+    'ohlcv on bybit, default interval',
+    {
+      dataset: 'ohlcv',
+      params: { exchange: 'bybit', symbol: 'ETHUSDT' },
+      queue: 'bybit',
+      job: 'bybit.kline',
+      data: { symbol: 'ETHUSDT', interval: '1h' },
+      key: 'bybit:ETHUSDT:1h',
+    },
+  ],
+  [
+    'ohlcv on coingecko',
+    {
+      dataset: 'ohlcv',
+      params: { exchange: 'coingecko', symbol: 'bitcoin', interval: '30m' },
+      queue: 'coingecko',
+      job: 'coingecko.ohlc',
+      data: { id: 'bitcoin', interval: '30m' },
+      key: 'coingecko:bitcoin:30m',
+    },
+  ],
+  [
+    'market-status',
+    {
+      dataset: 'market-status',
+      params: { market: 'us-equities' },
+      queue: 'derive',
+      job: 'derive.market-status',
+      data: { market: 'us-equities' },
+      key: 'us-equities',
+    },
+  ],
+]
+
+describe('POST /v1/update-cache {dataset, params}', () => {
+  it('has a case for every dataset in the registry', () => {
+    expect(new Set(DATASET_CASES.map(([, c]) => c.dataset))).toEqual(new Set(datasetNames))
+  })
+
+  it.each(DATASET_CASES)('%s: the dataset fill job at update priority', async (_, c) => {
+    const response = await post({ dataset: c.dataset, params: c.params })
+    expect(response.statusCode).toBe(202)
+    const { jobs } = response.json()
+    expect(jobs).toEqual([
+      {
+        id: expect.stringMatching(new RegExp(`^${c.queue}\\.\\d+$`)),
+        dataset: c.dataset,
+        key: `${t.keys.prefix}:v1:${c.dataset}:${c.key}`,
+      },
+    ])
+    const queued = await t.pendingJobs()
+    expect(queued).toHaveLength(1)
+    expect(queued[0]?.queueName).toBe(c.queue)
+    expect(queued[0]?.name).toBe(c.job)
+    expect(queued[0]?.data).toEqual({ ...c.data, origin: 'update' })
+    expect(queued[0]?.opts.priority).toBe(Priority.update)
+    expect(`${c.queue}.${queued[0]?.id}`).toBe(jobs[0].id)
+  })
+
+  it('shares the pending job with {coin_id} for the same coin', async () => {
+    const first = (await post({ coin_id: 'solana' })).json().jobs[0].id
+    const second = (await post({ dataset: 'coin', params: { id: 'solana' } })).json().jobs[0].id
+    expect(second).toBe(first)
+    expect(await t.pendingJobs()).toHaveLength(1)
+  })
+})
+
 describe('POST /v1/update-cache: rejected requests enqueue nothing and touch no entry', () => {
   const seeded = () => `${t.keys.prefix}:v1:coin:bitcoin`
   beforeAll(async () => {
@@ -107,7 +276,7 @@ describe('POST /v1/update-cache: rejected requests enqueue nothing and touch no 
     ['a bad id in a list', { coin_ids: ['bitcoin', 'bad:id'] }, 'INVALID_BODY'],
     ['251 coin_ids', { coin_ids: Array.from({ length: 251 }, (_, i) => `c${i}`) }, 'TOO_MANY_IDS'],
     ['an empty list', { coin_ids: [] }, 'INVALID_BODY'],
-    ['an unknown shape', { dataset: 'coin', params: { id: 'bitcoin' } }, 'INVALID_BODY'],
+    ['an unknown shape', { dataset: 'coin', id: 'bitcoin' }, 'INVALID_BODY'],
     ['an extra field', { coin_id: 'bitcoin', force: true }, 'INVALID_BODY'],
     ['mixed shapes', { coin_id: 'bitcoin', coin_ids: ['ethereum'] }, 'INVALID_BODY'],
     ['popular:false', { popular: false }, 'INVALID_BODY'],
@@ -124,6 +293,83 @@ describe('POST /v1/update-cache: rejected requests enqueue nothing and touch no 
     })
     expect(response.statusCode).toBe(400)
     expect(response.json()).toMatchObject({ statusCode: 400, code, error: 'Bad Request' })
+    expect(await t.pendingJobs()).toHaveLength(0)
+  })
+
+  it.each([
+    [
+      'an unknown dataset',
+      { dataset: 'collar', params: {} },
+      `dataset must be one of ${datasetNames.join(', ')}`,
+    ],
+    [
+      'a dataset name in the wrong case',
+      { dataset: 'Spot', params: {} },
+      'dataset must be one of coin, tokenomics, spot',
+    ],
+    [
+      'a symbol the exchange does not take',
+      { dataset: 'spot', params: { exchange: 'bybit', symbol: 'btc-usdt' } },
+      'symbol "btc-usdt" is not a Bybit spot pair such as BTCUSDT',
+    ],
+    ['a missing param', { dataset: 'spot', params: { exchange: 'bybit' } }, 'symbol is required'],
+    [
+      'an exchange the dataset does not serve',
+      { dataset: 'option-chain', params: { exchange: 'coingecko', underlying: 'BTC' } },
+      'exchange must be one of bybit, ibkr',
+    ],
+    [
+      'an interval the exchange does not serve',
+      { dataset: 'ohlcv', params: { exchange: 'coingecko', symbol: 'bitcoin', interval: '1h' } },
+      'interval must be one of 30m, 4h on coingecko',
+    ],
+    [
+      'a bad market',
+      { dataset: 'market-status', params: { market: 'nyse' } },
+      'market must be one of crypto, us-equities',
+    ],
+    [
+      'a colon in a param',
+      { dataset: 'coin', params: { id: 'bit:coin' } },
+      'id must be 1-64 characters',
+    ],
+    [
+      'an unknown param',
+      { dataset: 'coin', params: { id: 'bitcoin', vs: 'eur' } },
+      'params.vs is not a parameter of coin; it takes id',
+    ],
+    ['a numeric param', { dataset: 'coin', params: { id: 42 } }, 'the body must be exactly one of'],
+    ['no params', { dataset: 'coin' }, 'the body must be exactly one of'],
+    [
+      'params as a list',
+      { dataset: 'coin', params: ['bitcoin'] },
+      'the body must be exactly one of',
+    ],
+    [
+      'an extra field',
+      { dataset: 'coin', params: { id: 'bitcoin' }, force: true },
+      'the body must be exactly one of',
+    ],
+    [
+      'mixed with coin_id',
+      { coin_id: 'bitcoin', dataset: 'coin', params: { id: 'bitcoin' } },
+      'the body must be exactly one of',
+    ],
+    [
+      'mixed with popular',
+      { popular: true, dataset: 'coin', params: { id: 'bitcoin' } },
+      'the body must be exactly one of',
+    ],
+  ])('{dataset, params} with %s → 400 INVALID_BODY: %s', async (_, payload, message) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/update-cache',
+      payload,
+      headers: auth,
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ statusCode: 400, code: 'INVALID_BODY' })
+    expect(response.json().message).toContain(message)
     expect(await t.pendingJobs()).toHaveLength(0)
   })
 
