@@ -9,8 +9,12 @@ export const stackConfig = Object.freeze({
   redisUrl: process.env.CACHE_REDIS_URL ?? 'redis://127.0.0.1:6379',
   apiPort: Number(process.env.API_PORT ?? 3000),
   simulatorPort: Number(process.env.SIM_PORT ?? 4010),
-  /** Set to use a real CoinGecko instead of the simulator (then no simulator is started). */
-  coingeckoBaseUrl: process.env.COINGECKO_BASE_URL,
+  /** Providers set here are used as they are; the simulator stands in for the others. */
+  providerUrls: {
+    COINGECKO_BASE_URL: process.env.COINGECKO_BASE_URL,
+    BYBIT_BASE_URL: process.env.BYBIT_BASE_URL,
+    IBKR_BASE_URL: process.env.IBKR_BASE_URL,
+  },
   apiKeys: process.env.API_KEYS,
   /** The environment the apps inherit. */
   env: process.env,

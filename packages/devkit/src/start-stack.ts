@@ -76,13 +76,25 @@ async function main(): Promise<void> {
     redis.started ? `started a private Redis at ${redis.url}` : `using Redis at ${redis.url}`,
   )
 
-  let coingecko = stackConfig.coingeckoBaseUrl
-  if (!coingecko) {
+  // Each provider not configured is served by the simulator, at the path its wire format uses.
+  const sim = `http://127.0.0.1:${stackConfig.simulatorPort}`
+  const simulated = {
+    COINGECKO_BASE_URL: `${sim}/api/v3`,
+    BYBIT_BASE_URL: sim,
+    IBKR_BASE_URL: `${sim}/v1/api`,
+  }
+  const upstreams = Object.fromEntries(
+    Object.entries(simulated).map(([name, simUrl]) => [
+      name,
+      stackConfig.providerUrls[name as keyof typeof simulated] ?? simUrl,
+    ]),
+  ) as Record<keyof typeof simulated, string>
+  const usesSimulator = Object.values(stackConfig.providerUrls).some((url) => url === undefined)
+  if (usesSimulator) {
     run('simulator', 'apps/simulator/src/server.ts', {
       SIM_PORT: String(stackConfig.simulatorPort),
     })
-    coingecko = `http://127.0.0.1:${stackConfig.simulatorPort}/api/v3`
-    await waitFor('simulator', `${coingecko}/ping`)
+    await waitFor('simulator', `${sim}/api/v3/ping`)
   }
 
   const devKey = `dev-${randomBytes(16).toString('hex')}`
@@ -91,7 +103,7 @@ async function main(): Promise<void> {
     CACHE_REDIS_URL: redis.url,
     QUEUE_REDIS_URL: stackConfig.env.QUEUE_REDIS_URL ?? redis.url,
   }
-  run('worker', 'apps/worker/src/main.ts', { ...shared, COINGECKO_BASE_URL: coingecko })
+  run('worker', 'apps/worker/src/main.ts', { ...shared, ...upstreams })
   run('api', 'apps/api/src/server.ts', {
     ...shared,
     API_KEYS: apiKeys,
@@ -106,12 +118,16 @@ async function main(): Promise<void> {
       'marketcache is running',
       `  API        ${api}`,
       `  API docs   ${api}/docs`,
-      `  upstream   ${coingecko}${stackConfig.coingeckoBaseUrl ? '' : ' (simulator)'}`,
+      ...Object.entries(upstreams).map(
+        ([name, url]) =>
+          `  ${name.split('_')[0]?.toLowerCase().padEnd(10)} ${url}${url.startsWith(sim) ? ' (simulator)' : ''}`,
+      ),
       stackConfig.apiKeys
         ? '  API keys   from API_KEYS'
         : `  dev key    ${devKey}  (scopes: write, admin)`,
       '',
       `  curl -i ${api}/v1/coins/bitcoin`,
+      `  curl -i ${api}/v1/options/bybit/BTC/chain?maxDays=7`,
       '',
       'Ctrl-C stops everything.',
     ].join('\n'),

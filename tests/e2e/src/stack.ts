@@ -61,6 +61,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     loadWorkerConfig({
       ...common,
       COINGECKO_BASE_URL: `${sim}/api/v3`,
+      BYBIT_BASE_URL: sim,
+      IBKR_BASE_URL: `${sim}/v1/api`,
       COINGECKO_RATE_MAX: '1000',
       COINGECKO_RATE_DURATION_MS: '1000',
       BACKOFF_BASE_MS: '50',
