@@ -30,12 +30,48 @@ export interface DatasetDefinition<
    * fresh for an hour. Absent: the policy applies as is.
    */
   freshnessFor?(params: Static<P>, policy: FreshnessPolicy): FreshnessPolicy
+  /**
+   * For derived datasets: an input whose move makes an entry stale before its time. The entry
+   * stores the input's value as `basis`; a read compares it with the input's current value.
+   */
+  staleWhen?: StaleWhen<Static<P>>
+  /**
+   * For derived datasets: inputs whose writes make an existing entry worth recomputing at once,
+   * e.g. a collar when its underlying's chain is rewritten. The worker re-enqueues this dataset's
+   * fill (deduplicated, at stale priority) only where an entry already exists: one that exists
+   * is being read, and one nobody reads is left to expire. Declare items with `dependsOn`.
+   */
+  recomputeOn?: readonly RecomputeOn<Static<P>>[]
   /** The provider job whose run writes this dataset's entry for these params; its queue names the provider. */
   fill(params: Static<P>): JobRequest
 }
 
+export interface StaleWhen<Params> {
+  /** The input entry to compare with, e.g. the spot of a collar's underlying. */
+  input(params: Params): { dataset: string; params: Record<string, string> }
+  /** The number in the input's value that the basis records, e.g. its price. */
+  read(inputValue: unknown): number | null
+  /** Relative move (0.05 = 5 %) past which the entry is stale; apps may override it. */
+  movedBy: number
+}
+
+export interface RecomputeOn<Params, I extends AnyDataset = AnyDataset> {
+  /** The input dataset whose writes trigger the recompute. */
+  input: I
+  /** The derived entry's params for a written input entry's params; null: no entry depends on it. */
+  params(inputParams: Static<I['params']>): Params | null
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every shape
 export type AnyDataset = DatasetDefinition<string, any, any>
+
+/** A `recomputeOn` item, its params mapping typed by the input dataset's params. */
+export function dependsOn<I extends AnyDataset, Params>(
+  input: I,
+  params: (inputParams: Static<I['params']>) => Params | null,
+): RecomputeOn<Params, I> {
+  return { input, params }
+}
 
 export function defineDataset<Name extends string, P extends TObject, V extends TSchema>(
   definition: DatasetDefinition<Name, P, V>,

@@ -21,6 +21,11 @@ export interface Envelope {
   schema: number
   lastError?: string
   lastErrorAt?: number
+  /**
+   * For derived entries: the input value this one was computed from (a collar's spot price), so
+   * readers can tell when the input has moved too far (see DatasetDefinition.staleWhen).
+   */
+  basis?: number
 }
 
 /** "The provider says this does not exist", remembered for the dataset's `negativeMs`. */
@@ -46,6 +51,7 @@ export const ENVELOPE_FIELDS = [
   'lastError',
   'lastErrorAt',
   'notFound',
+  'basis',
 ] as const
 export type EnvelopeField = (typeof ENVELOPE_FIELDS)[number]
 
@@ -64,6 +70,7 @@ export function decodeEnvelope(values: readonly (string | null)[]): StoredEntry 
     lastError,
     lastErrorAt,
     notFound,
+    basis,
   ] = values
   if (notFound === '1') {
     return { notFound: true, fetchedAt: Number(fetchedAt ?? 0), source: source as EntrySource }
@@ -86,6 +93,7 @@ export function decodeEnvelope(values: readonly (string | null)[]): StoredEntry 
     envelope.lastError = lastError
     envelope.lastErrorAt = Number(lastErrorAt ?? 0)
   }
+  if (basis != null) envelope.basis = Number(basis)
   return envelope
 }
 
@@ -113,6 +121,7 @@ export function encodeEnvelope(entry: StoredEntry): string[] {
     entry.source,
     'schema',
     String(entry.schema),
+    ...(entry.basis === undefined ? [] : ['basis', String(entry.basis)]),
   ]
 }
 

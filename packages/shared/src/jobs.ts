@@ -1,3 +1,4 @@
+import type { BacktestParams } from './datasets/backtest'
 import { dedupId, digest } from './keys'
 
 /** One BullMQ queue per provider, each with its own limiter, plus `derive` and `control`. */
@@ -33,6 +34,14 @@ export const JobName = {
   ibkrOptionChain: 'ibkr.option-chain',
   /** From the exchange calendar, no provider call: fills `market-status`. */
   deriveMarketStatus: 'derive.market-status',
+  /** From the cached chain and spot: fills `collar`. */
+  deriveCollar: 'derive.collar',
+  /** From the cached chain: fills `options-summary`. */
+  deriveOptionsSummary: 'derive.options-summary',
+  /** From the cached candles: fills `backtest` for one parameter set. */
+  deriveBacktest: 'derive.backtest',
+  /** The parent of a batch's backtests (a BullMQ flow): done when every child is. */
+  deriveBacktestBatch: 'derive.backtest-batch',
 } as const
 export type JobName = (typeof JobName)[keyof typeof JobName]
 
@@ -52,6 +61,18 @@ export type JobRequest =
   | { queue: 'ibkr'; name: 'ibkr.instruments'; data: { underlying: string } }
   | { queue: 'ibkr'; name: 'ibkr.option-chain'; data: { underlying: string } }
   | { queue: 'derive'; name: 'derive.market-status'; data: { market: string } }
+  | { queue: 'derive'; name: 'derive.collar'; data: { exchange: string; underlying: string } }
+  | {
+      queue: 'derive'
+      name: 'derive.options-summary'
+      data: { exchange: string; underlying: string }
+    }
+  | { queue: 'derive'; name: 'derive.backtest'; data: BacktestParams }
+  | {
+      queue: 'derive'
+      name: 'derive.backtest-batch'
+      data: Omit<BacktestParams, 'symbol'> & { symbols: string[] }
+    }
 
 /** Who asked; decides the priority. */
 export const JobOrigin = {

@@ -65,6 +65,11 @@ export function decideRead(
   return { status: 'MISS', refresh: 'miss', fallback: now < entry.errorUntil ? entry : null }
 }
 
+/** Whether an input has moved past `movedBy` (relative) from the value an entry was computed with. */
+export function movedBeyond(basis: number, current: number, movedBy: number): boolean {
+  return basis > 0 && Math.abs(current - basis) / basis > movedBy
+}
+
 /** Why the last refresh of this entry failed, or null if none has failed since it was fetched. */
 export function lastRefreshError(envelope: Envelope): string | null {
   return envelope.lastError !== undefined && (envelope.lastErrorAt ?? 0) >= envelope.fetchedAt

@@ -1,8 +1,11 @@
+import { backtest } from './datasets/backtest'
 import { coin } from './datasets/coin'
+import { collar } from './datasets/collar'
 import { instruments } from './datasets/instruments'
 import { marketStatus } from './datasets/market-status'
 import { ohlcv } from './datasets/ohlcv'
 import { optionChain } from './datasets/option-chain'
+import { optionsSummary } from './datasets/options-summary'
 import { spot } from './datasets/spot'
 import { tokenomics } from './datasets/tokenomics'
 
@@ -15,6 +18,9 @@ export const datasets = {
   'option-chain': optionChain,
   ohlcv,
   'market-status': marketStatus,
+  collar,
+  'options-summary': optionsSummary,
+  backtest,
 } as const
 
 export type DatasetName = keyof typeof datasets

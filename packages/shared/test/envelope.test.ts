@@ -33,6 +33,11 @@ describe('envelope codec', () => {
     expect(decodeEnvelope(roundTrip(encodeEnvelope(envelope)))).toEqual(envelope)
   })
 
+  it('round-trips the basis of a derived entry', () => {
+    const derived = { ...envelope, basis: 101.25 }
+    expect(decodeEnvelope(roundTrip(encodeEnvelope(derived)))).toEqual(derived)
+  })
+
   it('round-trips a negative entry', () => {
     const negative = { notFound: true as const, fetchedAt: 9, source: 'coingecko' as const }
     expect(decodeEnvelope(roundTrip(encodeEnvelope(negative)))).toEqual(negative)

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest'
+import { cacheKey } from '../src/dataset'
+import { backtest, parseBacktestParams } from '../src/datasets/backtest'
+import { type Collar, type CollarSet, collar, selectCollars } from '../src/datasets/collar'
+import { InvalidParamError } from '../src/errors'
+import { Keys } from '../src/keys'
+import { movedBeyond } from '../src/read-decision'
+
+// S = 100; put ask 2 at Kp = 95, call bid 1.5 at Kc = 110, 30 days:
+// net_cost = 2 − 1.5 = 0.5; max_gain = (110 − 100) − 0.5 = 9.5; max_loss = (100 − 95) + 0.5 = 5.5
+const make = (overrides: Partial<Collar>): Collar => ({
+  expiry: '2026-12-25T08:00:00.000Z',
+  days_to_expiry: 30,
+  put_strike: 95,
+  call_strike: 110,
+  put_ask: 2,
+  call_bid: 1.5,
+  net_cost: 0.5,
+  max_gain: 9.5,
+  max_loss: 5.5,
+  gain_to_risk: 9.5 / 5.5,
+  breakeven: 100.5,
+  protection: 0.05,
+  ...overrides,
+})
+const set: CollarSet = {
+  exchange: 'bybit',
+  underlying: 'BTC',
+  spot: 100,
+  as_of: '2026-11-22T00:00:00.000Z',
+  inputs: { chain_as_of: '2026-11-22T00:00:00.000Z', spot_as_of: '2026-11-22T00:00:01.000Z' },
+  total_count: 3,
+  buckets: [
+    {
+      protection: '5-10%',
+      expiries: [
+        {
+          expiry: '2026-12-25T08:00:00.000Z',
+          days_to_expiry: 30,
+          collars: [make({}), make({ call_strike: 120, gain_to_risk: 3.5, max_gain: 19.5 })],
+        },
+      ],
+    },
+    {
+      protection: '0-2%',
+      expiries: [
+        {
+          expiry: '2026-11-27T08:00:00.000Z',
+          days_to_expiry: 5,
+          collars: [
+            make({ days_to_expiry: 5, put_strike: 99, gain_to_risk: 0.8, protection: 0.01 }),
+          ],
+        },
+      ],
+    },
+  ],
+}
+
+describe('selectCollars', () => {
+  it('sorts by gain to risk, highest first, by default', () => {
+    const { collars, matched } = selectCollars(set, {})
+    expect(matched).toBe(3)
+    expect(collars.map((c) => c.gain_to_risk)).toEqual([3.5, 9.5 / 5.5, 0.8])
+  })
+
+  it('filters by days and gain to risk, then limits', () => {
+    expect(selectCollars(set, { min_days: 10 }).matched).toBe(2)
+    expect(selectCollars(set, { max_days: 10 }).collars.map((c) => c.put_strike)).toEqual([99])
+    expect(selectCollars(set, { min_gain_to_risk: 1 }).matched).toBe(2)
+    expect(selectCollars(set, { limit: 1 }).collars).toHaveLength(1)
+    expect(selectCollars(set, { limit: 1 }).matched).toBe(3)
+  })
+
+  it('sorts cost and days ascending', () => {
+    expect(selectCollars(set, { sort: 'days_to_expiry' }).collars[0]?.days_to_expiry).toBe(5)
+  })
+})
+
+describe('collar params', () => {
+  it('defaults the exchange to bybit and requires an underlying', () => {
+    expect(collar.parseParams({ underlying: 'btc' })).toEqual({
+      exchange: 'bybit',
+      underlying: 'BTC',
+    })
+    expect(() => collar.parseParams({})).toThrow('underlying is required')
+  })
+
+  it('reads the spot it is compared with from the spot entry of the same exchange', () => {
+    expect(collar.staleWhen?.input({ exchange: 'bybit', underlying: 'BTC' })).toEqual({
+      dataset: 'spot',
+      params: { exchange: 'bybit', symbol: 'BTCUSDT' },
+    })
+    expect(collar.staleWhen?.read({ price: 101 })).toBe(101)
+  })
+
+  it('is stale past a 5 % move either way, not at 4 %', () => {
+    expect(movedBeyond(100, 106, 0.05)).toBe(true)
+    expect(movedBeyond(100, 94, 0.05)).toBe(true)
+    expect(movedBeyond(100, 104, 0.05)).toBe(false)
+  })
+})
+
+describe('backtest params', () => {
+  const keys = new Keys('mc')
+
+  it('applies defaults so equal requests share one key whatever their spelling', () => {
+    const a = parseBacktestParams({ symbol: 'btcusdt' })
+    const b = parseBacktestParams({
+      initial_capital: '10000',
+      symbol: 'BTCUSDT',
+      exchange: 'bybit',
+      interval: '1d',
+      rsi_period: '14',
+      oversold: '30',
+      overbought: '70.0',
+      fee_bps: 10,
+    })
+    expect(a).toEqual(b)
+    expect(cacheKey(keys, backtest, a)).toBe(cacheKey(keys, backtest, b))
+    expect(cacheKey(keys, backtest, a)).toMatch(
+      /^mc:v1:backtest:rsi-mean-reversion:BTCUSDT:[0-9a-f]{16}$/,
+    )
+    expect(
+      cacheKey(keys, backtest, parseBacktestParams({ symbol: 'BTCUSDT', fee_bps: 5 })),
+    ).not.toBe(cacheKey(keys, backtest, a))
+  })
+
+  it.each([
+    [{ symbol: 'BTCUSDT', interval: '5m' }, 'interval'],
+    [{ symbol: 'BTCUSDT', rsi_period: '1' }, 'rsi_period'],
+    [{ symbol: 'BTCUSDT', rsi_period: '14.5' }, 'rsi_period'],
+    [{ symbol: 'BTCUSDT', oversold: '80' }, 'oversold'],
+    [{ symbol: 'BTCUSDT', fee_bps: 'ten' }, 'fee_bps'],
+    [{ symbol: 'BTCUSDT', start: '2026-13-01' }, 'start'],
+    [{ symbol: 'BTCUSDT', end: '2025-02-30' }, 'end'],
+    [{ symbol: 'BTCUSDT', start: '2026-02-01', end: '2026-01-01' }, 'start'],
+    [{ symbol: 'BTCUSDT', initial_capital: '0' }, 'initial_capital'],
+    [{ symbol: 'BTC-USDT' }, 'symbol'],
+  ])('rejects %j naming %s', (raw, param) => {
+    try {
+      parseBacktestParams(raw)
+      expect.unreachable()
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidParamError)
+      expect((error as InvalidParamError).param).toBe(param)
+    }
+  })
+})
