@@ -1,5 +1,10 @@
 import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
-import { decodeEnvelope, ENVELOPE_FIELDS, type Envelope } from '@marketcache/shared/envelope'
+import {
+  decodeEnvelope,
+  ENVELOPE_FIELDS,
+  type Envelope,
+  type StoredEntry,
+} from '@marketcache/shared/envelope'
 import type { Keys } from '@marketcache/shared/keys'
 import type { Static } from '@sinclair/typebox'
 import type { Cluster, Redis } from 'ioredis'
@@ -14,14 +19,22 @@ export class CacheReader {
     private readonly keys: Keys,
   ) {}
 
+  /** The stored entry (an envelope or a negative entry), or null when absent. */
+  async entry<D extends AnyDataset>(
+    dataset: D,
+    params: Static<D['params']>,
+  ): Promise<StoredEntry | null> {
+    return decodeEnvelope(
+      await this.redis.hmget(cacheKey(this.keys, dataset, params), ...ENVELOPE_FIELDS),
+    )
+  }
+
   /** The current envelope of a dataset entry, or null when absent or negative. */
   async envelope<D extends AnyDataset>(
     dataset: D,
     params: Static<D['params']>,
   ): Promise<Envelope | null> {
-    const entry = decodeEnvelope(
-      await this.redis.hmget(cacheKey(this.keys, dataset, params), ...ENVELOPE_FIELDS),
-    )
+    const entry = await this.entry(dataset, params)
     return entry === null || 'notFound' in entry ? null : entry
   }
 

@@ -1,3 +1,4 @@
+import type { AnyDataset } from '@marketcache/shared/dataset'
 import type { EntrySource } from '@marketcache/shared/envelope'
 import { type Envelope, encodeEnvelope } from '@marketcache/shared/envelope'
 import type { Keys } from '@marketcache/shared/keys'
@@ -15,6 +16,16 @@ declare module 'ioredis' {
 export interface EnvelopeEntry {
   key: string
   envelope: Envelope
+  /** Which dataset entry this is (`entryOf` says), so a write can tell what depends on it. */
+  subject?: { dataset: AnyDataset; params: Readonly<Record<string, unknown>> }
+}
+
+export interface EnvelopeWriterOptions {
+  /**
+   * Called after each `write` with the entries that won the asOf check, e.g. to recompute what
+   * depends on them. It should not throw: the entries are written by then.
+   */
+  onWritten?(entries: readonly EnvelopeEntry[]): Promise<void>
 }
 
 export interface NotFoundEntry {
@@ -40,10 +51,12 @@ const MAX_ERROR_LENGTH = 200
 export class EnvelopeWriter {
   readonly #redis: Redis | Cluster
   readonly #keys: Keys
+  readonly #onWritten: EnvelopeWriterOptions['onWritten']
 
-  constructor(redis: Redis | Cluster, keys: Keys) {
+  constructor(redis: Redis | Cluster, keys: Keys, options: EnvelopeWriterOptions = {}) {
     this.#redis = redis
     this.#keys = keys
+    this.#onWritten = options.onWritten
     // ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT, in pipelines too.
     const scripts = {
       mcWriteEnvelope: WRITE_ENVELOPE_LUA,
@@ -69,7 +82,10 @@ export class EnvelopeWriter {
         ...encodeEnvelope(envelope),
       ),
     )
-    return list.map(({ key }, i) => ({ key, written: results[i] === 1 }))
+    const outcomes = list.map(({ key }, i) => ({ key, written: results[i] === 1 }))
+    const written = list.filter((_entry, i) => results[i] === 1)
+    if (this.#onWritten && written.length > 0) await this.#onWritten(written)
+    return outcomes
   }
 
   /** Records that the provider does not know these ids; readers answer 404 until it expires. */

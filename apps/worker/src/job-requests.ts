@@ -1,3 +1,4 @@
+import { BacktestParams } from '@marketcache/shared/datasets/backtest'
 import { CoinIdParams } from '@marketcache/shared/datasets/coin-id'
 import { Market } from '@marketcache/shared/datasets/market-status'
 import { Interval } from '@marketcache/shared/intervals'
@@ -38,6 +39,19 @@ function jobDataSchemas(strict: boolean) {
       { market: Type.Union(Object.values(Market).map((market) => Type.Literal(market))) },
       options,
     ),
+    'derive.collar': Type.Object({ exchange: SymbolSegment, underlying: SymbolSegment }, options),
+    'derive.options-summary': Type.Object(
+      { exchange: SymbolSegment, underlying: SymbolSegment },
+      options,
+    ),
+    'derive.backtest': Type.Object(BacktestParams.properties, options),
+    'derive.backtest-batch': Type.Object(
+      {
+        ...Type.Omit(BacktestParams, ['symbol']).properties,
+        symbols: Type.Array(SymbolSegment, { minItems: 1, maxItems: 1000 }),
+      },
+      options,
+    ),
   } as const satisfies Record<JobName, TSchema>
 }
 
@@ -63,6 +77,10 @@ export const JobRequestSchema = Type.Union([
   request('ibkr', 'ibkr.instruments'),
   request('ibkr', 'ibkr.option-chain'),
   request('derive', 'derive.market-status'),
+  request('derive', 'derive.collar'),
+  request('derive', 'derive.options-summary'),
+  request('derive', 'derive.backtest'),
+  request('derive', 'derive.backtest-batch'),
 ])
 
 // Fails to compile when the schema and shared's JobRequest drift apart.

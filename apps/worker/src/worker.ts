@@ -1,8 +1,10 @@
+import { producerJobOptions } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { CacheReader } from './cache-reader'
 import type { WorkerConfig } from './config'
+import { recomputeDependents } from './derive/recompute'
 import { EnvelopeWriter } from './envelope-writer'
 import { createLogger, type Logger } from './logger'
 import type { ProcessorContext } from './processors/processor'
@@ -56,13 +58,26 @@ export async function startWorker(
   )
 
   const keys = new Keys(config.keyPrefix)
+  const queues = {} as Record<ConsumedQueue, Queue>
+  // Derived jobs fetch missing inputs through the same deduplicated jobs a read would make.
+  const enqueue: ProcessorContext['enqueue'] = async (request, origin) => {
+    await queues[request.queue as ConsumedQueue].add(
+      request.name,
+      { ...request.data, origin },
+      producerJobOptions(request, origin),
+    )
+  }
   const context: ProcessorContext = {
-    writer: new EnvelopeWriter(cacheRedis, keys),
+    // Every write of an input re-enqueues the derived entries that depend on it and are read.
+    writer: new EnvelopeWriter(cacheRedis, keys, {
+      onWritten: recomputeDependents({ redis: cacheRedis, keys, enqueue, logger }),
+    }),
     reader: new CacheReader(cacheRedis, keys),
     keys,
     freshness: config.freshness,
     logger,
     now: deps.now ?? Date.now,
+    enqueue,
   }
   const specs = providerQueues(config, {
     context,
@@ -70,7 +85,6 @@ export async function startWorker(
   })
   const queueNames = Object.keys(specs) as ConsumedQueue[]
 
-  const queues = {} as Record<ConsumedQueue, Queue>
   const workers = {} as Record<ConsumedQueue, ProviderWorker>
   for (const name of queueNames) {
     queues[name] = new Queue(name, { connection: queueRedis, prefix: config.queuePrefix })

@@ -1,6 +1,6 @@
 import type { EntrySource } from '@marketcache/shared/envelope'
 import type { JobName, JobPayload, QueueName } from '@marketcache/shared/jobs'
-import { type Job, UnrecoverableError, Worker } from 'bullmq'
+import { Job, UnrecoverableError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { type BackoffSettings, providerBackoff } from './backoff'
 import type { EnvelopeWriter } from './envelope-writer'
@@ -62,7 +62,9 @@ export function createQueueWorker<Q extends QueueName>(
     }
     const data = job.data as JobData<JobName>
     try {
-      return await processor.process(data)
+      // A flow parent (a backtest batch) reads its children through the job; its `targets` are
+      // empty, so a failing parent never marks the entries its children own.
+      return await processor.process(data, { job, fromId: (id) => Job.fromId(worker, id) })
     } catch (error) {
       if (error instanceof ProviderRateLimitError) {
         logger.warn({ jobId: job.id, retryAfterMs: error.retryAfterMs }, 'provider rate limited')

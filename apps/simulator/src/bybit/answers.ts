@@ -8,7 +8,7 @@ import { optionInstrumentsAnswer } from './option-instruments'
 import { optionTickersAnswer } from './option-tickers'
 import { Category, category, limit, ParamsError, timestamp } from './params'
 import type { SpotMarket } from './spot-market'
-import { SPOT_PAIRS, type SpotPair, spotPair } from './spot-pairs'
+import type { SpotPair } from './spot-pairs'
 
 /** What the Bybit answers read: the option board and the spot market, at one instant. */
 export interface BybitMarkets {
@@ -24,7 +24,7 @@ export function instrumentsAnswer(markets: BybitMarkets, query: Query, now: numb
   if (category(query, [Category.option, Category.spot]) === Category.spot) {
     // Every pair fits one page, but a bad limit is still a params error.
     limit(query, 500, 1000)
-    const pairs = spotPairs(query)
+    const pairs = spotPairs(markets, query)
     return ok(
       {
         category: 'spot',
@@ -42,7 +42,7 @@ export function instrumentsAnswer(markets: BybitMarkets, query: Query, now: numb
 /** `GET /v5/market/tickers` for `category=option` (by baseCoin or symbol) or `spot`. */
 export function tickersAnswer(markets: BybitMarkets, query: Query, now: number): Answer {
   if (category(query, [Category.option, Category.spot]) === Category.spot) {
-    const list = spotPairs(query).map((pair) => markets.spot.tickerRow(pair, now))
+    const list = spotPairs(markets, query).map((pair) => markets.spot.tickerRow(pair, now))
     return ok({ category: 'spot', list }, now)
   }
   const symbol = param(query, 'symbol')
@@ -67,7 +67,7 @@ export function tickersAnswer(markets: BybitMarkets, query: Query, now: number):
  */
 export function klineAnswer(markets: BybitMarkets, query: Query, now: number): Answer {
   const kind = category(query, [Category.spot, Category.linear])
-  const pair = spotPair(required(query, 'symbol'))
+  const pair = markets.spot.pair(required(query, 'symbol'))
   if (!pair) throw new ParamsError(`symbol ${param(query, 'symbol')} invalid`)
   const interval = required(query, 'interval')
   const grid = klineGrid(interval)
@@ -83,10 +83,10 @@ export function klineAnswer(markets: BybitMarkets, query: Query, now: number): A
   return ok({ category: kind, symbol: pair.symbol, list }, now)
 }
 
-function spotPairs(query: Query): SpotPair[] {
+function spotPairs(markets: BybitMarkets, query: Query): SpotPair[] {
   const symbol = param(query, 'symbol')
-  if (symbol === undefined) return [...SPOT_PAIRS]
-  const pair = spotPair(symbol)
+  if (symbol === undefined) return [...markets.spot.pairs]
+  const pair = markets.spot.pair(symbol)
   if (!pair) throw new ParamsError(`symbol ${symbol} invalid`)
   return [pair]
 }

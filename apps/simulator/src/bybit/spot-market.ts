@@ -1,9 +1,10 @@
 import type { Market } from '../coingecko/market'
+import { buildUniverse } from '../coingecko/universe'
 import { type Candle, candleOf } from '../market/candles'
 import { hashSeed, noiseAt } from '../prng'
 import { decimal } from './envelope'
 import type { KlineGrid } from './kline-grid'
-import type { SpotPair } from './spot-pairs'
+import { buildSpotPairs, type SpotPair } from './spot-pairs'
 
 const MINUTE_MS = 60_000
 const HOUR_MS = 60 * MINUTE_MS
@@ -25,10 +26,24 @@ export interface TradedCandle extends Candle {
 export class SpotMarket {
   readonly #market: Market
   readonly #seed: number
+  readonly #pairs: readonly SpotPair[]
+  readonly #bySymbol: ReadonlyMap<string, SpotPair>
 
   constructor(seed: number, market: Market) {
     this.#seed = seed
     this.#market = market
+    // The same seed builds the same universe the market prices.
+    this.#pairs = buildSpotPairs(buildUniverse(seed))
+    this.#bySymbol = new Map(this.#pairs.map((pair) => [pair.symbol, pair]))
+  }
+
+  /** Every listed pair, largest coin first. */
+  get pairs(): readonly SpotPair[] {
+    return this.#pairs
+  }
+
+  pair(symbol: string): SpotPair | undefined {
+    return this.#bySymbol.get(symbol)
   }
 
   priceAt(pair: SpotPair, ms: number): number {
@@ -118,14 +133,19 @@ export class SpotMarket {
       quoteCoin: pair.quoteCoin,
       status: 'Trading',
       lotSizeFilter: {
-        basePrecision: String(pair.basePrecision),
+        basePrecision: plain(pair.basePrecision),
         quotePrecision: '0.00000001',
-        minOrderQty: String(pair.minOrderQty),
-        maxOrderQty: String(pair.maxOrderQty),
+        minOrderQty: plain(pair.minOrderQty),
+        maxOrderQty: plain(pair.maxOrderQty),
         minOrderAmt: '1',
         maxOrderAmt: '4000000',
       },
-      priceFilter: { tickSize: String(pair.tickSize) },
+      priceFilter: { tickSize: plain(pair.tickSize) },
     }
   }
+}
+
+/** A number as Bybit prints it, never in exponent form (a 1e-8 tick is "0.00000001"). */
+function plain(value: number): string {
+  return decimal(value, value)
 }

@@ -16,7 +16,8 @@ export function fixed(value: number, decimals: number): string {
 }
 
 export function decimalsOf(step: number): number {
-  const text = String(step)
-  const dot = text.indexOf('.')
-  return dot < 0 ? 0 : text.length - dot - 1
+  // Below 1e-6 JavaScript prints exponents: "1e-8" has 8 decimals, "2.5e-7" has 8.
+  const [mantissa = '', exponent = '0'] = String(step).split('e')
+  const dot = mantissa.indexOf('.')
+  return Math.max(0, (dot < 0 ? 0 : mantissa.length - dot - 1) - Number(exponent))
 }

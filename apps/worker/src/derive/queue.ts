@@ -1,7 +1,11 @@
 import type { WorkerConfig } from '../config'
 import type { QueueDeps } from '../queues'
 import type { ProviderQueue } from '../workers'
+import { backtestProcessor } from './backtest'
+import { backtestBatchProcessor } from './backtest-batch'
+import { collarProcessor } from './collar'
 import { marketStatusProcessor } from './market-status'
+import { optionsSummaryProcessor } from './options-summary'
 
 /**
  * Derived jobs call no provider, so no quota applies; the limiter only stops a flood of them from
@@ -18,6 +22,10 @@ export function deriveQueue(config: WorkerConfig, deps: QueueDeps): ProviderQueu
     concurrency: config.derive.concurrency,
     processors: {
       'derive.market-status': marketStatusProcessor(deps.context),
+      'derive.collar': collarProcessor(deps.context),
+      'derive.options-summary': optionsSummaryProcessor(deps.context),
+      'derive.backtest': backtestProcessor(deps.context),
+      'derive.backtest-batch': backtestBatchProcessor(),
     },
     // Holds nothing of its own: the writer and reader belong to the worker.
     close: async () => {},

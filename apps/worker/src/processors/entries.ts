@@ -26,20 +26,19 @@ export function entryOf<D extends AnyDataset>(
   dataset: D,
   params: Static<D['params']>,
   value: Static<D['value']>,
-  meta: { asOf: number; source: EntrySource },
+  meta: { asOf: number; source: EntrySource; basis?: number },
 ): EnvelopeEntry {
-  return {
-    key: cacheKey(ctx.keys, dataset, params),
-    envelope: buildEnvelope({
-      dataset,
-      value,
-      asOf: meta.asOf,
-      source: meta.source,
-      policy: policyOf(ctx, dataset, params),
-      now: ctx.now(),
-      random: ctx.random,
-    }),
-  }
+  const envelope = buildEnvelope({
+    dataset,
+    value,
+    asOf: meta.asOf,
+    source: meta.source,
+    policy: policyOf(ctx, dataset, params),
+    now: ctx.now(),
+    random: ctx.random,
+  })
+  if (meta.basis !== undefined) envelope.basis = meta.basis
+  return { key: cacheKey(ctx.keys, dataset, params), envelope, subject: { dataset, params } }
 }
 
 /** Where a "does not exist" answer for these params is remembered, and for how long. */

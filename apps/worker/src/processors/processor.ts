@@ -1,7 +1,16 @@
-import type { JobName, JobRequest, QueueName } from '@marketcache/shared/jobs'
+import type {
+  JobName,
+  JobOrigin,
+  JobPayload,
+  JobRequest,
+  QueueName,
+} from '@marketcache/shared/jobs'
 import type { Keys } from '@marketcache/shared/keys'
+import type { Job } from 'bullmq'
 import type { CacheReader } from '../cache-reader'
 import type { WorkerConfig } from '../config'
+import type { BacktestJobResult } from '../derive/backtest'
+import type { BacktestBatchResult } from '../derive/backtest-batch'
 import type { EnvelopeWriter, NotFoundEntry } from '../envelope-writer'
 import type { Logger } from '../logger'
 
@@ -14,6 +23,8 @@ export interface ProcessorContext {
   freshness: WorkerConfig['freshness']
   logger: Logger
   now: () => number
+  /** Enqueues a fill job (deduplicated like any other): how derived jobs get missing inputs. */
+  enqueue(request: JobRequest, origin: JobOrigin): Promise<void>
   /** Freshness jitter in [0, 1). @defaultValue Math.random */
   random?: () => number
 }
@@ -27,13 +38,30 @@ export interface JobResult {
   written: string[]
 }
 
+/** Jobs whose return value carries more than `written`, by job name. */
+export interface JobResults {
+  'derive.backtest': BacktestJobResult
+  'derive.backtest-batch': BacktestBatchResult
+}
+
+/** A job's return value by job name: `JobResult`, or more where `JobResults` says so. */
+export type JobResultOf<N extends JobName> = N extends keyof JobResults ? JobResults[N] : JobResult
+
+/** The BullMQ side of the job being run, for processors that need more than its data. */
+export interface JobHandle {
+  /** The job itself, e.g. for a flow parent's `getChildrenValues()`. */
+  job: Job<JobPayload, JobResult, JobName>
+  /** Another job of the same queue by id (a flow parent's child), or undefined once removed. */
+  fromId(id: string): Promise<Job | undefined>
+}
+
 export interface JobProcessor<N extends JobName> {
   /**
    * The entries this job fills that are known before any provider call: where a "does not
    * exist" answer writes negative entries and a final failure records `lastError`.
    */
   targets(data: JobData<N>): NotFoundEntry[]
-  process(data: JobData<N>): Promise<JobResult>
+  process(data: JobData<N>, handle: JobHandle): Promise<JobResultOf<N>>
 }
 
 /** The job names a queue carries. */

@@ -37,6 +37,8 @@ beforeAll(async () => {
   const context: ProcessorContext = {
     writer: new EnvelopeWriter(t.redis, keys),
     reader: new CacheReader(t.redis, keys),
+    // This harness runs no derived job, so nothing may ask it to fetch inputs.
+    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
     keys,
     freshness: config.freshness,
     logger,

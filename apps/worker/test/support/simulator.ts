@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import { buildSimulator, type Faults } from '@marketcache/simulator/app'
+import { type BybitSwitches, buildSimulator, type Faults } from '@marketcache/simulator/app'
 import type { ConditionsPatch } from '@marketcache/simulator/conditions'
 import type { StatsSnapshot } from '@marketcache/simulator/stats'
 
@@ -26,13 +26,20 @@ export interface RunningSimulator {
 
 /** The simulator on a free port, without latency or quota unless a test asks for them. */
 export async function startSimulator(
-  options: { faults?: Partial<Faults>; latencyMs?: number; seed?: number } = {},
+  options: {
+    faults?: Partial<Faults>
+    latencyMs?: number
+    seed?: number
+    /** Bybit limits, e.g. `{ rateLimitPerSecond: 0, ipLimitPer5s: 0 }` to switch them off. */
+    bybit?: Partial<BybitSwitches>
+  } = {},
 ): Promise<RunningSimulator> {
   const sim = await buildSimulator({
     seed: options.seed ?? 7,
     latencyMs: options.latencyMs ?? 0,
     quotaPerWindow: 0,
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.bybit ? { bybit: options.bybit } : {}),
   })
   const calls: SimCall[] = []
   sim.addHook('onRequest', async (request) => {

@@ -55,6 +55,8 @@ export async function startIbkrHarness(
   const context: ProcessorContext = {
     writer: new EnvelopeWriter(cacheRedis, keys),
     reader: new CacheReader(cacheRedis, keys),
+    // This harness runs no derived job, so nothing may ask it to fetch inputs.
+    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
     keys,
     freshness: config.freshness,
     logger,

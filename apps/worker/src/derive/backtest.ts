@@ -1,0 +1,90 @@
+import { cacheKey } from '@marketcache/shared/dataset'
+import { type Backtest, type BacktestParams, backtest } from '@marketcache/shared/datasets/backtest'
+import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { UnrecoverableError } from 'bullmq'
+import { entryOf, targetOf } from '../processors/entries'
+import type { JobData, JobProcessor, JobResult, ProcessorContext } from '../processors/processor'
+import { backtestValue } from './backtest-value'
+import { ensureInputs } from './inputs'
+
+/** The headline numbers of one backtest, as a batch reports them. */
+export interface BacktestSummary {
+  total_return: number
+  sharpe: number | null
+  max_drawdown: number
+  trade_count: number
+}
+
+/** What a `derive.backtest` job returns: enough for a batch parent to report it. */
+export interface BacktestJobResult extends JobResult {
+  /** The entry's cache key, written now or found fresh. */
+  key: string
+  symbol: string
+  summary: BacktestSummary
+}
+
+const valueCheck = TypeCompiler.Compile(backtest.value)
+
+function summaryOf(value: Backtest): BacktestSummary {
+  const { total_return, sharpe, max_drawdown, trade_count } = value
+  return { total_return, sharpe, max_drawdown, trade_count }
+}
+
+/** Canonical params; job data that cannot become them will not on a retry either. */
+function paramsOf(data: JobData<'derive.backtest'>): BacktestParams {
+  try {
+    return backtest.parseParams(data)
+  } catch (error) {
+    throw new UnrecoverableError(
+      `INVALID_JOB: derive.backtest: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+}
+
+/**
+ * `derive.backtest`: RSI mean reversion over the cached `ohlcv` series of the pair, no provider
+ * call of its own. A backtest still fresh for the same params is not recomputed (a batch that
+ * repeats a known parameter set costs one read). A missing series is fetched first through its
+ * own deduplicated `bybit.kline` job; a series the provider does not list makes the backtest not
+ * exist either (the runner writes its negative entry). The entry is as of the series' asOf.
+ */
+export function backtestProcessor(ctx: ProcessorContext): JobProcessor<'derive.backtest'> {
+  return {
+    targets: (data) => {
+      try {
+        return [targetOf(ctx, backtest, backtest.parseParams(data))]
+      } catch {
+        return []
+      }
+    },
+    async process(data): Promise<BacktestJobResult> {
+      const params = paramsOf(data)
+      const key = cacheKey(ctx.keys, backtest, params)
+      const known = await ctx.reader.value(backtest, params)
+      if (known !== null && ctx.now() < known.envelope.freshUntil) {
+        return { written: [], key, symbol: params.symbol, summary: summaryOf(known.value) }
+      }
+
+      const [series] = await ensureInputs(ctx, [
+        {
+          dataset: ohlcv,
+          params: { exchange: params.exchange, symbol: params.symbol, interval: params.interval },
+        },
+      ])
+      const asOf = series.envelope.asOf
+      const value = backtestValue(params, series.value, asOf)
+      const problem = valueCheck.Errors(value).First()
+      if (problem) throw new UnrecoverableError(`backtest${problem.path}: ${problem.message}`)
+      const outcomes = await ctx.writer.write(
+        entryOf(ctx, backtest, params, value, { asOf, source: 'derived' }),
+      )
+      return {
+        written: outcomes.filter((o) => o.written).map((o) => o.key),
+        key,
+        symbol: params.symbol,
+        summary: summaryOf(value),
+      }
+    },
+  }
+}
