@@ -3,6 +3,7 @@ import { Keys } from '@marketcache/shared/keys'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { ApiKeyAuth } from './auth'
+import { BacktestBatches } from './backtest-batches'
 import { CacheReader } from './cache-reader'
 import { CacheStats } from './cache-stats'
 import type { ApiConfig } from './config'
@@ -11,9 +12,12 @@ import { frameworkErrors, installErrorHandling } from './error-handler'
 import { registerOpenApi } from './openapi'
 import { ReadTelemetry } from './read-telemetry'
 import { closeClient, createSubscriber } from './redis-clients'
+import { backtestBatchRoutes } from './routes/backtest-batches'
+import { backtestRoutes } from './routes/backtests'
 import { cacheStatsRoutes } from './routes/cache-stats'
 import { coinRoutes } from './routes/coins'
 import { coinsMultiRoutes } from './routes/coins-multi'
+import { cryptoCollarRoutes } from './routes/crypto-collar'
 import { healthRoutes } from './routes/health'
 import { instrumentsRoutes } from './routes/instruments'
 import { jobRoutes } from './routes/jobs'
@@ -74,6 +78,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onError: (queue, error) =>
       app.log.debug({ queue, err: error.message }, 'queue connection error'),
   })
+  const batches = new BacktestBatches(queueRedis, {
+    prefix: config.queuePrefix,
+    attempts: config.jobAttempts,
+    onError: (error) => app.log.debug({ err: error.message }, 'batch queue connection error'),
+  })
   const services: ApiServices = {
     config,
     keys,
@@ -82,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     queueRedis,
     reader: new CacheReader(cacheRedis),
     enqueuer,
+    batches,
     events,
     telemetry,
   }
@@ -94,6 +104,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(optionsRoutes, { services })
   await app.register(ohlcvRoutes, { services })
   await app.register(marketStatusRoutes, { services })
+  await app.register(cryptoCollarRoutes, { services })
+  await app.register(backtestRoutes, { services })
+  await app.register(backtestBatchRoutes, { services, auth })
   await app.register(updateCacheRoutes, { services, auth })
   await app.register(jobRoutes, { services })
   await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })
@@ -103,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await telemetry.close()
     await events.close()
     await enqueuer.close()
+    await batches.close()
     await Promise.all([closeClient(subscriber), closeClient(cacheRedis), closeClient(queueRedis)])
   })
 

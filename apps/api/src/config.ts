@@ -1,3 +1,4 @@
+import { collar } from '@marketcache/shared/datasets/collar'
 import { ConfigError, parseEnv } from '@marketcache/shared/env'
 import { type Static, Type } from '@sinclair/typebox'
 
@@ -26,6 +27,11 @@ const DEFAULTS = {
   JOB_ATTEMPTS: 4,
   /** A hit takes about a millisecond; anything near this bound means Redis is in trouble. */
   REDIS_COMMAND_TIMEOUT_MS: 500,
+  /**
+   * The collar dataset's own `staleWhen.movedBy` (0.05), as a percentage: a fresh collar set is
+   * served STALE and recomputed once the spot has moved further than this from its basis.
+   */
+  COLLAR_SPOT_MOVE_PCT: collar.staleWhen!.movedBy * 100,
   LOG_LEVEL: 'info',
 } as const
 
@@ -59,6 +65,11 @@ const EnvSchema = Type.Object({
     minimum: 10,
     maximum: 10_000,
     default: DEFAULTS.REDIS_COMMAND_TIMEOUT_MS,
+  }),
+  COLLAR_SPOT_MOVE_PCT: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 100,
+    default: DEFAULTS.COLLAR_SPOT_MOVE_PCT,
   }),
   LOG_LEVEL: Type.Union(
     [
@@ -99,6 +110,11 @@ export interface ApiConfig {
   readonly errorRetryMs: number
   readonly jobAttempts: number
   readonly redisCommandTimeoutMs: number
+  /**
+   * Per dataset with a `staleWhen` input: the relative move (0.05 = 5 %) of the input past which a
+   * fresh entry is served STALE. A dataset not listed uses its own `staleWhen.movedBy`.
+   */
+  readonly inputMoveLimits: Readonly<Record<string, number>>
   readonly logLevel: Static<typeof EnvSchema>['LOG_LEVEL']
 }
 
@@ -160,6 +176,7 @@ export function loadConfig(
     errorRetryMs: vars.ERROR_RETRY_MS,
     jobAttempts: vars.JOB_ATTEMPTS,
     redisCommandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
+    inputMoveLimits: Object.freeze({ [collar.name]: vars.COLLAR_SPOT_MOVE_PCT / 100 }),
     logLevel: vars.LOG_LEVEL,
   })
 }

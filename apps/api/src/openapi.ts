@@ -4,6 +4,7 @@ import type { ErrorCode } from '@marketcache/shared/errors'
 import { datasets } from '@marketcache/shared/registry'
 import { type TSchema, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
+import { CollarResponse } from './collar-view'
 import { ErrorResponse, errorResponses } from './errors'
 import { DataResponseHeaders } from './http-cache'
 
@@ -15,6 +16,7 @@ export const Tag = {
   options: 'options',
   ohlcv: 'ohlcv',
   market: 'market',
+  analytics: 'analytics',
   commands: 'commands',
   jobs: 'jobs',
   cache: 'cache',
@@ -39,6 +41,8 @@ export const KeySecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { ap
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   app.addSchema(ErrorResponse)
   for (const dataset of Object.values(datasets)) app.addSchema(dataset.value)
+  // Routes that answer a view of their value rather than the stored bytes.
+  app.addSchema(CollarResponse)
 
   await app.register(swagger, {
     openapi: {
@@ -60,6 +64,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: Tag.options, description: 'Option chains, filtered at read time' },
         { name: Tag.ohlcv, description: 'Candles (Bybit, CoinGecko)' },
         { name: Tag.market, description: 'Whether a market is open' },
+        {
+          name: Tag.analytics,
+          description:
+            'Derived by the worker from cached data: collars, options summaries, backtests',
+        },
         {
           name: Tag.commands,
           description: 'Ask the workers to fetch (API key with the write scope)',

@@ -10,6 +10,7 @@ import { CacheStatus, sendEnvelope } from './http-cache'
 import type { ReadFilter, ReadFilterParser } from './read-filter'
 import { ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
+import { expiredAt, inputMovedCheck } from './stale-when'
 
 /** Query parameters every dataset read accepts, plus a route's own (`extra`). */
 export function readQuerySchema<T extends TProperties = Record<never, never>>(
@@ -46,8 +47,8 @@ export interface DatasetReadOptions {
    */
   queryParams?: readonly string[]
   /**
-   * Read-time filters (not part of the key). Null from the parser: the stored bytes go out as-is.
-   * A bad filter is a 400 before any key exists.
+   * Read-time filters or a view of the value (not part of the key). Null from the parser: the
+   * stored bytes go out as-is. A bad filter is a 400 before any key exists.
    */
   filter?: ReadFilterParser
 }
@@ -94,7 +95,8 @@ interface Fill {
 /**
  * The read decision table for one dataset, as ONE handler every dataset route uses: params and
  * read-time filters are validated (400) before a key exists, the key comes from the shared
- * `cacheKey`, and the decision from the shared `decideRead`.
+ * `cacheKey`, and the decision from the shared `decideRead`. A dataset with `staleWhen` also has
+ * its HITs checked against the input's current value (see `inputMovedCheck`).
  */
 export function datasetReadHandler(
   services: ApiServices,
@@ -103,6 +105,7 @@ export function datasetReadHandler(
 ) {
   const { config, keys, policy, reader, telemetry } = services
   const queryParams = options.queryParams ?? []
+  const inputMoved = inputMovedCheck(services, dataset)
 
   return async function readDataset(request: FastifyRequest, reply: FastifyReply) {
     const query = request.query as ReadQuery & Record<string, unknown>
@@ -149,6 +152,12 @@ export function datasetReadHandler(
 
     switch (decision.status) {
       case 'HIT':
+        // A derived entry whose input has moved too far is stale before its time.
+        if (inputMoved && (await inputMoved(params, decision.envelope, request.log))) {
+          telemetry.count(dataset.name, ReadOutcome.stale)
+          refresh(services, request, job, 'stale')
+          return send(CacheStatus.stale, expiredAt(decision.envelope, Date.now()))
+        }
         telemetry.count(dataset.name, ReadOutcome.hit)
         if (decision.refresh) refresh(services, request, job, decision.refresh)
         return send(CacheStatus.hit, decision.envelope)

@@ -1,6 +1,7 @@
 import type { Keys } from '@marketcache/shared/keys'
 import type { ReadPolicy } from '@marketcache/shared/read-decision'
 import type { Redis } from 'ioredis'
+import type { BacktestBatches } from './backtest-batches'
 import type { CacheReader } from './cache-reader'
 import type { ApiConfig } from './config'
 import type { Enqueuer } from './enqueuer'
@@ -16,6 +17,7 @@ export interface ApiServices {
   queueRedis: Redis
   reader: CacheReader
   enqueuer: Enqueuer
+  batches: BacktestBatches
   events: WrittenEvents
   telemetry: ReadTelemetry
 }

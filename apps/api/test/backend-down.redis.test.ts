@@ -56,6 +56,14 @@ describe('when Redis goes away and comes back', () => {
         payload: { coin_id: 'bitcoin' },
         headers: { authorization: `Bearer ${TestKeys.writer}` },
       },
+      { method: 'GET' as const, url: '/v1/crypto-collar?underlying=BTC' },
+      {
+        method: 'POST' as const,
+        url: '/v1/backtests/batch',
+        payload: { symbols: ['BTCUSDT', 'ETHUSDT'] },
+        headers: { authorization: `Bearer ${TestKeys.writer}` },
+      },
+      { method: 'GET' as const, url: '/v1/backtests/batch/derive.1' },
     ]
     for (const request of requests) {
       const { response, elapsed } = await timed(request)
@@ -149,6 +157,16 @@ describe('when Redis is down at start-up', () => {
         { timeoutMs: 10_000, intervalMs: 100 },
       )
       expect(accepted.json().jobs[0].id).toMatch(/^coingecko\./)
+      // So was the batch flow producer.
+      const batch = await app.inject({
+        method: 'POST',
+        url: '/v1/backtests/batch',
+        payload: { symbols: ['BTCUSDT'] },
+        headers: { authorization: `Bearer ${TestKeys.writer}` },
+      })
+      expect(batch.statusCode).toBe(202)
+      const status = await app.inject(`/v1/backtests/batch/${batch.json().batch.id}`)
+      expect(status.json()).toMatchObject({ state: 'waiting-children', pending: 1 })
 
       // The written-event subscription, queued while Redis was away, is active now.
       const keys = new Keys(config.keyPrefix)

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       errorRetryMs: 30_000,
       jobAttempts: 4,
       redisCommandTimeoutMs: 500,
+      inputMoveLimits: { collar: 0.05 },
       logLevel: 'info',
     })
     expect(Object.isFrozen(config)).toBe(true)
@@ -47,9 +48,16 @@ describe('loadConfig', () => {
     ['REFRESH_AHEAD_RATIO', '1.5'],
     ['LOG_LEVEL', 'loud'],
     ['JOB_ATTEMPTS', '0'],
+    ['COLLAR_SPOT_MOVE_PCT', '0'],
+    ['COLLAR_SPOT_MOVE_PCT', '150'],
+    ['COLLAR_SPOT_MOVE_PCT', 'five'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(name)
+  })
+
+  it('reads COLLAR_SPOT_MOVE_PCT as a percentage', () => {
+    expect(loadConfig({ COLLAR_SPOT_MOVE_PCT: '2.5' }).inputMoveLimits).toEqual({ collar: 0.025 })
   })
 
   it('rejects a default wait above the maximum', () => {

@@ -22,6 +22,15 @@ const ROUTES: [path: string, method: string, statuses: string[]][] = [
   ['/v1/options/{exchange}/{underlying}/chain', 'get', ['200', '304', '400', '404', '500', '503']],
   ['/v1/ohlcv/{exchange}/{symbol}', 'get', ['200', '304', '400', '404', '500', '503']],
   ['/v1/market-status/{market}', 'get', ['200', '304', '400', '404', '500', '503']],
+  ['/v1/crypto-collar', 'get', ['200', '304', '400', '404', '500', '503']],
+  [
+    '/v1/options/{exchange}/{underlying}/summary',
+    'get',
+    ['200', '304', '400', '404', '500', '503'],
+  ],
+  ['/v1/backtests', 'get', ['200', '304', '400', '404', '500', '503']],
+  ['/v1/backtests/batch', 'post', ['202', '400', '401', '403', '413', '415', '500', '503']],
+  ['/v1/backtests/batch/{id}', 'get', ['200', '400', '404', '500', '503']],
   ['/v1/update-cache', 'post', ['202', '400', '401', '403', '413', '415', '500', '503']],
   ['/v1/jobs/{id}', 'get', ['200', '400', '404', '500', '503']],
   ['/v1/cache/stats', 'get', ['200', '500', '503']],
@@ -102,6 +111,28 @@ describe('OpenAPI', () => {
     ],
     ['/v1/ohlcv/{exchange}/{symbol}', 'Ohlcv', ['exchange', 'symbol', 'interval', 'limit']],
     ['/v1/market-status/{market}', 'MarketStatus', ['market']],
+    [
+      '/v1/crypto-collar',
+      'CollarResponse',
+      ['underlying', 'exchange', 'min_days', 'max_days', 'min_gain_to_risk', 'sort', 'limit'],
+    ],
+    ['/v1/options/{exchange}/{underlying}/summary', 'OptionsSummary', ['exchange', 'underlying']],
+    [
+      '/v1/backtests',
+      'Backtest',
+      [
+        'exchange',
+        'symbol',
+        'interval',
+        'start',
+        'end',
+        'rsi_period',
+        'oversold',
+        'overbought',
+        'fee_bps',
+        'initial_capital',
+      ],
+    ],
   ]
 
   it.each(READS)('documents %s: value %s, its parameters, headers', (path, schema, parameters) => {
@@ -150,6 +181,56 @@ describe('OpenAPI', () => {
       'crypto',
       'us-equities',
     ])
+  })
+
+  it('documents the collar view: its metadata, the shared Collar fields, sort and limit', () => {
+    const view = spec.components.schemas.CollarResponse
+    expect(Object.keys(view.properties.metadata.properties).sort()).toEqual(
+      ['as_of', 'exchange', 'inputs', 'matched', 'spot', 'total_count', 'underlying'].sort(),
+    )
+    expect(view.properties.collars.items.properties).toHaveProperty('gain_to_risk')
+    const param = (name: string) =>
+      spec.paths['/v1/crypto-collar'].get.parameters.find((p: { name: string }) => p.name === name)
+    expect(param('underlying').required).toBe(true)
+    expect(param('sort').schema.enum).toEqual([
+      'gain_to_risk',
+      'max_gain',
+      'net_cost',
+      'days_to_expiry',
+      'protection',
+    ])
+    expect(param('limit').schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000 })
+    expect(spec.components.schemas.CollarSet).toBeDefined()
+  })
+
+  it('documents the batch: body, 202 and status shapes, and the key it needs', () => {
+    const post = spec.paths['/v1/backtests/batch'].post
+    const body = post.requestBody.content['application/json'].schema
+    expect(body.required).toEqual(['symbols'])
+    expect(body.additionalProperties).toBe(false)
+    expect(body.properties.symbols).toMatchObject({ type: 'array', minItems: 1, maxItems: 250 })
+    expect(Object.keys(body.properties).sort()).toEqual(
+      [
+        'symbols',
+        'exchange',
+        'interval',
+        'start',
+        'end',
+        'rsi_period',
+        'oversold',
+        'overbought',
+        'fee_bps',
+        'initial_capital',
+      ].sort(),
+    )
+    expect(post.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }])
+    const accepted = post.responses['202'].content['application/json'].schema
+    expect(Object.keys(accepted.properties)).toEqual(['batch', 'jobs'])
+    const status =
+      spec.paths['/v1/backtests/batch/{id}'].get.responses['200'].content['application/json'].schema
+    expect(Object.keys(status.properties).sort()).toEqual(
+      ['completed', 'failed', 'id', 'pending', 'results', 'state', 'total'].sort(),
+    )
   })
 
   it('documents the {dataset, params} body of update-cache with every dataset name', () => {

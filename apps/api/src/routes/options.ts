@@ -1,5 +1,6 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
+import { optionsSummary } from '@marketcache/shared/datasets/options-summary'
 import { ChainFilterQuery, chainReadFilter } from '../chain-filters'
 import { dataResponses, READ_ERRORS, Tag } from '../openapi'
 import { exchangeParam, symbolParam } from '../path-params'
@@ -7,7 +8,15 @@ import { plainQueryNumbers } from '../query-numbers'
 import { datasetReadHandler, readQuerySchema } from '../read-handler'
 import type { ApiServices } from '../services'
 
-/** `GET /v1/options/:exchange/:underlying/chain`: the full chain, cached once, filtered per read. */
+const UnderlyingPath = Type.Object({
+  exchange: exchangeParam('underlying'),
+  underlying: symbolParam('underlying', 'The underlying'),
+})
+
+/**
+ * `GET /v1/options/:exchange/:underlying/chain`: the full chain, cached once, filtered per read;
+ * `…/summary`: per-expiry figures the worker derives from that chain.
+ */
 export const optionsRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (
   app,
   { services },
@@ -25,10 +34,7 @@ export const optionsRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }>
           '`minStrike`, `maxStrike` and `right` select a subset at read time (expiries and strikes ' +
           'left empty are dropped). Without filters the stored bytes are sent as they are; with ' +
           'them the response has its own weak ETag per version and filter set.',
-        params: Type.Object({
-          exchange: exchangeParam('underlying'),
-          underlying: symbolParam('underlying', 'The underlying'),
-        }),
+        params: UnderlyingPath,
         querystring,
         response: dataResponses(
           optionChain.value.$id!,
@@ -38,5 +44,24 @@ export const optionsRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }>
       },
     },
     datasetReadHandler(services, optionChain, { filter: chainReadFilter }),
+  )
+  const summaryQuery = readQuerySchema(services.config)
+  app.get(
+    '/v1/options/:exchange/:underlying/summary',
+    {
+      preValidation: plainQueryNumbers(summaryQuery),
+      schema: {
+        tags: [Tag.analytics],
+        summary: 'Options positioning and volatility of an underlying, per expiry',
+        description:
+          'Derived by the worker from the cached chain: put/call open-interest and volume ' +
+          'ratios, ATM IV, 25-delta risk reversal and butterfly, max pain, and the ATM term ' +
+          'structure. Sent as stored.',
+        params: UnderlyingPath,
+        querystring: summaryQuery,
+        response: dataResponses(optionsSummary.value.$id!),
+      },
+    },
+    datasetReadHandler(services, optionsSummary),
   )
 }

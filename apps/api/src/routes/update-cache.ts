@@ -40,9 +40,10 @@ const UpdateCacheBody = Type.Union([
         {
           additionalProperties: Type.String(),
           description:
-            'The dataset\'s params as on its read route, e.g. {"exchange": "bybit", ' +
+            'The dataset\'s params as on its read route, as strings, e.g. {"exchange": "bybit", ' +
             '"symbol": "BTCUSDT"} for spot, {"exchange": "bybit", "symbol": "BTCUSDT", ' +
-            '"interval": "4h"} for ohlcv',
+            '"interval": "4h"} for ohlcv, {"underlying": "BTC"} for collar, {"symbol": ' +
+            '"BTCUSDT", "rsi_period": "21"} for backtest (defaults applied as on GET /v1/backtests)',
         },
       ),
     },

@@ -1,4 +1,6 @@
+import { parseBacktestParams } from '@marketcache/shared/datasets/backtest'
 import { Priority, type QueueName } from '@marketcache/shared/jobs'
+import { digest } from '@marketcache/shared/keys'
 import { type DatasetName, datasetNames } from '@marketcache/shared/registry'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { coinData, envelope, writeEntry } from '../fixtures/cache-writer'
@@ -96,6 +98,8 @@ interface DatasetCase {
   /** Key segments after the dataset name. */
   key: string
 }
+
+const BACKTEST = parseBacktestParams({ symbol: 'ETHUSDT', rsi_period: 21, oversold: 25 })
 
 /** At least one per registered dataset (checked below), with canonicalisation on the way. */
 const DATASET_CASES: [string, DatasetCase][] = [
@@ -220,6 +224,39 @@ const DATASET_CASES: [string, DatasetCase][] = [
       key: 'us-equities',
     },
   ],
+  [
+    'collar, default exchange',
+    {
+      dataset: 'collar',
+      params: { underlying: 'btc' },
+      queue: 'derive',
+      job: 'derive.collar',
+      data: { exchange: 'bybit', underlying: 'BTC' },
+      key: 'bybit:BTC',
+    },
+  ],
+  [
+    'options-summary',
+    {
+      dataset: 'options-summary',
+      params: { exchange: 'ibkr', underlying: 'spy' },
+      queue: 'derive',
+      job: 'derive.options-summary',
+      data: { exchange: 'ibkr', underlying: 'SPY' },
+      key: 'ibkr:SPY',
+    },
+  ],
+  [
+    'backtest, params as on GET /v1/backtests',
+    {
+      dataset: 'backtest',
+      params: { symbol: 'ethusdt', rsi_period: '21', oversold: '25.0' },
+      queue: 'derive',
+      job: 'derive.backtest',
+      data: BACKTEST,
+      key: `rsi-mean-reversion:ETHUSDT:${digest(BACKTEST)}`,
+    },
+  ],
 ]
 
 describe('POST /v1/update-cache {dataset, params}', () => {
@@ -299,7 +336,7 @@ describe('POST /v1/update-cache: rejected requests enqueue nothing and touch no 
   it.each([
     [
       'an unknown dataset',
-      { dataset: 'collar', params: {} },
+      { dataset: 'candles', params: {} },
       `dataset must be one of ${datasetNames.join(', ')}`,
     ],
     [
@@ -322,6 +359,21 @@ describe('POST /v1/update-cache: rejected requests enqueue nothing and touch no 
       'an interval the exchange does not serve',
       { dataset: 'ohlcv', params: { exchange: 'coingecko', symbol: 'bitcoin', interval: '1h' } },
       'interval must be one of 30m, 4h on coingecko',
+    ],
+    [
+      'a collar without its underlying',
+      { dataset: 'collar', params: { exchange: 'bybit' } },
+      'underlying is required',
+    ],
+    [
+      'backtest params that parseBacktestParams rejects',
+      { dataset: 'backtest', params: { symbol: 'BTCUSDT', oversold: '80' } },
+      'oversold must be below overbought',
+    ],
+    [
+      'a param backtests do not take',
+      { dataset: 'backtest', params: { symbol: 'BTCUSDT', symbols: 'ETHUSDT' } },
+      'params.symbols is not a parameter of backtest',
     ],
     [
       'a bad market',

@@ -1,0 +1,335 @@
+import { type CollarFilters, selectCollars } from '@marketcache/shared/datasets/collar'
+import { Priority } from '@marketcache/shared/jobs'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { collarValue } from '../fixtures/analytics-data'
+import { envelope, writeEntry } from '../fixtures/cache-writer'
+import { expectInvalidParams, jobsEnqueued, withWait } from '../fixtures/dataset-reads'
+import { spotValue, stored } from '../fixtures/market-data'
+import { startTestApp, type TestApp } from '../fixtures/test-app'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await startTestApp()
+})
+afterAll(() => t.close())
+beforeEach(() => t.reset())
+
+const SPOT = 97_400
+const SET = collarValue(SPOT)
+const DATA = stored(SET)
+const URL = '/v1/crypto-collar?underlying=BTC'
+const collarKey = (exchange = 'bybit', underlying = 'BTC') =>
+  `${t.keys.prefix}:v1:collar:${exchange}:${underlying}`
+const spotKey = (exchange = 'bybit', symbol = 'BTCUSDT') =>
+  `${t.keys.prefix}:v1:spot:${exchange}:${symbol}`
+const get = (url: string, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'GET', url, headers })
+
+/** The collar set as the worker writes it: computed at `basis` (the spot it read). */
+const seedCollar = (overrides: Parameters<typeof envelope>[1] = {}) =>
+  writeEntry(
+    t.redis,
+    t.keys,
+    collarKey(),
+    envelope(DATA, { etag: 'c1', source: 'derived', basis: SPOT, ...overrides }),
+  )
+const seedSpot = (price: number, exchange: 'bybit' | 'ibkr' = 'bybit', symbol = 'BTCUSDT') =>
+  writeEntry(
+    t.redis,
+    t.keys,
+    spotKey(exchange, symbol),
+    envelope(stored({ ...spotValue(exchange, symbol), price }), { source: exchange }),
+  )
+
+/** What the route must answer for `filters`: selectCollars on the stored set, and its metadata. */
+function expected(filters: CollarFilters) {
+  const { collars, matched } = selectCollars(SET, filters)
+  return {
+    metadata: {
+      underlying: 'BTC',
+      exchange: 'bybit',
+      spot: SPOT,
+      as_of: SET.as_of,
+      total_count: SET.total_count,
+      matched,
+      inputs: SET.inputs,
+    },
+    collars,
+  }
+}
+
+describe('GET /v1/crypto-collar', () => {
+  it('cold: one derive.collar job at miss priority, then MISS with the view of the written set', async () => {
+    const pending = get(withWait(`${URL}&exchange=Bybit&min_days=7`, 5000))
+    const [job] = await jobsEnqueued(t)
+    expect(job?.queueName).toBe('derive')
+    expect(job?.name).toBe('derive.collar')
+    expect(job?.data).toEqual({ exchange: 'bybit', underlying: 'BTC', origin: 'miss' })
+    expect(job?.opts.priority).toBe(Priority.miss)
+
+    await seedCollar()
+    const response = await pending
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['x-cache-status']).toBe('MISS')
+    expect(response.json()).toEqual(expected({ min_days: 7 }))
+    expect(await t.pendingJobs()).toHaveLength(1)
+  })
+
+  it('turns 50 concurrent cold reads, whatever their filters, into exactly one derive.collar job', async () => {
+    const urls = [
+      URL,
+      `${URL}&min_days=7`,
+      `${URL}&sort=net_cost&limit=5`,
+      `/v1/crypto-collar?underlying=btc&exchange=bybit`,
+    ]
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => get(withWait(urls[i % urls.length]!, 100))),
+    )
+    expect(responses.every((r) => r.statusCode === 503)).toBe(true)
+    const ids = new Set(responses.map((r) => r.json().jobId))
+    expect(ids.size).toBe(1)
+    expect([...ids][0]).toMatch(/^derive\.\d+$/)
+    const jobs = await t.pendingJobs()
+    expect(jobs).toHaveLength(1)
+    expect(jobs[0]?.name).toBe('derive.collar')
+  })
+
+  it('HIT: the 100 best by gain to risk with the metadata, a weak ETag, and 304 on it', async () => {
+    await seedCollar({ ageMs: 10_000 })
+    const response = await get(URL)
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['x-cache-status']).toBe('HIT')
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect(response.headers['cache-control']).toMatch(
+      /^public, max-age=\d+, stale-while-revalidate=600$/,
+    )
+    expect(Number(response.headers.age)).toBeGreaterThanOrEqual(10)
+    const body = response.json()
+    expect(body).toEqual(expected({}))
+    expect(body.collars).toHaveLength(100)
+    expect(body.metadata.matched).toBe(SET.total_count)
+    expect(body.collars[0].gain_to_risk).toBeGreaterThanOrEqual(body.collars[99].gain_to_risk)
+    expect(response.body).not.toBe(DATA)
+
+    const tag = response.headers.etag as string
+    expect(tag).toMatch(/^W\/"c1-[0-9a-f]{12}"$/)
+    const revalidated = await get(URL, { 'if-none-match': tag })
+    expect(revalidated.statusCode).toBe(304)
+    expect(revalidated.body).toBe('')
+    expect(revalidated.headers.etag).toBe(tag)
+    expect(await t.pendingJobs()).toHaveLength(0)
+  })
+})
+
+/** Each filter alone, then combined; compared with selectCollars on the stored set. */
+const FILTERS: [query: string, filters: CollarFilters][] = [
+  ['min_days=7', { min_days: 7 }],
+  ['max_days=7', { max_days: 7 }],
+  ['min_days=2&max_days=30', { min_days: 2, max_days: 30 }],
+  ['min_gain_to_risk=1', { min_gain_to_risk: 1 }],
+  ['min_gain_to_risk=-0.5', { min_gain_to_risk: -0.5 }],
+  ['sort=max_gain', { sort: 'max_gain' }],
+  ['sort=net_cost', { sort: 'net_cost' }],
+  ['sort=days_to_expiry&limit=10', { sort: 'days_to_expiry', limit: 10 }],
+  ['sort=protection&limit=3', { sort: 'protection', limit: 3 }],
+  ['limit=1', { limit: 1 }],
+  ['limit=1000', { limit: 1000 }],
+  [
+    'min_days=7&max_days=84&min_gain_to_risk=0.5&sort=net_cost&limit=20',
+    { min_days: 7, max_days: 84, min_gain_to_risk: 0.5, sort: 'net_cost', limit: 20 },
+  ],
+  ['min_gain_to_risk=1000', { min_gain_to_risk: 1000 }],
+]
+
+describe('collar filters, sort and limit', () => {
+  it.each(FILTERS)('?%s equals selectCollars on the stored set', async (query, filters) => {
+    await seedCollar()
+    const response = await get(`${URL}&${query}`)
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['x-cache-status']).toBe('HIT')
+    expect(response.json()).toEqual(expected(filters))
+    expect(await t.pendingJobs()).toHaveLength(0)
+  })
+
+  it('orders as documented: descending gain to risk and max gain, ascending the rest', async () => {
+    await seedCollar()
+    const values = async (sort: string) =>
+      (await get(`${URL}&sort=${sort}&limit=1000`))
+        .json()
+        .collars.map((c: Record<string, number>) => c[sort])
+    const descending = (list: number[]) => list.every((v, i) => i === 0 || list[i - 1]! >= v)
+    const ascending = (list: number[]) => list.every((v, i) => i === 0 || list[i - 1]! <= v)
+    expect(descending(await values('gain_to_risk'))).toBe(true)
+    expect(descending(await values('max_gain'))).toBe(true)
+    expect(ascending(await values('net_cost'))).toBe(true)
+    expect(ascending(await values('days_to_expiry'))).toBe(true)
+    expect(ascending(await values('protection'))).toBe(true)
+  })
+
+  it('gives each filter set its own ETag, and equal filters the same one however spelled', async () => {
+    await seedCollar()
+    const tags = await Promise.all(
+      ['', ...FILTERS.map(([query]) => query)].map(
+        async (query) => (await get(`${URL}&${query}`)).headers.etag,
+      ),
+    )
+    expect(new Set(tags).size).toBe(FILTERS.length + 1)
+
+    const plain = await get(URL)
+    const spelled = await get(
+      '/v1/crypto-collar?limit=100&sort=GAIN_TO_RISK&exchange=BYBIT&underlying=btc',
+    )
+    expect(spelled.headers.etag).toBe(plain.headers.etag)
+    expect(spelled.body).toBe(plain.body)
+    const one = await get(`${URL}&min_days=7&sort=net_cost`)
+    const same = await get(`${URL}&sort=net_cost&min_days=7.0`)
+    expect(same.headers.etag).toBe(one.headers.etag)
+  })
+
+  it('answers 304 per variant only, and a new version of the set changes every tag', async () => {
+    await seedCollar()
+    const plain = (await get(URL)).headers.etag as string
+    const filtered = (await get(`${URL}&min_days=7`)).headers.etag as string
+    expect((await get(`${URL}&min_days=7`, { 'if-none-match': filtered })).statusCode).toBe(304)
+    expect((await get(`${URL}&min_days=7`, { 'if-none-match': plain })).statusCode).toBe(200)
+    expect((await get(URL, { 'if-none-match': filtered })).statusCode).toBe(200)
+
+    await seedCollar({ etag: 'c2' })
+    const after = await get(`${URL}&min_days=7`, { 'if-none-match': filtered })
+    expect(after.statusCode).toBe(200)
+    expect(after.headers.etag).toMatch(/^W\/"c2-/)
+  })
+})
+
+describe('collar: bad input is a 400 naming the parameter, with nothing enqueued', () => {
+  it.each([
+    ['/v1/crypto-collar', 'underlying'],
+    ['/v1/crypto-collar?exchange=bybit', 'underlying'],
+    [`${URL}&min_days=-1`, 'min_days'],
+    [`${URL}&min_days=soon`, 'min_days must be a decimal number'],
+    [`${URL}&max_days=1e2`, 'max_days must be a decimal number'],
+    [`${URL}&min_days=30&max_days=7`, 'min_days (30) must not be greater than max_days (7)'],
+    [`${URL}&min_gain_to_risk=lots`, 'min_gain_to_risk must be a decimal number'],
+    [`${URL}&sort=best`, 'sort must be one of gain_to_risk, max_gain, net_cost'],
+    [`${URL}&sort=net_cost&sort=max_gain`, 'sort'],
+    [`${URL}&limit=0`, 'limit'],
+    [`${URL}&limit=1001`, 'limit'],
+    [`${URL}&limit=5.5`, 'limit must be an integer'],
+    ['/v1/crypto-collar?underlying=BTC-USD', 'underlying "BTC-USD" is not a Bybit base coin'],
+    ['/v1/crypto-collar?underlying=B:TC', /^underlying must be 1-64 characters/],
+    ['/v1/crypto-collar?underlying=BTC&exchange=coingecko', 'exchange must be one of bybit, ibkr'],
+  ])('%s → %s', (url, message) => expectInvalidParams(t, url, message))
+})
+
+describe('collar: early staleness when the spot moves away from the basis', () => {
+  it('spot 6 % above the basis: STALE, max-age=0, and exactly one stale refresh', async () => {
+    await seedCollar()
+    await seedSpot(SPOT * 1.06)
+    const responses = await Promise.all(Array.from({ length: 10 }, () => get(URL)))
+    for (const response of responses) {
+      expect(response.statusCode).toBe(200)
+      expect(response.headers['x-cache-status']).toBe('STALE')
+      expect(response.headers['cache-control']).toMatch(/^public, max-age=0, /)
+      expect(response.json()).toEqual(expected({}))
+    }
+    // One more request after the in-process throttle: BullMQ deduplicates it.
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    expect((await get(URL)).headers['x-cache-status']).toBe('STALE')
+    const jobs = await jobsEnqueued(t)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(await t.pendingJobs()).toHaveLength(1)
+    expect(jobs[0]?.name).toBe('derive.collar')
+    expect(jobs[0]?.data).toEqual({ exchange: 'bybit', underlying: 'BTC', origin: 'stale' })
+    expect(jobs[0]?.opts.priority).toBe(Priority.stale)
+  })
+
+  it('spot 6 % below the basis: STALE too', async () => {
+    // ETH: a refresh of the BTC set was just sent, and this process sends one per second at most.
+    const spot = 3400
+    await writeEntry(
+      t.redis,
+      t.keys,
+      collarKey('bybit', 'ETH'),
+      envelope(stored(collarValue(spot, 'ETH')), { source: 'derived', basis: spot }),
+    )
+    await seedSpot(spot * 0.94, 'bybit', 'ETHUSDT')
+    expect((await get('/v1/crypto-collar?underlying=ETH')).headers['x-cache-status']).toBe('STALE')
+    const [job] = await jobsEnqueued(t)
+    expect(job?.data).toEqual({ exchange: 'bybit', underlying: 'ETH', origin: 'stale' })
+  })
+
+  it('spot 4 % away: HIT, nothing enqueued', async () => {
+    await seedCollar()
+    await seedSpot(SPOT * 1.04)
+    const response = await get(URL)
+    expect(response.headers['x-cache-status']).toBe('HIT')
+    expect(response.headers['cache-control']).not.toMatch(/max-age=0,/)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(await t.pendingJobs()).toHaveLength(0)
+  })
+
+  it('spot missing: HIT, nothing enqueued (the input is not fetched for the check)', async () => {
+    await seedCollar()
+    expect((await get(URL)).headers['x-cache-status']).toBe('HIT')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(await t.pendingJobs()).toHaveLength(0)
+    expect(await t.cacheKeys()).toEqual([collarKey()])
+  })
+
+  it('an entry without a basis is never downgraded', async () => {
+    await writeEntry(t.redis, t.keys, collarKey(), envelope(DATA, { source: 'derived' }))
+    await seedSpot(SPOT * 2)
+    expect((await get(URL)).headers['x-cache-status']).toBe('HIT')
+  })
+
+  it('a 304 revalidation is STALE too, and so is a filtered read', async () => {
+    await seedCollar()
+    const tag = (await get(`${URL}&min_days=7`)).headers.etag as string
+    await seedSpot(SPOT * 1.1)
+    const revalidated = await get(`${URL}&min_days=7`, { 'if-none-match': tag })
+    expect(revalidated.statusCode).toBe(304)
+    expect(revalidated.headers['x-cache-status']).toBe('STALE')
+  })
+
+  it('compares an ibkr collar with the stock spot of its underlying', async () => {
+    const spot = 232.15
+    await writeEntry(
+      t.redis,
+      t.keys,
+      collarKey('ibkr', 'AAPL'),
+      envelope(stored(collarValue(spot, 'AAPL', 'ibkr')), { source: 'derived', basis: spot }),
+    )
+    await seedSpot(spot * 1.07, 'ibkr', 'AAPL')
+    const response = await get('/v1/crypto-collar?underlying=aapl&exchange=ibkr')
+    expect(response.headers['x-cache-status']).toBe('STALE')
+    const [job] = await jobsEnqueued(t)
+    expect(job?.data).toEqual({ exchange: 'ibkr', underlying: 'AAPL', origin: 'stale' })
+  })
+})
+
+describe('COLLAR_SPOT_MOVE_PCT', () => {
+  it('overrides the dataset threshold: at 3 %, a 4 % move is STALE', async () => {
+    const strict = await startTestApp({ COLLAR_SPOT_MOVE_PCT: '3' })
+    try {
+      await writeEntry(
+        strict.redis,
+        strict.keys,
+        `${strict.keys.prefix}:v1:collar:bybit:BTC`,
+        envelope(DATA, { source: 'derived', basis: SPOT }),
+      )
+      const spot = { ...spotValue('bybit', 'BTCUSDT'), price: SPOT * 1.04 }
+      await writeEntry(
+        strict.redis,
+        strict.keys,
+        `${strict.keys.prefix}:v1:spot:bybit:BTCUSDT`,
+        envelope(stored(spot), { source: 'bybit' }),
+      )
+      const response = await strict.app.inject(URL)
+      expect(response.headers['x-cache-status']).toBe('STALE')
+      const [job] = await jobsEnqueued(strict)
+      expect(job?.data.origin).toBe('stale')
+    } finally {
+      await strict.close()
+    }
+  })
+})

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { optionsSummaryValue } from '../fixtures/analytics-data'
+import { envelope, writeEntry } from '../fixtures/cache-writer'
+import {
+  expectColdReadFilled,
+  expectHitAnd304,
+  expectInvalidParams,
+} from '../fixtures/dataset-reads'
+import { spotValue, stored } from '../fixtures/market-data'
+import { startTestApp, type TestApp } from '../fixtures/test-app'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await startTestApp()
+})
+afterAll(() => t.close())
+beforeEach(() => t.reset())
+
+const summaryKey = (exchange: string, underlying: string) =>
+  `${t.keys.prefix}:v1:options-summary:${exchange}:${underlying}`
+const DATA = stored(optionsSummaryValue('BTC'))
+
+describe('GET /v1/options/:exchange/:underlying/summary', () => {
+  it('cold: one derive.options-summary job at miss priority, then MISS with the stored bytes', () =>
+    expectColdReadFilled(t, {
+      url: '/v1/options/Bybit/btc/summary',
+      key: summaryKey('bybit', 'BTC'),
+      job: {
+        queue: 'derive',
+        name: 'derive.options-summary',
+        data: { exchange: 'bybit', underlying: 'BTC' },
+      },
+      data: DATA,
+      source: 'derived',
+    }))
+
+  it('HIT with the stored bytes exactly and every header; 304 on its ETag', () =>
+    expectHitAnd304(t, {
+      url: '/v1/options/bybit/BTC/summary',
+      key: summaryKey('bybit', 'BTC'),
+      data: DATA,
+      source: 'derived',
+    }))
+
+  it('is not checked against the spot: a moved spot leaves a fresh summary HIT', async () => {
+    await writeEntry(t.redis, t.keys, summaryKey('bybit', 'BTC'), envelope(DATA, { basis: 97_400 }))
+    await writeEntry(
+      t.redis,
+      t.keys,
+      `${t.keys.prefix}:v1:spot:bybit:BTCUSDT`,
+      envelope(stored({ ...spotValue('bybit', 'BTCUSDT'), price: 50_000 })),
+    )
+    const response = await t.app.inject('/v1/options/bybit/BTC/summary')
+    expect(response.headers['x-cache-status']).toBe('HIT')
+    expect(await t.pendingJobs()).toHaveLength(0)
+  })
+
+  it.each([
+    [
+      '/v1/options/bybit/BTC-USD/summary',
+      'underlying "BTC-USD" is not a Bybit base coin such as BTC',
+    ],
+    ['/v1/options/coingecko/BTC/summary', 'exchange must be one of bybit, ibkr'],
+    ['/v1/options/bybit/BT*C/summary', /^underlying must be 1-64 characters/],
+    ['/v1/options/bybit/BTC/summary?wait=abc', 'wait must be an integer'],
+  ])('%s → 400 %s', (url, message) => expectInvalidParams(t, url, message))
+})
