@@ -1,3 +1,8 @@
+import { cacheKey } from '@marketcache/shared/dataset'
+import { spot } from '@marketcache/shared/datasets/spot'
+import { Keys } from '@marketcache/shared/keys'
+import { buildEnvelope } from '@marketcache/worker/envelope-builder'
+import { EnvelopeWriter } from '@marketcache/worker/envelope-writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, type Stack, startStack } from './support/stack'
 
@@ -45,6 +50,47 @@ describe('derived analytics through the whole stack', () => {
 
     const again = await stack.get('/v1/crypto-collar?underlying=BTC&sort=max_gain&limit=3')
     expect(again.headers.get('x-cache-status')).toBe('HIT')
+  })
+
+  it('serves a collar STALE once spot has moved 6 % and recomputes it at the new spot', async () => {
+    const before = (await (await stack.get('/v1/crypto-collar?underlying=BTC&limit=1')).json()) as {
+      metadata: { spot: number }
+    }
+    // A spot write 6 % up, through the worker's own envelope writer, as a provider write would land.
+    const keys = new Keys(stack.keyPrefix)
+    const params = { exchange: 'bybit', symbol: 'BTCUSDT' } as const
+    const current = JSON.parse(
+      (await stack.redis.hget(cacheKey(keys, spot, params), 'data')) ?? '{}',
+    )
+    const moved = {
+      ...current,
+      price: before.metadata.spot * 1.06,
+      as_of: new Date().toISOString(),
+    }
+    const policy = { freshMs: 60_000, staleMs: 60_000, errorMs: 600_000, negativeMs: 60_000 }
+    await new EnvelopeWriter(stack.redis, keys).write([
+      {
+        key: cacheKey(keys, spot, params),
+        envelope: buildEnvelope({
+          dataset: spot,
+          value: moved,
+          asOf: Date.now(),
+          source: 'bybit',
+          policy,
+          now: Date.now(),
+        }),
+      },
+    ])
+
+    const stale = await stack.get('/v1/crypto-collar?underlying=BTC&limit=1')
+    expect(stale.headers.get('x-cache-status')).toBe('STALE')
+    const recomputed = await eventually(async () => {
+      const response = await stack.get('/v1/crypto-collar?underlying=BTC&limit=1')
+      return response.headers.get('x-cache-status') === 'HIT'
+        ? ((await response.json()) as { metadata: { spot: number } })
+        : undefined
+    })
+    expect(recomputed.metadata.spot).toBeCloseTo(before.metadata.spot * 1.06, 2)
   })
 
   it('serves the options summary of the cached chain', async () => {
