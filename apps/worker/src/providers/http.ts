@@ -35,6 +35,15 @@ export interface HttpAnswer {
   header(name: string): string | undefined
 }
 
+/** `Retry-After` as delay-seconds or an HTTP date, in ms from `now`; undefined when unusable. */
+export function parseRetryAfterMs(header: string | undefined, now: number): number | undefined {
+  if (header === undefined) return undefined
+  const value = header.trim()
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000)
+  const date = Date.parse(value)
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined
+}
+
 /** A transport failure (refused, reset, timed out, TLS): always transient. */
 export function transportError(
   provider: ProviderName,

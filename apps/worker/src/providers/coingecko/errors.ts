@@ -5,21 +5,12 @@ import {
   ProviderRejectedError,
   ProviderUnavailableError,
 } from '../../errors'
-import { transportError } from '../http'
+import { parseRetryAfterMs, transportError } from '../http'
 
 const provider = 'coingecko' as const
 
 /** CoinGecko rarely sends Retry-After; its quota window is a minute, so wait one out. */
 export const DEFAULT_RETRY_AFTER_MS = 60_000
-
-/** `Retry-After` as delay-seconds or an HTTP date, in ms from `now`; undefined when unusable. */
-export function parseRetryAfterMs(header: string | undefined, now: number): number | undefined {
-  if (header === undefined) return undefined
-  const value = header.trim()
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000)
-  const date = Date.parse(value)
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined
-}
 
 /**
  * The provider's own words for a failure, if it sent JSON: `{"error": "..."}` or

@@ -5,19 +5,10 @@ import {
   ProviderRejectedError,
   ProviderUnavailableError,
 } from '../../errors'
-import { transportError } from '../http'
+import { parseRetryAfterMs, transportError } from '../http'
 import { IbkrEndpoint } from './endpoints'
 
 const provider = 'ibkr' as const
-
-/** `Retry-After` as delay-seconds or an HTTP date, in ms from `now`; undefined when unusable. */
-export function parseRetryAfterMs(header: string | undefined, now: number): number | undefined {
-  if (header === undefined) return undefined
-  const value = header.trim()
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000)
-  const date = Date.parse(value)
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined
-}
 
 /** The gateway's own words for a failure, if it sent JSON with an `error` string. */
 export function gatewayMessage(body: string): string | null {

@@ -9,8 +9,8 @@ import {
   DEFAULT_RETRY_AFTER_MS,
   errorForStatus,
   errorForTransport,
-  parseRetryAfterMs,
 } from '../../../src/providers/coingecko/errors'
+import { parseRetryAfterMs } from '../../../src/providers/http'
 import { fixture } from '../../support/fixture-server'
 
 const now = Date.parse('2025-11-20T12:00:00Z')
