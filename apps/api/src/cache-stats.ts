@@ -87,7 +87,7 @@ export class CacheStats {
         this.redis.hgetall(this.keys.readStats()),
         this.redis.hgetall(this.keys.providerCalls()),
         this.redis.info('memory'),
-        Promise.all(datasetNames.map((name) => this.countKeys(name))),
+        this.countKeys(),
       ])
       const datasets = Object.fromEntries(
         datasetNames.map((name) => [name, readCounts(readFields, name)]),
@@ -96,7 +96,7 @@ export class CacheStats {
       return {
         reads: { total, datasets },
         keys: Object.fromEntries(
-          datasetNames.map((name, i) => [name, keyCounts[i] ?? 0]),
+          datasetNames.map((name) => [name, keyCounts.get(name) ?? 0]),
         ) as Record<DatasetName, number>,
         memory: {
           used_memory: Number(infoField(info, 'used_memory') ?? 0),
@@ -112,21 +112,27 @@ export class CacheStats {
     })
   }
 
-  /** SCAN, never KEYS: the cache may hold millions of entries and serve reads meanwhile. */
-  private async countKeys(dataset: DatasetName): Promise<number> {
+  /**
+   * Keys per dataset in ONE pass: SCAN, never KEYS, since the cache may hold millions of entries
+   * and serve reads meanwhile; one scan classified by key, not one scan per dataset.
+   */
+  private async countKeys(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>()
     let cursor = '0'
-    let count = 0
     do {
       const [next, found] = await this.redis.scan(
         cursor,
         'MATCH',
-        this.keys.datasetPattern(dataset),
+        this.keys.cachePattern(),
         'COUNT',
         1000,
       )
       cursor = next
-      count += found.length
+      for (const key of found) {
+        const dataset = this.keys.datasetOf(key)
+        if (dataset !== null) counts.set(dataset, (counts.get(dataset) ?? 0) + 1)
+      }
     } while (cursor !== '0')
-    return count
+    return counts
   }
 }

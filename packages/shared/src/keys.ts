@@ -50,6 +50,17 @@ export class Keys {
     return [this.prefix, `v${schemaVersion}`, dataset, ...segments].join(':')
   }
 
+  /** SCAN pattern matching every cache key, of every dataset and schema version. */
+  cachePattern(): string {
+    return `${this.prefix}:v*:*`
+  }
+
+  /** The dataset a cache key belongs to, or null for a key that is not a cache key of ours. */
+  datasetOf(key: string): string | null {
+    const [prefix, version, dataset] = key.split(':')
+    return prefix === this.prefix && /^v\d+$/.test(version ?? '') && dataset ? dataset : null
+  }
+
   /** SCAN pattern matching every cache key of a dataset, across schema versions. */
   datasetPattern(dataset: string): string {
     return `${this.prefix}:v*:${dataset}:*`

@@ -39,6 +39,14 @@ describe('Keys', () => {
     expect(() => new Keys('a:b')).toThrow(/prefix/)
   })
 
+  it('tells which dataset a cache key belongs to, and ignores other keys', () => {
+    const keys = new Keys('mc')
+    expect(keys.cachePattern()).toBe('mc:v*:*')
+    expect(keys.datasetOf('mc:v1:option-chain:bybit:BTC')).toBe('option-chain')
+    expect(keys.datasetOf('mc:stats:reads')).toBeNull()
+    expect(keys.datasetOf('other:v1:coin:bitcoin')).toBeNull()
+  })
+
   it('gives a SCAN pattern that matches every schema version of a dataset', () => {
     expect(new Keys('mc').datasetPattern('coin')).toBe('mc:v*:coin:*')
   })
