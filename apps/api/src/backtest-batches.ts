@@ -1,7 +1,7 @@
-import type { BacktestParams } from '@marketcache/shared/datasets/backtest'
+import type { BacktestParams } from '@marketcache/shared/datasets/backtest-params'
 import {
   JOB_DEFAULTS,
-  JobName,
+  type JobName,
   type JobPayload,
   type JobRequest,
   Priority,
@@ -55,13 +55,13 @@ export function batchFlow(batch: Batch, attempts: number): FlowJob {
     origin: 'update',
   }
   return {
-    name: JobName.deriveBacktestBatch,
+    name: 'derive.backtest-batch' satisfies JobName,
     queueName: QueueName.derive,
     data: parent,
     // Every job gets a priority, or it would jump ahead of prioritised ones.
     opts: { priority: Priority.update, ...retention() },
     children: batch.runs.map((params) => ({
-      name: JobName.deriveBacktest,
+      name: 'derive.backtest' satisfies JobName,
       queueName: QueueName.derive,
       data: { ...params, origin: 'update' } satisfies JobPayload<BacktestRequest>,
       opts: {
@@ -165,7 +165,7 @@ export class BacktestBatches {
       // by one script), while a state read after the job could be newer than the job's fields.
       const state = await this.derive.getJobState(parsed.id)
       const job = await this.derive.getJob(parsed.id)
-      if (!job?.id || job.name !== JobName.deriveBacktestBatch) return null
+      if (!job?.id || job.name !== ('derive.backtest-batch' satisfies JobName)) return null
       const counts = await job.getDependenciesCount()
       const completed = counts.processed ?? 0
       const failed = (counts.ignored ?? 0) + (counts.failed ?? 0)

@@ -3,7 +3,7 @@ import {
   BACKTEST_INTERVALS,
   type BacktestParams,
   parseBacktestParams,
-} from '@marketcache/shared/datasets/backtest'
+} from '@marketcache/shared/datasets/backtest-params'
 import { InvalidParamError } from '@marketcache/shared/errors'
 import { type Static, Type } from '@sinclair/typebox'
 import { ApiError } from './errors'

@@ -2,12 +2,16 @@ import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { parseCoinId } from '@marketcache/shared/datasets/coin-id'
 import { type Envelope, isNewVersion, type StoredEntry } from '@marketcache/shared/envelope'
-import { type JobOrigin, marketsRequests } from '@marketcache/shared/jobs'
+import type { JobOrigin } from '@marketcache/shared/jobs'
 import { decideRead, lastRefreshError } from '@marketcache/shared/read-decision'
 import type { FastifyBaseLogger } from 'fastify'
 import { ApiError } from './errors'
 import { ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
+
+/** The coin dataset's batched fill: one `/coins/markets` request per page of ids. */
+const marketsRequests = (ids: readonly string[]) =>
+  (coin.batch?.fill(ids.map((id) => ({ id }))) ?? []).map((page) => page.request)
 
 /** At most this many ids per multi-get (after dedup). */
 export const MULTI_GET_MAX_IDS = 100

@@ -1,8 +1,8 @@
 import { ConfigError } from '@marketcache/shared/env'
+import { type JobRequest, JobRequestSchema } from '@marketcache/shared/jobs'
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { validate as validCron } from 'node-cron'
-import { JobRequestSchema, type ValidJobRequest } from './job-requests'
 
 /** One warm-up: on every tick of `cron`, enqueue `request` at warm-up priority. */
 export const WarmScheduleSchema = Type.Object(
@@ -17,7 +17,7 @@ export const WarmScheduleSchema = Type.Object(
 )
 
 export interface WarmSchedule extends Static<typeof WarmScheduleSchema> {
-  readonly request: ValidJobRequest
+  readonly request: JobRequest
 }
 
 const WarmSchedulesSchema = Type.Array(WarmScheduleSchema)

@@ -1,11 +1,11 @@
 import type { EntrySource } from '@marketcache/shared/envelope'
 import type { JobName, JobPayload, QueueName } from '@marketcache/shared/jobs'
+import { jobDataProblem } from '@marketcache/shared/jobs'
 import { Job, UnrecoverableError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { type BackoffSettings, providerBackoff } from './backoff'
 import type { EnvelopeWriter } from './envelope-writer'
 import { ProviderNotFoundError, ProviderRateLimitError, ProviderRejectedError } from './errors'
-import { jobDataProblem } from './job-requests'
 import type { Logger } from './logger'
 import type { JobData, JobProcessor, JobResult, QueueProcessors } from './processors/processor'
 

@@ -44,6 +44,23 @@ export interface DatasetDefinition<
   recomputeOn?: readonly RecomputeOn<Static<P>>[]
   /** The provider job whose run writes this dataset's entry for these params; its queue names the provider. */
   fill(params: Static<P>): JobRequest
+  /**
+   * Other datasets whose entry for the same params the same `fill` writes (one `/coins/{id}` call
+   * fills `coin` and `tokenomics`), so a command can list every key it refreshes.
+   */
+  fillsAlso?: readonly AnyDataset[]
+  /** Where the provider can fill many entries with one call: how to ask it (update-cache, multi-gets). */
+  batch?: BatchFill<Static<P>>
+}
+
+/** A dataset's batched fill: fewer provider calls than one `fill` per entry. */
+export interface BatchFill<Params> {
+  /** Most entries one command may name (the provider's page size). */
+  maxItems: number
+  /** One request per provider page, each with the params it fills, in the given order. */
+  fill(params: readonly Params[]): { request: JobRequest; params: Params[] }[]
+  /** The provider's top `limit` entries by its own ranking (coins by market cap): the job decides which. */
+  top?(limit: number): JobRequest
 }
 
 export interface StaleWhen<Params> {

@@ -1,5 +1,10 @@
-import type { BacktestParams } from './datasets/backtest'
+import { type Static, type TSchema, Type } from '@sinclair/typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { BacktestParams } from './datasets/backtest-params'
+import { CoinIdParams } from './datasets/coin-id'
+import { Interval } from './intervals'
 import { dedupId, digest } from './keys'
+import { Market } from './markets'
 
 /** One BullMQ queue per provider, each with its own limiter, plus `derive` and `control`. */
 export const QueueName = {
@@ -11,68 +16,127 @@ export const QueueName = {
 } as const
 export type QueueName = (typeof QueueName)[keyof typeof QueueName]
 
-export const JobName = {
-  /** `/coins/{id}`: fills `coin` and `tokenomics` for one id. */
-  coingeckoCoin: 'coingecko.coin',
-  /** `/coins/markets`: fills `coin` and `tokenomics` for up to 250 ids, or the top N by market cap. */
-  coingeckoMarkets: 'coingecko.markets',
-  /** `/coins/{id}/ohlc`: fills `ohlcv` for one coin and interval. */
-  coingeckoOhlc: 'coingecko.ohlc',
-  /** Spot tickers: fills `spot` for each symbol (one call for all of them). */
-  bybitSpot: 'bybit.spot',
-  /** instruments-info (paged): fills `instruments` for a base coin. */
-  bybitInstruments: 'bybit.instruments',
-  /** One option tickers call per base coin: fills `option-chain` (and `instruments` if missing). */
-  bybitOptionChain: 'bybit.option-chain',
-  /** kline: fills `ohlcv` for one pair and interval. */
-  bybitKline: 'bybit.kline',
-  /** Snapshots of stock conids: fills `spot` for each symbol. */
-  ibkrSpot: 'ibkr.spot',
-  /** secdef search/strikes/info: fills `instruments` (contract qualification, conids). */
-  ibkrInstruments: 'ibkr.instruments',
-  /** Snapshots of every qualified contract: fills `option-chain`. */
-  ibkrOptionChain: 'ibkr.option-chain',
-  /** From the exchange calendar, no provider call: fills `market-status`. */
-  deriveMarketStatus: 'derive.market-status',
-  /** From the cached chain and spot: fills `collar`. */
-  deriveCollar: 'derive.collar',
-  /** From the cached chain: fills `options-summary`. */
-  deriveOptionsSummary: 'derive.options-summary',
-  /** From the cached candles: fills `backtest` for one parameter set. */
-  deriveBacktest: 'derive.backtest',
-  /** The parent of a batch's backtests (a BullMQ flow): done when every child is. */
-  deriveBacktestBatch: 'derive.backtest-batch',
-} as const
-export type JobName = (typeof JobName)[keyof typeof JobName]
-
 /** At most this many ids go into one `/coins/markets` call (the provider's `per_page` cap). */
 export const MARKETS_PAGE_SIZE = 250
 
+// Job data carries canonical params (the producers validated them); the schemas re-check shape.
+const CoinId = CoinIdParams.properties.id
+const Segment = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })
+const IntervalName = Type.Union(Object.keys(Interval).map((name) => Type.Literal(name as Interval)))
+const Symbols = Type.Array(Segment, { minItems: 1, maxItems: 100 })
+const Underlying = Type.Object({ underlying: Segment })
+const ExchangeUnderlying = Type.Object({ exchange: Segment, underlying: Segment })
+
+const job = <Q extends QueueName, D extends TSchema>(queue: Q, data: D) => ({ queue, data })
+
+/**
+ * Every job marketcache runs: its queue and the schema of its data. The job names, the
+ * `JobRequest` union, the request schema and the data checks are all derived from this table, so
+ * a job cannot be missing from one of them. Data schemas allow extra fields (`origin`, tracing);
+ * `JobRequestSchema` is strict.
+ */
+export const Jobs = {
+  /** `/coins/{id}`: fills `coin` and `tokenomics` for one id. */
+  'coingecko.coin': job('coingecko', Type.Object({ id: CoinId })),
+  /** `/coins/markets`: fills `coin` and `tokenomics` for up to 250 ids, or the top N by market cap. */
+  'coingecko.markets': job(
+    'coingecko',
+    Type.Union([
+      Type.Object({ ids: Type.Array(CoinId, { minItems: 1, maxItems: MARKETS_PAGE_SIZE }) }),
+      Type.Object({ top: Type.Integer({ minimum: 1, maximum: MARKETS_PAGE_SIZE }) }),
+    ]),
+  ),
+  /** `/coins/{id}/ohlc`: fills `ohlcv` for one coin and interval. */
+  'coingecko.ohlc': job('coingecko', Type.Object({ id: CoinId, interval: IntervalName })),
+  /** Spot tickers: fills `spot` for each symbol (one call for all of them). */
+  'bybit.spot': job('bybit', Type.Object({ symbols: Symbols })),
+  /** instruments-info (paged): fills `instruments` for a base coin. */
+  'bybit.instruments': job('bybit', Underlying),
+  /** One option tickers call per base coin: fills `option-chain` (and `instruments` if missing). */
+  'bybit.option-chain': job('bybit', Underlying),
+  /** kline: fills `ohlcv` for one pair and interval. */
+  'bybit.kline': job('bybit', Type.Object({ symbol: Segment, interval: IntervalName })),
+  /** Snapshots of stock conids: fills `spot` for each symbol. */
+  'ibkr.spot': job('ibkr', Type.Object({ symbols: Symbols })),
+  /** secdef search/strikes/info: fills `instruments` (contract qualification, conids). */
+  'ibkr.instruments': job('ibkr', Underlying),
+  /** Snapshots of every qualified contract: fills `option-chain`. */
+  'ibkr.option-chain': job('ibkr', Underlying),
+  /** From the exchange calendar, no provider call: fills `market-status`. */
+  'derive.market-status': job(
+    'derive',
+    Type.Object({ market: Type.Union(Object.values(Market).map((m) => Type.Literal(m))) }),
+  ),
+  /** From the cached chain and spot: fills `collar`. */
+  'derive.collar': job('derive', ExchangeUnderlying),
+  /** From the cached chain: fills `options-summary`. */
+  'derive.options-summary': job('derive', ExchangeUnderlying),
+  /** From the cached candles: fills `backtest` for one parameter set. */
+  'derive.backtest': job('derive', Type.Object(BacktestParams.properties)),
+  /** The parent of a batch's backtests (a BullMQ flow): done when every child is. */
+  'derive.backtest-batch': job(
+    'derive',
+    Type.Object({
+      ...Type.Omit(BacktestParams, ['symbol']).properties,
+      symbols: Type.Array(Segment, { minItems: 1, maxItems: 1000 }),
+    }),
+  ),
+} as const satisfies Record<string, { queue: QueueName; data: TSchema }>
+
+type JobTable = typeof Jobs
+export type JobName = keyof JobTable
+export const jobNames = Object.keys(Jobs) as JobName[]
+
 /** What to fetch, as a discriminated union on the job name. Each names its queue. */
-export type JobRequest =
-  | { queue: 'coingecko'; name: 'coingecko.coin'; data: { id: string } }
-  | { queue: 'coingecko'; name: 'coingecko.markets'; data: { ids: string[] } | { top: number } }
-  | { queue: 'coingecko'; name: 'coingecko.ohlc'; data: { id: string; interval: string } }
-  | { queue: 'bybit'; name: 'bybit.spot'; data: { symbols: string[] } }
-  | { queue: 'bybit'; name: 'bybit.instruments'; data: { underlying: string } }
-  | { queue: 'bybit'; name: 'bybit.option-chain'; data: { underlying: string } }
-  | { queue: 'bybit'; name: 'bybit.kline'; data: { symbol: string; interval: string } }
-  | { queue: 'ibkr'; name: 'ibkr.spot'; data: { symbols: string[] } }
-  | { queue: 'ibkr'; name: 'ibkr.instruments'; data: { underlying: string } }
-  | { queue: 'ibkr'; name: 'ibkr.option-chain'; data: { underlying: string } }
-  | { queue: 'derive'; name: 'derive.market-status'; data: { market: string } }
-  | { queue: 'derive'; name: 'derive.collar'; data: { exchange: string; underlying: string } }
-  | {
-      queue: 'derive'
-      name: 'derive.options-summary'
-      data: { exchange: string; underlying: string }
-    }
-  | { queue: 'derive'; name: 'derive.backtest'; data: BacktestParams }
-  | {
-      queue: 'derive'
-      name: 'derive.backtest-batch'
-      data: Omit<BacktestParams, 'symbol'> & { symbols: string[] }
-    }
+export type JobRequest = {
+  [N in JobName]: { queue: JobTable[N]['queue']; name: N; data: Static<JobTable[N]['data']> }
+}[JobName]
+
+/** A job's data by job name (without `origin`, which only decides priority). */
+export type JobData<N extends JobName> = Static<JobTable[N]['data']>
+
+/** The job names a queue carries. */
+export type QueueJobName<Q extends QueueName> = Extract<JobRequest, { queue: Q }>['name']
+
+/** The same schema with no fields beyond the declared ones, for requests written by hand. */
+function strict(schema: TSchema): TSchema {
+  if (schema.type === 'object') return { ...schema, additionalProperties: false }
+  if (Array.isArray(schema.anyOf)) return { ...schema, anyOf: schema.anyOf.map(strict) }
+  return schema
+}
+
+/**
+ * A JobRequest as a schema, for requests that arrive as text (warm-up schedules): one strict
+ * member per job of the table.
+ */
+export const JobRequestSchema = Type.Unsafe<JobRequest>(
+  Type.Union(
+    jobNames.map((name) =>
+      Type.Object(
+        {
+          queue: Type.Literal(Jobs[name].queue),
+          name: Type.Literal(name),
+          data: strict(Jobs[name].data),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  ),
+)
+
+const dataChecks = new Map<JobName, ReturnType<typeof TypeCompiler.Compile>>()
+
+/** The first problem with a job's data, or null when a processor can run it. */
+export function jobDataProblem(name: JobName, data: unknown): string | null {
+  if (!Object.hasOwn(Jobs, name)) return `${String(name)} is not a job`
+  let check = dataChecks.get(name)
+  if (check === undefined) {
+    check = TypeCompiler.Compile(Jobs[name].data)
+    dataChecks.set(name, check)
+  }
+  const error = check.Errors(data).First()
+  return error ? `${error.path || '(root)'}: ${error.message}` : null
+}
 
 /** Who asked; decides the priority. */
 export const JobOrigin = {
@@ -151,19 +215,6 @@ export function producerJobOptions(
     removeOnComplete: { ...JOB_DEFAULTS.removeOnComplete },
     removeOnFail: { ...JOB_DEFAULTS.removeOnFail },
   }
-}
-
-/** Splits ids into `/coins/markets`-sized requests. */
-export function marketsRequests(ids: readonly string[]): JobRequest[] {
-  const requests: JobRequest[] = []
-  for (let i = 0; i < ids.length; i += MARKETS_PAGE_SIZE) {
-    requests.push({
-      queue: 'coingecko',
-      name: 'coingecko.markets',
-      data: { ids: ids.slice(i, i + MARKETS_PAGE_SIZE) },
-    })
-  }
-  return requests
 }
 
 /** Job ids are unique per queue; the public id carries the queue: `coingecko.42`. */

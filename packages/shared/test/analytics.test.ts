@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { cacheKey } from '../src/dataset'
-import { backtest, parseBacktestParams } from '../src/datasets/backtest'
+import { backtest } from '../src/datasets/backtest'
+import { parseBacktestParams } from '../src/datasets/backtest-params'
 import { type Collar, type CollarSet, collar, selectCollars } from '../src/datasets/collar'
 import { InvalidParamError } from '../src/errors'
 import { Keys } from '../src/keys'

@@ -1,7 +1,10 @@
+import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
 import {
+  JobRequestSchema,
+  jobDataProblem,
+  jobNames,
   MARKETS_PAGE_SIZE,
-  marketsRequests,
   Priority,
   parsePublicJobId,
   producerJobOptions,
@@ -68,13 +71,18 @@ describe('jobs', () => {
   })
 
   it('splits ids into provider-sized batches', () => {
-    const ids = Array.from({ length: MARKETS_PAGE_SIZE + 1 }, (_, i) => `c${i}`)
-    const requests = marketsRequests(ids)
-    expect(requests).toHaveLength(2)
-    expect(requests.map((r) => ('ids' in r.data ? r.data.ids.length : 0))).toEqual([
-      MARKETS_PAGE_SIZE,
-      1,
-    ])
+    const ids = Array.from({ length: MARKETS_PAGE_SIZE + 1 }, (_, i) => ({ id: `c${i}` }))
+    const pages = datasets.coin.batch!.fill(ids)
+    expect(pages).toHaveLength(2)
+    expect(
+      pages.map(({ request }) => ('ids' in request.data ? request.data.ids.length : 0)),
+    ).toEqual([MARKETS_PAGE_SIZE, 1])
+    expect(pages[1]?.params).toEqual([{ id: `c${MARKETS_PAGE_SIZE}` }])
+    expect(datasets.coin.batch!.top!(20)).toEqual({
+      queue: 'coingecko',
+      name: 'coingecko.markets',
+      data: { top: 20 },
+    })
   })
 
   it('always bounds retention and names a dedup id without colons', () => {
@@ -96,5 +104,73 @@ describe('jobs', () => {
     expect(parsePublicJobId('nope.42')).toBeNull()
     expect(parsePublicJobId('coingecko.')).toBeNull()
     expect(parsePublicJobId('coingecko.a:b')).toBeNull()
+  })
+
+  it('job data checks accept what producers send, extra fields included', () => {
+    expect(jobDataProblem('coingecko.coin', { id: 'bitcoin', origin: 'miss' })).toBeNull()
+    expect(
+      jobDataProblem('coingecko.markets', { top: 50, origin: 'warm', traceId: 'x' }),
+    ).toBeNull()
+    expect(jobDataProblem('coingecko.markets', { ids: ['a', 'b'], origin: 'update' })).toBeNull()
+  })
+
+  it('job data checks name what no processor can run', () => {
+    expect(jobDataProblem('coingecko.coin', { id: 'Bit:coin' })).toContain('/id')
+    expect(jobDataProblem('coingecko.coin', null)).not.toBeNull()
+    expect(jobDataProblem('coingecko.markets', { top: 0 })).not.toBeNull()
+    expect(jobDataProblem('coingecko.markets', { ids: [] })).not.toBeNull()
+    const tooMany = Array.from({ length: 251 }, (_, i) => `coin-${i}`)
+    expect(jobDataProblem('coingecko.markets', { ids: tooMany })).not.toBeNull()
+    expect(jobDataProblem('nope.job' as 'coingecko.coin', { id: 'x' })).toContain('not a job')
+  })
+
+  it('every dataset fills through a job of the table, with data its schema accepts', () => {
+    const samples: Record<string, Record<string, unknown>> = {
+      coin: { id: 'bitcoin' },
+      tokenomics: { id: 'bitcoin' },
+      spot: { exchange: 'bybit', symbol: 'BTCUSDT' },
+      instruments: { exchange: 'ibkr', underlying: 'SPY' },
+      'option-chain': { exchange: 'bybit', underlying: 'BTC' },
+      ohlcv: { exchange: 'coingecko', symbol: 'bitcoin' },
+      'market-status': { market: 'crypto' },
+      collar: { underlying: 'ETH' },
+      'options-summary': { exchange: 'bybit', underlying: 'SOL' },
+      backtest: { symbol: 'BTCUSDT' },
+    }
+    for (const dataset of Object.values(datasets)) {
+      const raw = samples[dataset.name]
+      expect(raw, dataset.name).toBeDefined()
+      const request = (dataset.fill as (p: unknown) => { name: string; data: unknown })(
+        dataset.parseParams(raw ?? {}),
+      )
+      expect(jobNames, dataset.name).toContain(request.name)
+      expect(
+        jobDataProblem(request.name as 'coingecko.coin', request.data),
+        dataset.name,
+      ).toBeNull()
+      expect(Value.Check(JobRequestSchema, request), dataset.name).toBe(true)
+    }
+  })
+
+  it('the request schema has one strict member per job', () => {
+    expect(JobRequestSchema.anyOf).toHaveLength(jobNames.length)
+    const valid = {
+      queue: 'bybit',
+      name: 'bybit.kline',
+      data: { symbol: 'BTCUSDT', interval: '1h' },
+    }
+    expect(Value.Check(JobRequestSchema, valid)).toBe(true)
+    expect(Value.Check(JobRequestSchema, { ...valid, queue: 'ibkr' })).toBe(false)
+    expect(Value.Check(JobRequestSchema, { ...valid, data: { ...valid.data, extra: 1 } })).toBe(
+      false,
+    )
+    expect(
+      Value.Check(JobRequestSchema, {
+        queue: 'coingecko',
+        name: 'coingecko.markets',
+        data: { top: 5, x: 1 },
+      }),
+    ).toBe(false)
+    expect(Value.Check(JobRequestSchema, { ...valid, name: 'bybit.nope' })).toBe(false)
   })
 })

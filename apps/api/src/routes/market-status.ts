@@ -1,5 +1,6 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
-import { Market, marketStatus } from '@marketcache/shared/datasets/market-status'
+import { marketStatus } from '@marketcache/shared/datasets/market-status'
+import { Market } from '@marketcache/shared/markets'
 import { dataResponses, Tag } from '../openapi'
 import { plainQueryNumbers } from '../query-numbers'
 import { datasetReadHandler, readQuerySchema } from '../read-handler'

@@ -1,10 +1,8 @@
 import { type FastifyPluginAsyncTypebox, type Static, Type } from '@fastify/type-provider-typebox'
-import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
+import { type AnyDataset, type BatchFill, cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { parseCoinId } from '@marketcache/shared/datasets/coin-id'
-import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
 import { InvalidParamError } from '@marketcache/shared/errors'
-import { type JobRequest, MARKETS_PAGE_SIZE, marketsRequests } from '@marketcache/shared/jobs'
 import { datasetNames, datasets, isDatasetName } from '@marketcache/shared/registry'
 import type { ApiKeyAuth } from '../auth'
 import { ApiError, errorResponses } from '../errors'
@@ -13,6 +11,13 @@ import type { ApiServices } from '../services'
 
 /** `{popular:true}` without a limit refreshes the top 50 by market cap. */
 const DEFAULT_POPULAR_LIMIT = 50
+
+/**
+ * The shorthand bodies (`coin_id`, `coin_ids`, `popular`) address the coin dataset: its `fill`,
+ * its batched fill (one `/coins/markets` call per page) and its top-N fill.
+ */
+const COIN_BATCH = coin.batch as Required<BatchFill<{ id: string }>>
+const MARKETS_PAGE_SIZE = COIN_BATCH.maxItems
 
 const CoinId = Type.String({ minLength: 1, maxLength: 64, description: 'CoinGecko coin id' })
 
@@ -100,41 +105,33 @@ export const updateCacheRoutes: FastifyPluginAsyncTypebox<{
   auth: ApiKeyAuth
 }> = async (app, { services, auth }) => {
   const { keys, enqueuer } = services
-  const keyOf = (id: string) => cacheKey(keys, coin, { id })
+  const item = (id: string, dataset: AnyDataset, params: object) => ({
+    id,
+    dataset: dataset.name,
+    key: cacheKey(keys, dataset, params),
+  })
 
   async function jobsFor(body: UpdateCacheBody) {
     if ('dataset' in body) {
       const { dataset, params } = bodyDataset(body)
-      const id = await enqueuer.enqueue(dataset.fill(params), 'update')
-      return [{ id, dataset: dataset.name, key: cacheKey(keys, dataset, params) }]
+      return [item(await enqueuer.enqueue(dataset.fill(params), 'update'), dataset, params)]
     }
     if ('coin_id' in body) {
-      const id = bodyCoinId(body.coin_id, 'coin_id')
-      const jobId = await enqueuer.enqueue(coin.fill({ id }), 'update')
-      // One /coins/{id} call fills both entries.
-      return [coin, tokenomics].map((dataset) => ({
-        id: jobId,
-        dataset: dataset.name,
-        key: cacheKey(keys, dataset, { id }),
-      }))
+      const params = { id: bodyCoinId(body.coin_id, 'coin_id') }
+      const jobId = await enqueuer.enqueue(coin.fill(params), 'update')
+      // One fill writes every dataset it serves; list each key it refreshes.
+      return [coin, ...(coin.fillsAlso ?? [])].map((dataset) => item(jobId, dataset, params))
     }
     if ('coin_ids' in body) {
-      const ids = [
-        ...new Set(body.coin_ids.map((raw, index) => bodyCoinId(raw, `coin_ids[${index}]`))),
-      ]
+      const ids = new Set(body.coin_ids.map((raw, index) => bodyCoinId(raw, `coin_ids[${index}]`)))
       const jobs = []
-      for (const request of marketsRequests(ids)) {
-        const jobId = await enqueuer.enqueue(request, 'update')
-        const batch = 'ids' in request.data ? request.data.ids : []
-        jobs.push(...batch.map((id) => ({ id: jobId, dataset: coin.name, key: keyOf(id) })))
+      for (const page of COIN_BATCH.fill([...ids].map((id) => ({ id })))) {
+        const jobId = await enqueuer.enqueue(page.request, 'update')
+        jobs.push(...page.params.map((params) => item(jobId, coin, params)))
       }
       return jobs
     }
-    const request: JobRequest = {
-      queue: 'coingecko',
-      name: 'coingecko.markets',
-      data: { top: body.limit ?? DEFAULT_POPULAR_LIMIT },
-    }
+    const request = COIN_BATCH.top(body.limit ?? DEFAULT_POPULAR_LIMIT)
     return [{ id: await enqueuer.enqueue(request, 'update'), dataset: coin.name, key: null }]
   }
 

@@ -1,5 +1,6 @@
 import { cacheKey } from '@marketcache/shared/dataset'
-import { backtest, parseBacktestParams } from '@marketcache/shared/datasets/backtest'
+import { backtest } from '@marketcache/shared/datasets/backtest'
+import { parseBacktestParams } from '@marketcache/shared/datasets/backtest-params'
 import { JOB_DEFAULTS, Priority } from '@marketcache/shared/jobs'
 import { type Job, UnrecoverableError, Worker } from 'bullmq'
 import { Redis } from 'ioredis'

@@ -1,5 +1,6 @@
 import { cacheKey } from '@marketcache/shared/dataset'
-import { backtest, parseBacktestParams } from '@marketcache/shared/datasets/backtest'
+import { backtest } from '@marketcache/shared/datasets/backtest'
+import { parseBacktestParams } from '@marketcache/shared/datasets/backtest-params'
 import { Priority } from '@marketcache/shared/jobs'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { backtestValue } from '../fixtures/analytics-data'

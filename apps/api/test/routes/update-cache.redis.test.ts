@@ -1,4 +1,4 @@
-import { parseBacktestParams } from '@marketcache/shared/datasets/backtest'
+import { parseBacktestParams } from '@marketcache/shared/datasets/backtest-params'
 import { Priority, type QueueName } from '@marketcache/shared/jobs'
 import { digest } from '@marketcache/shared/keys'
 import { type DatasetName, datasetNames } from '@marketcache/shared/registry'

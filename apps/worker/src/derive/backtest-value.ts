@@ -1,4 +1,5 @@
-import { type Backtest, type BacktestParams, STRATEGY } from '@marketcache/shared/datasets/backtest'
+import type { Backtest } from '@marketcache/shared/datasets/backtest'
+import { type BacktestParams, STRATEGY } from '@marketcache/shared/datasets/backtest-params'
 import type { Ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { simulateRsiMeanReversion } from './analytics/backtest'
 import {

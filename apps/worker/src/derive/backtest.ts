@@ -1,5 +1,6 @@
 import { cacheKey } from '@marketcache/shared/dataset'
-import { type Backtest, type BacktestParams, backtest } from '@marketcache/shared/datasets/backtest'
+import { type Backtest, backtest } from '@marketcache/shared/datasets/backtest'
+import type { BacktestParams } from '@marketcache/shared/datasets/backtest-params'
 import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { UnrecoverableError } from 'bullmq'

@@ -1,4 +1,5 @@
-import { type Market, marketStatus } from '@marketcache/shared/datasets/market-status'
+import { marketStatus } from '@marketcache/shared/datasets/market-status'
+import type { Market } from '@marketcache/shared/markets'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { entryOf, targetOf } from '../processors/entries'
 import type { JobProcessor, ProcessorContext } from '../processors/processor'

@@ -1,4 +1,7 @@
-import { BACKTEST_DEFAULTS, type BacktestParams } from '@marketcache/shared/datasets/backtest'
+import {
+  BACKTEST_DEFAULTS,
+  type BacktestParams,
+} from '@marketcache/shared/datasets/backtest-params'
 import type { Envelope } from '@marketcache/shared/envelope'
 import { JOB_DEFAULTS, Priority } from '@marketcache/shared/jobs'
 import { buildSpotPairs } from '@marketcache/simulator/bybit/spot-pairs'

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net'
 import { cacheKey } from '@marketcache/shared/dataset'
+import { backtest } from '@marketcache/shared/datasets/backtest'
 import {
   BACKTEST_DEFAULTS,
   type BacktestParams,
-  backtest,
-} from '@marketcache/shared/datasets/backtest'
+} from '@marketcache/shared/datasets/backtest-params'
 import { type JobOrigin, type JobRequest, producerJobOptions } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
 import { buildSimulator } from '@marketcache/simulator/app'

@@ -1,9 +1,8 @@
+import { type Backtest, backtest } from '@marketcache/shared/datasets/backtest'
 import {
   BACKTEST_DEFAULTS,
-  type Backtest,
   type BacktestParams,
-  backtest,
-} from '@marketcache/shared/datasets/backtest'
+} from '@marketcache/shared/datasets/backtest-params'
 import type { Ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { buildSimulator } from '@marketcache/simulator/app'
 import { Value } from '@sinclair/typebox/value'

@@ -13,11 +13,9 @@ import { settled } from '../support/wait'
 const HALF_HOUR = 1_800_000
 const FOUR_HOURS = 14_400_000
 
-const ohlcRequest = (id: string, interval: string): JobRequest => ({
-  queue: 'coingecko',
-  name: 'coingecko.ohlc',
-  data: { id, interval },
-})
+/** `interval` may be one CoinGecko does not serve, on purpose. */
+const ohlcRequest = (id: string, interval: string) =>
+  ({ queue: 'coingecko', name: 'coingecko.ohlc', data: { id, interval } }) as JobRequest
 
 function keyOf(h: Harness, symbol: string, interval: '30m' | '4h') {
   return cacheKey(h.keys, ohlcv, { exchange: 'coingecko', symbol, interval })

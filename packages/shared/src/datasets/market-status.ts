@@ -1,13 +1,11 @@
 import { Type } from '@sinclair/typebox'
 import { defineDataset } from '../dataset'
 import { InvalidParamError } from '../errors'
+import { Market } from '../markets'
 import { Nullable } from './coin-id'
 
-export const Market = { crypto: 'crypto', usEquities: 'us-equities' } as const
-export type Market = (typeof Market)[keyof typeof Market]
-
 export const MarketStatusParams = Type.Object({
-  market: Type.Union([Type.Literal('crypto'), Type.Literal('us-equities')]),
+  market: Type.Union(Object.values(Market).map((market) => Type.Literal(market))),
 })
 
 export const MarketStatusValue = Type.Object(
