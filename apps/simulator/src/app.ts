@@ -62,14 +62,8 @@ const DEFAULT_TICK_MS = 10_000
  * IBKR Client Portal under `/v1/api`, plus `/__sim/*` control routes. Does not listen;
  * `server.ts` does. Throws `SettingError` for out-of-range options.
  */
-export async function buildSimulator(opts: SimulatorOptions = {}): Promise<FastifyInstance> {
-  const seed = opts.seed ?? DEFAULT_SEED
-  const tickMs = opts.tickMs ?? DEFAULT_TICK_MS
-  if (!Number.isSafeInteger(seed)) throw new SettingError(`seed must be an integer, got ${seed}`)
-  if (!Number.isSafeInteger(tickMs) || tickMs < 1) {
-    throw new SettingError(`tickMs must be an integer >= 1, got ${tickMs}`)
-  }
-  const now = opts.now ?? Date.now
+/** The conditions a simulator starts in (and returns to on reset): defaults, then `opts`. */
+function startingConditions(opts: SimulatorOptions): Conditions {
   const patch = parseConditionsPatch({
     ...opts.faults,
     latencyMs: opts.latencyMs,
@@ -78,25 +72,23 @@ export async function buildSimulator(opts: SimulatorOptions = {}): Promise<Fasti
     bybit: opts.bybit,
     ibkr: opts.ibkr,
   })
-  const start: Conditions = {
+  return {
     ...DEFAULT_FAULTS,
     ...DEFAULT_LIMITS,
     ...patch,
     bybit: { ...DEFAULT_BYBIT_SWITCHES, ...patch.bybit },
     ibkr: { ...DEFAULT_IBKR_SWITCHES, ...patch.ibkr },
   }
+}
 
-  const conditions = new ConditionsState(start)
-  const stats = new CallStats([
-    ...Object.values(COINGECKO_ENDPOINTS),
-    ...Object.values(BYBIT_ENDPOINTS),
-    ...Object.values(IBKR_ENDPOINTS),
-  ])
-  const dice = new FaultDice(seed)
-  const shared = { conditions, stats, dice, now }
-  const gate = (deps: Omit<ProviderGateDeps, keyof typeof shared>) =>
+type SharedGateDeps = Pick<ProviderGateDeps, 'conditions' | 'stats' | 'dice' | 'now'>
+
+/** One gate per provider: its limiter and its failure shapes, over the shared conditions. */
+function providerGates(shared: SharedGateDeps) {
+  const { conditions, now } = shared
+  const gate = (deps: Omit<ProviderGateDeps, keyof SharedGateDeps>) =>
     new ProviderGate({ ...shared, ...deps })
-  const gates = {
+  return {
     coingecko: gate({
       provider: Provider.coingecko,
       limiter: new CoinGeckoLimiter(conditions, new QuotaWindow(() => conditions.current)),
@@ -113,6 +105,29 @@ export async function buildSimulator(opts: SimulatorOptions = {}): Promise<Fasti
       failures: ibkrFailures,
     }),
   }
+}
+
+/**
+ * A local market speaking CoinGecko v3 under `/api/v3`, Bybit V5 under `/v5/market` and the
+ * IBKR Client Portal under `/v1/api`, plus `/__sim/*` control routes. Does not listen;
+ * `server.ts` does. Throws `SettingError` for out-of-range options.
+ */
+export async function buildSimulator(opts: SimulatorOptions = {}): Promise<FastifyInstance> {
+  const seed = opts.seed ?? DEFAULT_SEED
+  const tickMs = opts.tickMs ?? DEFAULT_TICK_MS
+  if (!Number.isSafeInteger(seed)) throw new SettingError(`seed must be an integer, got ${seed}`)
+  if (!Number.isSafeInteger(tickMs) || tickMs < 1) {
+    throw new SettingError(`tickMs must be an integer >= 1, got ${tickMs}`)
+  }
+  const now = opts.now ?? Date.now
+  const conditions = new ConditionsState(startingConditions(opts))
+  const stats = new CallStats([
+    ...Object.values(COINGECKO_ENDPOINTS),
+    ...Object.values(BYBIT_ENDPOINTS),
+    ...Object.values(IBKR_ENDPOINTS),
+  ])
+  const dice = new FaultDice(seed)
+  const gates = providerGates({ conditions, stats, dice, now })
 
   // One market behind every provider: Bybit's BTC is CoinGecko's bitcoin.
   const market = new Market(seed, tickMs)

@@ -27,19 +27,17 @@ export interface IbkrRoutesOptions {
 
 type IbkrAnswer = (query: Query, now: number) => Answer
 
-/**
- * The IBKR Client Portal Web API, registered under `/v1/api`. With the session switched to
- * unauthenticated, every `/iserver` route but the status check answers 401, as the gateway does.
- */
-export const ibkrRoutes: FastifyPluginAsync<IbkrRoutesOptions> = async (app, opts) => {
-  const { gate, conditions, catalog, snapshot, now } = opts
-  const serve = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    endpoint: string,
-    symbols: (query: Query) => string[],
-    answer: IbkrAnswer,
-  ) => {
+type Serve = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  endpoint: string,
+  symbols: (query: Query) => string[],
+  answer: IbkrAnswer,
+) => unknown
+
+/** Answers one call through the gate; an unauthenticated session gets 401 but on the status check. */
+function ibkrServe({ gate, conditions, now }: IbkrRoutesOptions): Serve {
+  return (request, reply, endpoint, symbols, answer) => {
     // secdef/search also comes as a POST with a JSON body; read it like a query.
     const query = {
       ...(request.query as Query),
@@ -60,13 +58,11 @@ export const ibkrRoutes: FastifyPluginAsync<IbkrRoutesOptions> = async (app, opt
       return answer(query, now())
     })
   }
-  const conid = (query: Query) => {
-    const value = param(query, 'conid')
-    return value === undefined ? [] : [value]
-  }
-  const none = () => []
+}
 
-  const authStatus: IbkrAnswer = () => ({
+/** `/iserver/auth/status`: the session as the switches say it is. */
+function authStatusAnswer(conditions: IbkrRoutesOptions['conditions']): IbkrAnswer {
+  return () => ({
     status: 200,
     body: {
       authenticated: conditions.current.ibkr.authenticated,
@@ -78,6 +74,26 @@ export const ibkrRoutes: FastifyPluginAsync<IbkrRoutesOptions> = async (app, opt
       fail: '',
     },
   })
+}
+
+const conid = (query: Query) => {
+  const value = param(query, 'conid')
+  return value === undefined ? [] : [value]
+}
+const none = () => []
+const searchSymbol = (query: Query) => {
+  const symbol = param(query, 'symbol')
+  return symbol === undefined ? [] : [symbol.toUpperCase()]
+}
+
+/**
+ * The IBKR Client Portal Web API, registered under `/v1/api`. With the session switched to
+ * unauthenticated, every `/iserver` route but the status check answers 401, as the gateway does.
+ */
+export const ibkrRoutes: FastifyPluginAsync<IbkrRoutesOptions> = async (app, opts) => {
+  const { conditions, catalog, snapshot } = opts
+  const serve = ibkrServe(opts)
+  const authStatus = authStatusAnswer(conditions)
   for (const method of ['GET', 'POST'] as const) {
     app.route({
       method,
@@ -89,15 +105,8 @@ export const ibkrRoutes: FastifyPluginAsync<IbkrRoutesOptions> = async (app, opt
       method,
       url: '/iserver/secdef/search',
       handler: (request, reply) =>
-        serve(
-          request,
-          reply,
-          IBKR_ENDPOINTS.search,
-          (query) => {
-            const symbol = param(query, 'symbol')
-            return symbol === undefined ? [] : [symbol.toUpperCase()]
-          },
-          (query, at) => searchAnswer(catalog, query, at),
+        serve(request, reply, IBKR_ENDPOINTS.search, searchSymbol, (query, at) =>
+          searchAnswer(catalog, query, at),
         ),
     })
   }

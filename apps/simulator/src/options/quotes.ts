@@ -88,6 +88,30 @@ export function markAt(prices: UnderlyingPrices, contract: OptionContract, ms: n
   return optionPrice(pricingInput(prices, contract, ms))
 }
 
+/** Bid and ask around the mark: at least a tick either side, wider away from the money. */
+function bookAround(
+  mark: number,
+  at: {
+    greeks: ReturnType<typeof optionGreeks>
+    tick: number
+    away: number
+    spot: number
+    underlying: OptionContract['underlying']
+  },
+): { bid: number | undefined; ask: number } {
+  const { greeks, tick, away, spot } = at
+  const { volPoints, spotFraction } = at.underlying.quoteWidth
+  const halfSpread = Math.max(
+    tick,
+    greeks.vega * volPoints * (1 + Math.min(away, 4) / 2) +
+      spotFraction * Math.abs(greeks.delta) * spot,
+  )
+  const noBid = mark < 2 * tick || Math.abs(greeks.delta) < 0.005
+  const floorBid = toTick(mark - halfSpread, tick, Math.floor)
+  const bid = noBid || floorBid < tick ? undefined : floorBid
+  return { bid, ask: Math.max(tick, toTick(mark + halfSpread, tick, Math.ceil)) }
+}
+
 /**
  * A contract's quote at `now`: mark and greeks from Black–Scholes on the smile, a bid/ask
  * around the mark (at least a tick either side, wider away from the money), and
@@ -107,16 +131,7 @@ export function quoteOption(
   const tick = underlying.tickFor(mark)
   // Distance from the money in standard deviations; the book thins out with it.
   const away = Math.abs(Math.log(strike / forward)) / (input.vol * Math.sqrt(input.years))
-  const { volPoints, spotFraction } = underlying.quoteWidth
-  const halfSpread = Math.max(
-    tick,
-    greeks.vega * volPoints * (1 + Math.min(away, 4) / 2) +
-      spotFraction * Math.abs(greeks.delta) * input.spot,
-  )
-  const noBid = mark < 2 * tick || Math.abs(greeks.delta) < 0.005
-  const floorBid = toTick(mark - halfSpread, tick, Math.floor)
-  const bid = noBid || floorBid < tick ? undefined : floorBid
-  const ask = Math.max(tick, toTick(mark + halfSpread, tick, Math.ceil))
+  const { bid, ask } = bookAround(mark, { greeks, tick, away, spot: input.spot, underlying })
 
   const key = contractKey(contract)
   const unit = (label: string, index = 0) => noiseAt(hashSeed(prices.seed, label, key), index)
