@@ -3,7 +3,8 @@ import { backtest } from '@marketcache/shared/datasets/backtest'
 import { BACKTEST_QUERY_PARAMS, BacktestQuery } from '../backtest-params'
 import { dataResponses, Tag } from '../openapi'
 import { plainQueryNumbers } from '../query-numbers'
-import { datasetReadHandler, readQuerySchema } from '../read-handler'
+import { datasetReadHandler } from '../read-handler'
+import { readQuerySchema } from '../read-query'
 import type { ApiServices } from '../services'
 
 /** `GET /v1/backtests`: one cached result per canonical parameter set. */

@@ -3,7 +3,8 @@ import { coin } from '@marketcache/shared/datasets/coin'
 import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
 import { dataResponses, READ_ERRORS, Tag } from '../openapi'
 import { plainQueryNumbers } from '../query-numbers'
-import { datasetReadHandler, readQuerySchema } from '../read-handler'
+import { datasetReadHandler } from '../read-handler'
+import { readQuerySchema } from '../read-query'
 import type { ApiServices } from '../services'
 
 /** Validation is the dataset's `parseParams` (so the 400 names the param), not the schema's. */

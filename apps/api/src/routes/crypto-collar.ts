@@ -3,7 +3,8 @@ import { collar } from '@marketcache/shared/datasets/collar'
 import { CollarQuery, CollarResponse, collarReadFilter } from '../collar-view'
 import { dataResponses, READ_ERRORS, Tag } from '../openapi'
 import { plainQueryNumbers } from '../query-numbers'
-import { datasetReadHandler, readQuerySchema } from '../read-handler'
+import { datasetReadHandler } from '../read-handler'
+import { readQuerySchema } from '../read-query'
 import type { ApiServices } from '../services'
 
 /** `GET /v1/crypto-collar`: every collar of an underlying, cached once, selected per read. */

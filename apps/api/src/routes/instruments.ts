@@ -3,7 +3,8 @@ import { instruments } from '@marketcache/shared/datasets/instruments'
 import { dataResponses, Tag } from '../openapi'
 import { exchangeParam, symbolParam } from '../path-params'
 import { plainQueryNumbers } from '../query-numbers'
-import { datasetReadHandler, readQuerySchema } from '../read-handler'
+import { datasetReadHandler } from '../read-handler'
+import { readQuerySchema } from '../read-query'
 import type { ApiServices } from '../services'
 
 /** `GET /v1/instruments/:exchange/:underlying`: the listed option contracts of an underlying. */

@@ -2,7 +2,8 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { Market, marketStatus } from '@marketcache/shared/datasets/market-status'
 import { dataResponses, Tag } from '../openapi'
 import { plainQueryNumbers } from '../query-numbers'
-import { datasetReadHandler, readQuerySchema } from '../read-handler'
+import { datasetReadHandler } from '../read-handler'
+import { readQuerySchema } from '../read-query'
 import type { ApiServices } from '../services'
 
 /** `GET /v1/market-status/:market`: open, closed, pre- or post-market, and the next session. */

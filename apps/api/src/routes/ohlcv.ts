@@ -6,7 +6,8 @@ import { dataResponses, READ_ERRORS, Tag } from '../openapi'
 import { exchangeParam, symbolParam } from '../path-params'
 import { plainQueryNumbers } from '../query-numbers'
 import { canonicalFilterKey, type ReadFilter } from '../read-filter'
-import { datasetReadHandler, readQuerySchema } from '../read-handler'
+import { datasetReadHandler } from '../read-handler'
+import { readQuerySchema } from '../read-query'
 import type { ApiServices } from '../services'
 
 /** Most candles one response may be cut down to. */

@@ -5,7 +5,8 @@ import { ChainFilterQuery, chainReadFilter } from '../chain-filters'
 import { dataResponses, READ_ERRORS, Tag } from '../openapi'
 import { exchangeParam, symbolParam } from '../path-params'
 import { plainQueryNumbers } from '../query-numbers'
-import { datasetReadHandler, readQuerySchema } from '../read-handler'
+import { datasetReadHandler } from '../read-handler'
+import { readQuerySchema } from '../read-query'
 import type { ApiServices } from '../services'
 
 const UnderlyingPath = Type.Object({

@@ -3,7 +3,8 @@ import { spot } from '@marketcache/shared/datasets/spot'
 import { dataResponses, Tag } from '../openapi'
 import { exchangeParam, symbolParam } from '../path-params'
 import { plainQueryNumbers } from '../query-numbers'
-import { datasetReadHandler, readQuerySchema } from '../read-handler'
+import { datasetReadHandler } from '../read-handler'
+import { readQuerySchema } from '../read-query'
 import type { ApiServices } from '../services'
 
 /** `GET /v1/spot/:exchange/:symbol`: last trade and quote, through the one read handler. */
