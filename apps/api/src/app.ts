@@ -13,18 +13,11 @@ import { registerOpenApi } from './openapi'
 import { ReadTelemetry } from './read-telemetry'
 import { closeClient, createSubscriber } from './redis-clients'
 import { backtestBatchRoutes } from './routes/backtest-batches'
-import { backtestRoutes } from './routes/backtests'
 import { cacheStatsRoutes } from './routes/cache-stats'
-import { coinRoutes } from './routes/coins'
 import { coinsMultiRoutes } from './routes/coins-multi'
-import { cryptoCollarRoutes } from './routes/crypto-collar'
+import { datasetRoutes } from './routes/dataset-routes'
 import { healthRoutes } from './routes/health'
-import { instrumentsRoutes } from './routes/instruments'
 import { jobRoutes } from './routes/jobs'
-import { marketStatusRoutes } from './routes/market-status'
-import { ohlcvRoutes } from './routes/ohlcv'
-import { optionsRoutes } from './routes/options'
-import { spotRoutes } from './routes/spot'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
 import { WrittenEvents } from './written-events'
@@ -97,15 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   const auth = new ApiKeyAuth(config.apiKeys)
 
-  await app.register(coinRoutes, { services })
+  await app.register(datasetRoutes, { services })
   await app.register(coinsMultiRoutes, { services })
-  await app.register(spotRoutes, { services })
-  await app.register(instrumentsRoutes, { services })
-  await app.register(optionsRoutes, { services })
-  await app.register(ohlcvRoutes, { services })
-  await app.register(marketStatusRoutes, { services })
-  await app.register(cryptoCollarRoutes, { services })
-  await app.register(backtestRoutes, { services })
   await app.register(backtestBatchRoutes, { services, auth })
   await app.register(updateCacheRoutes, { services, auth })
   await app.register(jobRoutes, { services })
