@@ -13,18 +13,11 @@ import { registerOpenApi } from './openapi'
 import { ReadTelemetry } from './read-telemetry'
 import { closeClient, createSubscriber } from './redis-clients'
 import { backtestBatchRoutes } from './routes/backtest-batches'
-import { backtestRoutes } from './routes/backtests'
 import { cacheStatsRoutes } from './routes/cache-stats'
-import { coinRoutes } from './routes/coins'
 import { coinsMultiRoutes } from './routes/coins-multi'
-import { cryptoCollarRoutes } from './routes/crypto-collar'
+import { datasetRoutes } from './routes/dataset-routes'
 import { healthRoutes } from './routes/health'
-import { instrumentsRoutes } from './routes/instruments'
 import { jobRoutes } from './routes/jobs'
-import { marketStatusRoutes } from './routes/market-status'
-import { ohlcvRoutes } from './routes/ohlcv'
-import { optionsRoutes } from './routes/options'
-import { spotRoutes } from './routes/spot'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
 import { WrittenEvents } from './written-events'
@@ -65,47 +58,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app)
   await registerOpenApi(app)
 
-  const keys = new Keys(config.keyPrefix)
   const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, app.log)
-  const events = new WrittenEvents(subscriber, keys.writtenChannel())
-  const telemetry = new ReadTelemetry(cacheRedis, keys.readStats(), {
-    onError: (error) =>
-      app.log.warn({ err: error.message }, 'read counters not flushed; kept for the next try'),
-  })
-  const enqueuer = new Enqueuer(queueRedis, {
-    prefix: config.queuePrefix,
-    attempts: config.jobAttempts,
-    onError: (queue, error) =>
-      app.log.debug({ queue, err: error.message }, 'queue connection error'),
-  })
-  const batches = new BacktestBatches(queueRedis, {
-    prefix: config.queuePrefix,
-    attempts: config.jobAttempts,
-    onError: (error) => app.log.debug({ err: error.message }, 'batch queue connection error'),
-  })
-  const services: ApiServices = {
-    config,
-    keys,
-    policy: { refreshAheadRatio: config.refreshAheadRatio, errorRetryMs: config.errorRetryMs },
-    cacheRedis,
-    queueRedis,
-    reader: new CacheReader(cacheRedis),
-    enqueuer,
-    batches,
-    events,
-    telemetry,
-  }
+  const services = createServices(deps, subscriber, app.log)
+  const { keys, events, telemetry, enqueuer, batches } = services
   const auth = new ApiKeyAuth(config.apiKeys)
 
-  await app.register(coinRoutes, { services })
+  await app.register(datasetRoutes, { services })
   await app.register(coinsMultiRoutes, { services })
-  await app.register(spotRoutes, { services })
-  await app.register(instrumentsRoutes, { services })
-  await app.register(optionsRoutes, { services })
-  await app.register(ohlcvRoutes, { services })
-  await app.register(marketStatusRoutes, { services })
-  await app.register(cryptoCollarRoutes, { services })
-  await app.register(backtestRoutes, { services })
   await app.register(backtestBatchRoutes, { services, auth })
   await app.register(updateCacheRoutes, { services, auth })
   await app.register(jobRoutes, { services })
@@ -127,4 +86,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   telemetry.start()
   return app
+}
+
+/** The per-app services every route module gets; nothing module-level. */
+function createServices(deps: AppDeps, subscriber: Redis, log: FastifyBaseLogger): ApiServices {
+  const { config, cacheRedis, queueRedis } = deps
+  const keys = new Keys(config.keyPrefix)
+  const telemetry = new ReadTelemetry(cacheRedis, keys.readStats(), {
+    onError: (error) =>
+      log.warn({ err: error.message }, 'read counters not flushed; kept for the next try'),
+  })
+  const enqueuer = new Enqueuer(queueRedis, {
+    prefix: config.queuePrefix,
+    attempts: config.jobAttempts,
+    onError: (queue, error) => log.debug({ queue, err: error.message }, 'queue connection error'),
+  })
+  const batches = new BacktestBatches(queueRedis, {
+    prefix: config.queuePrefix,
+    attempts: config.jobAttempts,
+    onError: (error) => log.debug({ err: error.message }, 'batch queue connection error'),
+  })
+  return {
+    config,
+    keys,
+    policy: { refreshAheadRatio: config.refreshAheadRatio, errorRetryMs: config.errorRetryMs },
+    cacheRedis,
+    queueRedis,
+    reader: new CacheReader(cacheRedis),
+    enqueuer,
+    batches,
+    events: new WrittenEvents(subscriber, keys.writtenChannel()),
+    telemetry,
+  }
 }

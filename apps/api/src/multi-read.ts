@@ -1,17 +1,17 @@
 import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { parseCoinId } from '@marketcache/shared/datasets/coin-id'
-import { type Envelope, isNewVersion, type StoredEntry } from '@marketcache/shared/envelope'
+import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
 import type { JobOrigin } from '@marketcache/shared/jobs'
 import { decideRead, lastRefreshError } from '@marketcache/shared/read-decision'
 import type { FastifyBaseLogger } from 'fastify'
 import { ApiError } from './errors'
+import { type FillOutcome, fillAndWait } from './fill-wait'
 import { ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
 
 /** The coin dataset's batched fill: one `/coins/markets` request per page of ids. */
-const marketsRequests = (ids: readonly string[]) =>
-  (coin.batch?.fill(ids.map((id) => ({ id }))) ?? []).map((page) => page.request)
+const coinPages = (ids: readonly string[]) => coin.batch?.fill(ids.map((id) => ({ id }))) ?? []
 
 /** At most this many ids per multi-get (after dedup). */
 export const MULTI_GET_MAX_IDS = 100
@@ -32,9 +32,9 @@ interface Item {
   envelope: Envelope | null
   jobId?: string
   /** Served if the fetch of a missing item does not land in time. */
-  fallback?: Envelope | null
+  fallback: Envelope | null
   /** What a missing item held when read; a written event for this same version is not a fill. */
-  previous?: StoredEntry | null
+  previous: StoredEntry | null
 }
 
 /** `a,b,Bitcoin` → canonical, deduplicated ids; 400 for a bad id or too many. */
@@ -68,7 +68,14 @@ export async function readCoins(
   const refreshes: Record<'stale' | 'refresh-ahead', string[]> = { stale: [], 'refresh-ahead': [] }
   const items: Item[] = ids.map((id, index) => {
     const decision = decideRead(entries[index] ?? null, now, policy, options.maxStalenessMs)
-    const item: Item = { id, key: keyOf(id), status: ItemStatus.pending, envelope: null }
+    const item: Item = {
+      id,
+      key: keyOf(id),
+      status: ItemStatus.pending,
+      envelope: null,
+      fallback: null,
+      previous: null,
+    }
     switch (decision.status) {
       case 'HIT':
       case 'STALE':
@@ -84,7 +91,7 @@ export async function readCoins(
   })
 
   for (const [origin, refreshIds] of Object.entries(refreshes)) {
-    for (const request of marketsRequests(refreshIds)) {
+    for (const { request } of coinPages(refreshIds)) {
       enqueuer.refreshInBackground(request, origin as JobOrigin, (error) =>
         options.log.warn({ err: error, origin }, 'background refresh not enqueued'),
       )
@@ -96,60 +103,40 @@ export async function readCoins(
   return `{"items":[${items.map(renderItem).join(',')}]}`
 }
 
+/** The missing items through the one read engine: one `/coins/markets` job per 250 ids. */
 async function fillMissing(
   services: ApiServices,
   missing: Item[],
   options: { waitMs: number; maxStalenessMs?: number },
 ): Promise<void> {
-  const { policy, reader, enqueuer, events } = services
-  // Register before enqueueing, re-read after: see WrittenEvents.
-  const wait = events.waitForWrites(
-    missing.map((item) => item.key),
-    options.waitMs,
-  )
-  try {
-    for (const request of marketsRequests(missing.map((item) => item.id))) {
-      const jobId = await enqueuer.enqueue(request, 'miss')
-      const batch = new Set('ids' in request.data ? request.data.ids : [])
-      for (const item of missing) if (batch.has(item.id)) item.jobId = jobId
-    }
-    const landed = (item: Item, entry: StoredEntry, announced: boolean) =>
-      isNewVersion(entry, item.previous ?? null) &&
-      (announced || decideRead(entry, Date.now(), policy, options.maxStalenessMs).status !== 'MISS')
-    /** Re-reads the open items; returns how many are still open. */
-    const settle = async (written: ReadonlySet<string>) => {
-      const open = missing.filter((item) => item.status === ItemStatus.pending)
-      const entries = await reader.readMany(open.map((item) => item.key))
-      open.forEach((item, index) => {
-        const entry = entries[index] ?? null
-        if (entry && landed(item, entry, written.has(item.key))) resolveItem(item, entry)
-        // The same version re-marked by a failed refresh: serve it with its error, if servable.
-        else if (entry && item.fallback && !('notFound' in entry)) item.fallback = entry
-      })
-      return open.filter((item) => item.status === ItemStatus.pending).length
-    }
-
-    if ((await settle(new Set())) > 0) await settle(await wait.written)
-  } finally {
-    wait.cancel()
-  }
-  for (const item of missing) {
-    if (item.status === ItemStatus.pending && item.fallback) {
-      item.status = ItemStatus.stale
-      item.envelope = item.fallback
-      delete item.jobId
-    }
-  }
+  const jobs = coinPages(missing.map((item) => item.id)).map(({ request, params }) => ({
+    request,
+    keys: params.map((page) => cacheKey(services.keys, coin, page)),
+  }))
+  const targets = missing.map(({ key, previous, fallback }) => ({ key, previous, fallback }))
+  const { waitMs, maxStalenessMs } = options
+  const outcomes = await fillAndWait(services, targets, jobs, {
+    origin: 'miss',
+    waitMs,
+    maxStalenessMs,
+  })
+  missing.forEach((item, index) => {
+    const outcome = outcomes[index]
+    if (outcome) Object.assign(item, settledItem(outcome))
+  })
 }
 
-function resolveItem(item: Item, entry: StoredEntry): void {
-  delete item.jobId
-  if ('notFound' in entry) {
-    item.status = ItemStatus.notFound
-    return
+function settledItem(outcome: FillOutcome): Pick<Item, 'status' | 'envelope' | 'jobId'> {
+  switch (outcome.status) {
+    case 'filled':
+      return 'notFound' in outcome.entry
+        ? { status: ItemStatus.notFound, envelope: null }
+        : { status: ItemStatus.miss, envelope: outcome.entry }
+    case 'stale':
+      return { status: ItemStatus.stale, envelope: outcome.envelope }
+    case 'pending':
+      return { status: ItemStatus.pending, envelope: null, jobId: outcome.jobId }
   }
-  item.status = ItemStatus.miss
-  item.envelope = entry
 }
 
 function renderItem(item: Item): string {

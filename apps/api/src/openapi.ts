@@ -22,6 +22,7 @@ export const Tag = {
   cache: 'cache',
   health: 'health',
 } as const
+export type Tag = (typeof Tag)[keyof typeof Tag]
 
 /** What any dataset read may answer besides 200 and 304 (INTERNAL is always added). */
 export const READ_ERRORS: readonly ErrorCode[] = [

@@ -28,3 +28,8 @@ export function symbolParam(role: SymbolRole, what: string) {
   const forms = Object.entries(FORMS[role]).map(([exchange, form]) => `on ${exchange}, ${form}`)
   return Type.String({ description: `${what}: ${forms.join('; ')} (case-insensitive).` })
 }
+
+/** The path params of a market-data route: `:exchange`, then the symbol param `name`. */
+export function exchangeSymbolPath(role: SymbolRole, name: string, what: string) {
+  return Type.Object({ exchange: exchangeParam(role), [name]: symbolParam(role, what) })
+}

@@ -1,43 +1,16 @@
 import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
-import { type Envelope, isNewVersion, type StoredEntry } from '@marketcache/shared/envelope'
+import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
 import type { JobOrigin, JobRequest } from '@marketcache/shared/jobs'
-import { decideRead, lastRefreshError } from '@marketcache/shared/read-decision'
-import { type Static, type TProperties, Type } from '@sinclair/typebox'
+import { decideRead, type ReadDecision } from '@marketcache/shared/read-decision'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { ApiConfig } from './config'
 import { ApiError, RetryAfterSeconds } from './errors'
+import { type FillOptions, type FillTarget, fillOneAndWait } from './fill-wait'
 import { CacheStatus, sendEnvelope } from './http-cache'
-import type { ReadFilter, ReadFilterParser } from './read-filter'
+import type { ReadFilterParser } from './read-filter'
+import type { ReadQuery } from './read-query'
 import { ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
-import { expiredAt, inputMovedCheck } from './stale-when'
-
-/** Query parameters every dataset read accepts, plus a route's own (`extra`). */
-export function readQuerySchema<T extends TProperties = Record<never, never>>(
-  config: ApiConfig,
-  extra: T = {} as T,
-) {
-  return Type.Object({
-    ...extra,
-    wait: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: config.readWaitMaxMs,
-        description: `On a miss, how long to wait for the fetch, in ms (default ${config.readWaitMs}).`,
-      }),
-    ),
-    fresh: Type.Optional(
-      Type.Boolean({ description: 'Force a refresh now and wait for it, like a miss.' }),
-    ),
-    maxStaleness: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        description: 'Seconds; older data counts as absent and is fetched (and waited for).',
-      }),
-    ),
-  })
-}
-export type ReadQuery = Static<ReturnType<typeof readQuerySchema<Record<never, never>>>>
+import { expiredAt, type InputMoved, inputMovedCheck } from './stale-when'
 
 /** What sets one dataset's route apart; everything else about a read is the same for all. */
 export interface DatasetReadOptions {
@@ -76,20 +49,18 @@ function notFound(dataset: AnyDataset, params: object): ApiError {
   )
 }
 
-/** Sends an envelope with the request's headers and filter applied. */
-type Send = (status: CacheStatus, envelope: Envelope, cacheError?: string | null) => FastifyReply
-
-interface Fill {
+/** One request's read of one entry: validated params, its key and job, and how to answer. */
+interface DatasetRead {
+  dataset: AnyDataset
+  params: object
   key: string
-  request: JobRequest
-  origin: JobOrigin
+  job: JobRequest
+  fresh: boolean
   waitMs: number
-  /** Whether an entry read without having seen its written event is the one we waited for. */
-  accept(entry: StoredEntry): boolean
-  /** Served STALE when the fetch does not land in time. */
-  fallback: Envelope | null
-  /** The entry read before enqueuing; a written event for that same version is not a fill. */
-  previous: StoredEntry | null
+  maxStalenessMs: number | undefined
+  request: FastifyRequest
+  /** Sends an envelope with the request's headers and filter applied. */
+  send(status: CacheStatus, envelope: Envelope, cacheError?: string | null): FastifyReply
 }
 
 /**
@@ -103,133 +74,139 @@ export function datasetReadHandler(
   dataset: AnyDataset,
   options: DatasetReadOptions = {},
 ) {
-  const { config, keys, policy, reader, telemetry } = services
-  const queryParams = options.queryParams ?? []
   const inputMoved = inputMovedCheck(services, dataset)
-
   return async function readDataset(request: FastifyRequest, reply: FastifyReply) {
-    const query = request.query as ReadQuery & Record<string, unknown>
-    const raw: Record<string, unknown> = { ...(request.params as Record<string, unknown>) }
-    for (const name of queryParams) if (query[name] !== undefined) raw[name] = query[name]
-    const params = dataset.parseParams(raw)
-    const filter: ReadFilter | null = options.filter?.(query) ?? null
-    const key = cacheKey(keys, dataset, params)
-    const maxStalenessMs = query.maxStaleness === undefined ? undefined : query.maxStaleness * 1000
-    const waitMs = query.wait ?? config.readWaitMs
-    const job = dataset.fill(params)
-    const send: Send = (status, envelope, cacheError) =>
-      sendEnvelope(request, reply, status, envelope, { cacheError, filter })
-    const answer = (entry: StoredEntry) => {
-      if ('notFound' in entry) throw notFound(dataset, params)
-      return send(CacheStatus.miss, entry)
-    }
-
+    const read = parseRead(services, dataset, options, request, reply)
     const startedAt = Date.now()
-    const entry = await reader.read(key)
-    const decision = decideRead(entry, startedAt, policy, maxStalenessMs)
-
-    if (query.fresh) {
-      telemetry.count(dataset.name, ReadOutcome.miss)
-      const fallback =
-        decision.status === 'HIT' || decision.status === 'STALE'
-          ? decision.envelope
-          : decision.status === 'MISS'
-            ? decision.fallback
-            : null
-      // Only a version other than the one just read is the refresh the client asked for. Compared
-      // by version, not by clock: the worker's clock is not ours.
-      const accept = (candidate: StoredEntry) => isNewVersion(candidate, entry)
-      return fillAndWait(services, send, answer, {
-        key,
-        request: job,
-        origin: 'update',
-        waitMs,
-        accept,
-        fallback,
-        previous: entry,
-      })
-    }
-
-    switch (decision.status) {
-      case 'HIT':
-        // A derived entry whose input has moved too far is stale before its time.
-        if (inputMoved && (await inputMoved(params, decision.envelope, request.log))) {
-          telemetry.count(dataset.name, ReadOutcome.stale)
-          refresh(services, request, job, 'stale')
-          return send(CacheStatus.stale, expiredAt(decision.envelope, Date.now()))
-        }
-        telemetry.count(dataset.name, ReadOutcome.hit)
-        if (decision.refresh) refresh(services, request, job, decision.refresh)
-        return send(CacheStatus.hit, decision.envelope)
-      case 'STALE':
-        telemetry.count(dataset.name, ReadOutcome.stale)
-        if (decision.refresh) refresh(services, request, job, decision.refresh)
-        return send(CacheStatus.stale, decision.envelope, decision.error)
-      case 'NOT_FOUND':
-        telemetry.count(dataset.name, ReadOutcome.notFound)
-        throw notFound(dataset, params)
-      case 'MISS': {
-        telemetry.count(dataset.name, ReadOutcome.miss)
-        // A new version that is servable; the old one marked with a failed refresh is not a fill.
-        const accept = (candidate: StoredEntry) =>
-          isNewVersion(candidate, entry) &&
-          decideRead(candidate, Date.now(), policy, maxStalenessMs).status !== 'MISS'
-        return fillAndWait(services, send, answer, {
-          key,
-          request: job,
-          origin: decision.refresh,
-          waitMs,
-          accept,
-          fallback: decision.fallback,
-          previous: entry,
-        })
-      }
-    }
+    const entry = await services.reader.read(read.key)
+    const decision = decideRead(entry, startedAt, services.policy, read.maxStalenessMs)
+    if (read.fresh) return forceRefresh(services, read, entry, decision)
+    return serveDecision(services, read, entry, decision, inputMoved)
   }
 }
 
-function refresh(
+/** Params (path, then the dataset's query params) and filters, validated before any key exists. */
+function parseRead(
   services: ApiServices,
+  dataset: AnyDataset,
+  options: DatasetReadOptions,
   request: FastifyRequest,
-  job: JobRequest,
-  origin: JobOrigin,
-) {
+  reply: FastifyReply,
+): DatasetRead {
+  const query = request.query as ReadQuery & Record<string, unknown>
+  const raw: Record<string, unknown> = { ...(request.params as Record<string, unknown>) }
+  for (const name of options.queryParams ?? []) {
+    if (query[name] !== undefined) raw[name] = query[name]
+  }
+  const params = dataset.parseParams(raw)
+  const filter = options.filter?.(query) ?? null
+  return {
+    dataset,
+    params,
+    key: cacheKey(services.keys, dataset, params),
+    job: dataset.fill(params),
+    fresh: query.fresh === true,
+    waitMs: query.wait ?? services.config.readWaitMs,
+    maxStalenessMs: query.maxStaleness === undefined ? undefined : query.maxStaleness * 1000,
+    request,
+    send: (status, envelope, cacheError) =>
+      sendEnvelope(request, reply, status, envelope, { cacheError, filter }),
+  }
+}
+
+/** `?fresh=true`: a refresh now, waited for like a miss, with whatever is cached as the fallback. */
+function forceRefresh(
+  services: ApiServices,
+  read: DatasetRead,
+  entry: StoredEntry | null,
+  decision: ReadDecision,
+): Promise<FastifyReply> {
+  services.telemetry.count(read.dataset.name, ReadOutcome.miss)
+  const fallback =
+    decision.status === 'HIT' || decision.status === 'STALE'
+      ? decision.envelope
+      : decision.status === 'MISS'
+        ? decision.fallback
+        : null
+  // Only a version other than the one just read is the refresh the client asked for. Compared
+  // by version, not by clock: the worker's clock is not ours.
+  return waitForFill(
+    services,
+    read,
+    { key: read.key, previous: entry, fallback },
+    {
+      origin: 'update',
+      forced: true,
+    },
+  )
+}
+
+/** Answers the read decision: HIT, STALE and NOT_FOUND at once, a MISS after the fill wait. */
+async function serveDecision(
+  services: ApiServices,
+  read: DatasetRead,
+  entry: StoredEntry | null,
+  decision: ReadDecision,
+  inputMoved: InputMoved | null,
+): Promise<FastifyReply> {
+  const { telemetry } = services
+  const name = read.dataset.name
+  switch (decision.status) {
+    case 'HIT':
+      // A derived entry whose input has moved too far is stale before its time.
+      if (inputMoved && (await inputMoved(read.params, decision.envelope, read.request.log))) {
+        telemetry.count(name, ReadOutcome.stale)
+        refresh(services, read, 'stale')
+        return read.send(CacheStatus.stale, expiredAt(decision.envelope, Date.now()))
+      }
+      telemetry.count(name, ReadOutcome.hit)
+      if (decision.refresh) refresh(services, read, decision.refresh)
+      return read.send(CacheStatus.hit, decision.envelope)
+    case 'STALE':
+      telemetry.count(name, ReadOutcome.stale)
+      if (decision.refresh) refresh(services, read, decision.refresh)
+      return read.send(CacheStatus.stale, decision.envelope, decision.error)
+    case 'NOT_FOUND':
+      telemetry.count(name, ReadOutcome.notFound)
+      throw notFound(read.dataset, read.params)
+    case 'MISS':
+      telemetry.count(name, ReadOutcome.miss)
+      // A new version that is servable; the old one marked with a failed refresh is not a fill.
+      return waitForFill(
+        services,
+        read,
+        { key: read.key, previous: entry, fallback: decision.fallback },
+        { origin: decision.refresh },
+      )
+  }
+}
+
+function refresh(services: ApiServices, read: DatasetRead, origin: JobOrigin) {
+  const { job, request } = read
   services.enqueuer.refreshInBackground(job, origin, (error) =>
     request.log.warn({ err: error, job: job.name, origin }, 'background refresh not enqueued'),
   )
 }
 
-/**
- * Enqueue, then wait for the written event. The wait is registered BEFORE the enqueue and the key
- * re-read after it, so a write landing in between is seen by one or the other.
- */
-async function fillAndWait(
+/** The miss wait of the one read engine, answered: MISS, 404, STALE with its error, or 503. */
+async function waitForFill(
   services: ApiServices,
-  send: Send,
-  answer: (entry: StoredEntry) => FastifyReply,
-  fill: Fill,
+  read: DatasetRead,
+  target: FillTarget,
+  options: Pick<FillOptions, 'origin' | 'forced'>,
 ): Promise<FastifyReply> {
-  const { reader, enqueuer, events } = services
-  const wait = events.waitForWrites([fill.key], fill.waitMs)
-  try {
-    const jobId = await enqueuer.enqueue(fill.request, fill.origin)
-    let entry = await reader.read(fill.key)
-    if (entry && fill.accept(entry)) return answer(entry)
-
-    const written = await wait.written
-    entry = await reader.read(fill.key)
-    // A written event also follows a failed refresh (lastError marked on the old entry), so it
-    // counts only when it brought a new version.
-    const newVersion = entry !== null && isNewVersion(entry, fill.previous)
-    if (entry && ((written.has(fill.key) && newVersion) || fill.accept(entry))) return answer(entry)
-
-    if (fill.fallback) {
-      // The re-read copy of the same version carries lastError if the refresh has failed since.
-      const stale = entry && !newVersion && !('notFound' in entry) ? entry : fill.fallback
-      return send(CacheStatus.stale, stale, lastRefreshError(stale))
-    }
-    throw fillPending(jobId)
-  } finally {
-    wait.cancel()
+  const outcome = await fillOneAndWait(services, target, read.job, {
+    ...options,
+    waitMs: read.waitMs,
+    ...(read.maxStalenessMs === undefined ? {} : { maxStalenessMs: read.maxStalenessMs }),
+  })
+  switch (outcome.status) {
+    case 'filled':
+      if ('notFound' in outcome.entry) throw notFound(read.dataset, read.params)
+      return read.send(CacheStatus.miss, outcome.entry)
+    case 'stale':
+      return read.send(CacheStatus.stale, outcome.envelope, outcome.error)
+    case 'pending':
+      throw fillPending(outcome.jobId)
   }
 }

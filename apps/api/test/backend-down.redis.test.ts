@@ -4,6 +4,8 @@ import {
   startPrivateRedis,
   testPrefix,
 } from '@marketcache/devkit/redis'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { coin } from '@marketcache/shared/datasets/coin'
 import { Keys } from '@marketcache/shared/keys'
 import type { InjectOptions } from 'fastify'
 import { Redis } from 'ioredis'
@@ -12,23 +14,20 @@ import { buildApp } from '../src/app'
 import { loadConfig } from '../src/config'
 import { createApiClients } from '../src/redis-clients'
 import { coinData, envelope, writeEntry } from './fixtures/cache-writer'
-import { eventually, startTestApp, type TestApp, TestKeys } from './fixtures/test-app'
+import { eventually, TestKeys, useTestApp } from './fixtures/test-app'
 
 /** Generous, but far below a hang: the client must not wait for Redis to come back. */
 const FAST_MS = 1000
 
 let redis: RunningRedis
 let port: number
-let t: TestApp
 beforeAll(async () => {
   redis = await startPrivateRedis()
   port = Number(new URL(redis.url).port)
-  t = await startTestApp({}, { redisUrl: redis.url })
 })
-afterAll(async () => {
-  await t?.close()
-  await redis?.stop()
-})
+// Registered after the private Redis: starts once it is up, and closes before it stops.
+afterAll(() => redis?.stop())
+const t = useTestApp({}, { redisUrl: () => redis.url, beforeEach: 'nothing' })
 
 const timed = async (request: InjectOptions) => {
   const started = performance.now()
@@ -36,7 +35,12 @@ const timed = async (request: InjectOptions) => {
   return { response, elapsed: performance.now() - started }
 }
 const seedBitcoin = () =>
-  writeEntry(t.redis, t.keys, `${t.keys.prefix}:v1:coin:bitcoin`, envelope(coinData('bitcoin')))
+  writeEntry(
+    t.redis,
+    t.keys,
+    cacheKey(t.keys, coin, { id: 'bitcoin' }),
+    envelope(coinData('bitcoin')),
+  )
 
 describe('when Redis goes away and comes back', () => {
   it('answers 503 BACKEND_UNAVAILABLE fast, then recovers without a restart', async () => {
@@ -111,7 +115,7 @@ describe('when Redis goes away and comes back', () => {
     await writeEntry(
       t.redis,
       t.keys,
-      `${t.keys.prefix}:v1:coin:ethereum`,
+      cacheKey(t.keys, coin, { id: 'ethereum' }),
       envelope(coinData('ethereum')),
     )
     const miss = await pending
@@ -187,7 +191,7 @@ describe('when Redis is down at start-up', () => {
       await writeEntry(
         fixture,
         keys,
-        `${config.keyPrefix}:v1:coin:bitcoin`,
+        cacheKey(keys, coin, { id: 'bitcoin' }),
         envelope(coinData('bitcoin')),
       )
       const started = performance.now()

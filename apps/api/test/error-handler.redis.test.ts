@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from './fixtures/test-app'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { coin } from '@marketcache/shared/datasets/coin'
+import { describe, expect, it } from 'vitest'
+import { useTestApp } from './fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
+const t = useTestApp({}, { beforeEach: 'nothing' })
 
 describe('errors outside any route', () => {
   it('answers an unknown route with ROUTE_NOT_FOUND in the one error shape', async () => {
@@ -46,7 +44,7 @@ describe('errors outside any route', () => {
 
   it('answers an unexpected failure with INTERNAL and no internals', async () => {
     // Not a hash: Redis refuses HMGET with WRONGTYPE, a bug rather than an outage.
-    await t.redis.set(`${t.keys.prefix}:v1:coin:broken`, 'not an envelope')
+    await t.redis.set(cacheKey(t.keys, coin, { id: 'broken' }), 'not an envelope')
     const response = await t.app.inject({ method: 'GET', url: '/v1/coins/broken' })
     expect(response.statusCode).toBe(500)
     expect(response.json()).toEqual({

@@ -1,16 +1,14 @@
 import { ErrorCodes } from '@marketcache/shared/errors'
 import { datasetNames } from '@marketcache/shared/registry'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from './fixtures/test-app'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useTestApp } from './fixtures/test-app'
 
-let t: TestApp
+const t = useTestApp({}, { beforeEach: 'nothing' })
 // biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document, inspected loosely
 let spec: any
 beforeAll(async () => {
-  t = await startTestApp()
   spec = (await t.app.inject('/docs/json')).json()
 })
-afterAll(() => t.close())
 
 /** Every route with the statuses it must document. */
 const ROUTES: [path: string, method: string, statuses: string[]][] = [

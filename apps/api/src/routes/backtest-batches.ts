@@ -46,13 +46,18 @@ const BatchStatus = Type.Object({
   }),
 })
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0]
+
 /** `POST /v1/backtests/batch` (one flow: a parent and a backtest per symbol) and its status. */
 export const backtestBatchRoutes: FastifyPluginAsyncTypebox<{
   services: ApiServices
   auth: ApiKeyAuth
 }> = async (app, { services, auth }) => {
-  const { keys, batches } = services
+  startBatchRoute(app, services, auth)
+  batchStatusRoute(app, services)
+}
 
+function startBatchRoute(app: App, { keys, batches }: ApiServices, auth: ApiKeyAuth): void {
   app.post(
     '/v1/backtests/batch',
     {
@@ -103,7 +108,9 @@ export const backtestBatchRoutes: FastifyPluginAsyncTypebox<{
       })
     },
   )
+}
 
+function batchStatusRoute(app: App, { batches }: ApiServices): void {
   app.get(
     '/v1/backtests/batch/:id',
     {

@@ -4,15 +4,10 @@ import { parseBacktestParams } from '@marketcache/shared/datasets/backtest-param
 import { JOB_DEFAULTS, Priority } from '@marketcache/shared/jobs'
 import { type Job, UnrecoverableError, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
-import { eventually, startTestApp, type TestApp, TestKeys } from '../fixtures/test-app'
+import { describe, expect, inject, it } from 'vitest'
+import { eventually, TestKeys, useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.clearQueues())
+const t = useTestApp({}, { beforeEach: 'queues' })
 
 const post = (payload: unknown, headers: Record<string, string> = writer) =>
   t.app.inject({ method: 'POST', url: '/v1/backtests/batch', payload: payload as object, headers })

@@ -2,7 +2,7 @@ import { cacheKey } from '@marketcache/shared/dataset'
 import { backtest } from '@marketcache/shared/datasets/backtest'
 import { parseBacktestParams } from '@marketcache/shared/datasets/backtest-params'
 import { Priority } from '@marketcache/shared/jobs'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { backtestValue } from '../fixtures/analytics-data'
 import { envelope, writeEntry } from '../fixtures/cache-writer'
 import {
@@ -13,14 +13,9 @@ import {
   withWait,
 } from '../fixtures/dataset-reads'
 import { stored } from '../fixtures/market-data'
-import { startTestApp, type TestApp } from '../fixtures/test-app'
+import { useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.reset())
+const t = useTestApp()
 
 /** The canonical params of BTCUSDT with every default. */
 const DEFAULTS = {

@@ -1,25 +1,25 @@
+import { cacheKey } from '@marketcache/shared/dataset'
+import { coin } from '@marketcache/shared/datasets/coin'
+import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
 import { datasetNames } from '@marketcache/shared/registry'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { coinData, envelope, tokenomicsData, writeEntry } from '../fixtures/cache-writer'
-import { startTestApp, type TestApp } from '../fixtures/test-app'
+import { useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
+const t = useTestApp({}, { beforeEach: 'nothing' })
 
 describe('GET /v1/cache/stats', () => {
   it('reports reads per dataset, keys, memory, provider calls and calls saved', async () => {
-    const key = (dataset: string, id: string) => `${t.keys.prefix}:v1:${dataset}:${id}`
-    await writeEntry(t.redis, t.keys, key('coin', 'bitcoin'), envelope(coinData('bitcoin')))
+    const key = (dataset: typeof coin | typeof tokenomics, id: string) =>
+      cacheKey(t.keys, dataset, { id })
+    await writeEntry(t.redis, t.keys, key(coin, 'bitcoin'), envelope(coinData('bitcoin')))
     await writeEntry(
       t.redis,
       t.keys,
-      key('coin', 'ethereum'),
+      key(coin, 'ethereum'),
       envelope(coinData('ethereum'), { ageMs: 400_000 }),
     )
-    await writeEntry(t.redis, t.keys, key('coin', 'nope'), {
+    await writeEntry(t.redis, t.keys, key(coin, 'nope'), {
       notFound: true,
       fetchedAt: Date.now(),
       source: 'coingecko',
@@ -27,7 +27,7 @@ describe('GET /v1/cache/stats', () => {
     await writeEntry(
       t.redis,
       t.keys,
-      key('tokenomics', 'bitcoin'),
+      key(tokenomics, 'bitcoin'),
       envelope(tokenomicsData('bitcoin')),
     )
     // What the worker counts per provider call.

@@ -1,16 +1,13 @@
+import { cacheKey } from '@marketcache/shared/dataset'
+import { coin } from '@marketcache/shared/datasets/coin'
 import { Priority } from '@marketcache/shared/jobs'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { coinData, envelope, writeEntry } from '../fixtures/cache-writer'
-import { eventually, startTestApp, type TestApp } from '../fixtures/test-app'
+import { eventually, useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.reset())
+const t = useTestApp()
 
-const coinKey = (id: string) => `${t.keys.prefix}:v1:coin:${id}`
+const coinKey = (id: string) => cacheKey(t.keys, coin, { id })
 const get = (url: string) => t.app.inject({ method: 'GET', url })
 
 describe('GET /v1/coins?ids=', () => {

@@ -1,17 +1,15 @@
+import { cacheKey } from '@marketcache/shared/dataset'
+import { coin } from '@marketcache/shared/datasets/coin'
+import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
 import { Priority } from '@marketcache/shared/jobs'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { coinData, envelope, tokenomicsData, writeEntry } from '../fixtures/cache-writer'
-import { eventually, startTestApp, type TestApp } from '../fixtures/test-app'
+import { eventually, useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp({ ERROR_RETRY_MS: '30000' })
-})
-afterAll(() => t.close())
 // Each test starts with an empty cache and queue under this file's prefixes.
-beforeEach(() => t.reset())
+const t = useTestApp({ ERROR_RETRY_MS: '30000' })
 
-const coinKey = (id: string) => `${t.keys.prefix}:v1:coin:${id}`
+const coinKey = (id: string) => cacheKey(t.keys, coin, { id })
 const get = (url: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'GET', url, headers })
 
@@ -81,7 +79,12 @@ describe('GET /v1/coins/:id: hits', () => {
 
   it('serves tokenomics through the same handler', async () => {
     const data = tokenomicsData('bitcoin')
-    await writeEntry(t.redis, t.keys, `${t.keys.prefix}:v1:tokenomics:bitcoin`, envelope(data))
+    await writeEntry(
+      t.redis,
+      t.keys,
+      cacheKey(t.keys, tokenomics, { id: 'bitcoin' }),
+      envelope(data),
+    )
     const response = await get('/v1/coins/bitcoin/tokenomics')
     expect(response.statusCode).toBe(200)
     expect(response.body).toBe(data)

@@ -1,27 +1,27 @@
-import { type CollarFilters, selectCollars } from '@marketcache/shared/datasets/collar'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { type CollarFilters, collar, selectCollars } from '@marketcache/shared/datasets/collar'
+import { spot } from '@marketcache/shared/datasets/spot'
 import { Priority } from '@marketcache/shared/jobs'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Static } from '@sinclair/typebox'
+import { describe, expect, it } from 'vitest'
 import { collarValue } from '../fixtures/analytics-data'
 import { envelope, writeEntry } from '../fixtures/cache-writer'
 import { expectInvalidParams, jobsEnqueued, withWait } from '../fixtures/dataset-reads'
 import { spotValue, stored } from '../fixtures/market-data'
-import { startTestApp, type TestApp } from '../fixtures/test-app'
+import { startTestApp, useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.reset())
+const t = useTestApp()
 
 const SPOT = 97_400
 const SET = collarValue(SPOT)
 const DATA = stored(SET)
 const URL = '/v1/crypto-collar?underlying=BTC'
-const collarKey = (exchange = 'bybit', underlying = 'BTC') =>
-  `${t.keys.prefix}:v1:collar:${exchange}:${underlying}`
-const spotKey = (exchange = 'bybit', symbol = 'BTCUSDT') =>
-  `${t.keys.prefix}:v1:spot:${exchange}:${symbol}`
+type CollarExchange = Static<typeof collar.params>['exchange']
+type SpotExchange = Static<typeof spot.params>['exchange']
+const collarKey = (exchange: CollarExchange = 'bybit', underlying = 'BTC') =>
+  cacheKey(t.keys, collar, { exchange, underlying })
+const spotKey = (exchange: SpotExchange = 'bybit', symbol = 'BTCUSDT') =>
+  cacheKey(t.keys, spot, { exchange, symbol })
 const get = (url: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'GET', url, headers })
 
@@ -314,15 +314,15 @@ describe('COLLAR_SPOT_MOVE_PCT', () => {
       await writeEntry(
         strict.redis,
         strict.keys,
-        `${strict.keys.prefix}:v1:collar:bybit:BTC`,
+        cacheKey(strict.keys, collar, { exchange: 'bybit', underlying: 'BTC' }),
         envelope(DATA, { source: 'derived', basis: SPOT }),
       )
-      const spot = { ...spotValue('bybit', 'BTCUSDT'), price: SPOT * 1.04 }
+      const moved = { ...spotValue('bybit', 'BTCUSDT'), price: SPOT * 1.04 }
       await writeEntry(
         strict.redis,
         strict.keys,
-        `${strict.keys.prefix}:v1:spot:bybit:BTCUSDT`,
-        envelope(stored(spot), { source: 'bybit' }),
+        cacheKey(strict.keys, spot, { exchange: 'bybit', symbol: 'BTCUSDT' }),
+        envelope(stored(moved), { source: 'bybit' }),
       )
       const response = await strict.app.inject(URL)
       expect(response.headers['x-cache-status']).toBe('STALE')

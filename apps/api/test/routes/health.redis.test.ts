@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../fixtures/test-app'
+import { describe, expect, it } from 'vitest'
+import { useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
+const t = useTestApp({}, { beforeEach: 'nothing' })
 
 describe('health', () => {
   it('GET /health is 200 while the process runs', async () => {

@@ -1,21 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { instruments } from '@marketcache/shared/datasets/instruments'
+import type { Static } from '@sinclair/typebox'
+import { describe, it } from 'vitest'
 import {
   expectColdReadFilled,
   expectHitAnd304,
   expectInvalidParams,
 } from '../fixtures/dataset-reads'
 import { instrumentsValue, stored } from '../fixtures/market-data'
-import { startTestApp, type TestApp } from '../fixtures/test-app'
+import { useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.reset())
+const t = useTestApp()
 
-const instrumentsKey = (exchange: string, underlying: string) =>
-  `${t.keys.prefix}:v1:instruments:${exchange}:${underlying}`
+const instrumentsKey = (
+  exchange: Static<typeof instruments.params>['exchange'],
+  underlying: string,
+) => cacheKey(t.keys, instruments, { exchange, underlying })
 
 describe('GET /v1/instruments/:exchange/:underlying', () => {
   it('cold on bybit: one bybit.instruments job, then MISS with the written contracts', () =>

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp, TestKeys } from '../fixtures/test-app'
+import { describe, expect, it } from 'vitest'
+import { TestKeys, useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
+const t = useTestApp({}, { beforeEach: 'nothing' })
 
 const get = (url: string) => t.app.inject({ method: 'GET', url })
 

@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { marketStatus } from '@marketcache/shared/datasets/market-status'
+import type { Market } from '@marketcache/shared/markets'
+import { describe, expect, it } from 'vitest'
 import { envelope, writeEntry } from '../fixtures/cache-writer'
 import {
   expectColdReadFilled,
@@ -6,16 +9,11 @@ import {
   expectInvalidParams,
 } from '../fixtures/dataset-reads'
 import { marketStatusValue, stored } from '../fixtures/market-data'
-import { startTestApp, type TestApp } from '../fixtures/test-app'
+import { useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.reset())
+const t = useTestApp()
 
-const statusKey = (market: string) => `${t.keys.prefix}:v1:market-status:${market}`
+const statusKey = (market: Market) => cacheKey(t.keys, marketStatus, { market })
 const MARKETS = ['crypto', 'us-equities'] as const
 
 describe('GET /v1/market-status/:market', () => {

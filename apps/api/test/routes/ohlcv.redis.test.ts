@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
+import type { Static } from '@sinclair/typebox'
+import { describe, expect, it } from 'vitest'
 import { envelope, writeEntry } from '../fixtures/cache-writer'
 import {
   expectColdReadFilled,
@@ -6,17 +9,16 @@ import {
   expectInvalidParams,
 } from '../fixtures/dataset-reads'
 import { ohlcvValue, stored } from '../fixtures/market-data'
-import { startTestApp, type TestApp } from '../fixtures/test-app'
+import { useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.reset())
+const t = useTestApp()
 
-const ohlcvKey = (exchange: string, symbol: string, interval: string) =>
-  `${t.keys.prefix}:v1:ohlcv:${exchange}:${symbol}:${interval}`
+type OhlcvParams = Static<typeof ohlcv.params>
+const ohlcvKey = (
+  exchange: OhlcvParams['exchange'],
+  symbol: string,
+  interval: OhlcvParams['interval'],
+) => cacheKey(t.keys, ohlcv, { exchange, symbol, interval })
 const SERIES = ohlcvValue('bybit', 'BTCUSDT', '1h', 48)
 const DATA = stored(SERIES)
 const seed = (etag = 'k1') =>
@@ -107,7 +109,7 @@ describe('ohlcv ?limit', () => {
 })
 
 describe('ohlcv: intervals and symbols are checked per exchange', () => {
-  it.each(['1m', '5m', '15m', '30m', '1h', '4h', '1d', '1w'])(
+  it.each(['1m', '5m', '15m', '30m', '1h', '4h', '1d', '1w'] as const)(
     'bybit accepts %s',
     async (interval) => {
       await writeEntry(
@@ -147,7 +149,7 @@ describe('ohlcv: intervals and symbols are checked per exchange', () => {
   })
 
   it('coingecko accepts 30m and 4h', async () => {
-    for (const interval of ['30m', '4h']) {
+    for (const interval of ['30m', '4h'] as const) {
       await writeEntry(
         t.redis,
         t.keys,

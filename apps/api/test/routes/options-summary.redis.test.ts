@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { optionsSummary } from '@marketcache/shared/datasets/options-summary'
+import { spot } from '@marketcache/shared/datasets/spot'
+import type { Static } from '@sinclair/typebox'
+import { describe, expect, it } from 'vitest'
 import { optionsSummaryValue } from '../fixtures/analytics-data'
 import { envelope, writeEntry } from '../fixtures/cache-writer'
 import {
@@ -7,17 +11,14 @@ import {
   expectInvalidParams,
 } from '../fixtures/dataset-reads'
 import { spotValue, stored } from '../fixtures/market-data'
-import { startTestApp, type TestApp } from '../fixtures/test-app'
+import { useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.reset())
+const t = useTestApp()
 
-const summaryKey = (exchange: string, underlying: string) =>
-  `${t.keys.prefix}:v1:options-summary:${exchange}:${underlying}`
+const summaryKey = (
+  exchange: Static<typeof optionsSummary.params>['exchange'],
+  underlying: string,
+) => cacheKey(t.keys, optionsSummary, { exchange, underlying })
 const DATA = stored(optionsSummaryValue('BTC'))
 
 describe('GET /v1/options/:exchange/:underlying/summary', () => {
@@ -47,7 +48,7 @@ describe('GET /v1/options/:exchange/:underlying/summary', () => {
     await writeEntry(
       t.redis,
       t.keys,
-      `${t.keys.prefix}:v1:spot:bybit:BTCUSDT`,
+      cacheKey(t.keys, spot, { exchange: 'bybit', symbol: 'BTCUSDT' }),
       envelope(stored({ ...spotValue('bybit', 'BTCUSDT'), price: 50_000 })),
     )
     const response = await t.app.inject('/v1/options/bybit/BTC/summary')

@@ -1,5 +1,11 @@
-import { type ChainFilters, filterChain } from '@marketcache/shared/datasets/option-chain'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { cacheKey } from '@marketcache/shared/dataset'
+import {
+  type ChainFilters,
+  filterChain,
+  optionChain,
+} from '@marketcache/shared/datasets/option-chain'
+import type { Static } from '@sinclair/typebox'
+import { describe, expect, it } from 'vitest'
 import { envelope, writeEntry } from '../fixtures/cache-writer'
 import {
   expectColdReadFilled,
@@ -9,17 +15,12 @@ import {
   withWait,
 } from '../fixtures/dataset-reads'
 import { chainValue, stored } from '../fixtures/market-data'
-import { startTestApp, type TestApp } from '../fixtures/test-app'
+import { useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.reset())
+const t = useTestApp()
 
-const chainKey = (exchange: string, underlying: string) =>
-  `${t.keys.prefix}:v1:option-chain:${exchange}:${underlying}`
+const chainKey = (exchange: Static<typeof optionChain.params>['exchange'], underlying: string) =>
+  cacheKey(t.keys, optionChain, { exchange, underlying })
 const get = (url: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'GET', url, headers })
 

@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { spot } from '@marketcache/shared/datasets/spot'
+import type { Static } from '@sinclair/typebox'
+import { describe, expect, it } from 'vitest'
 import { envelope, writeEntry } from '../fixtures/cache-writer'
 import {
   expectColdReadFilled,
@@ -6,17 +9,12 @@ import {
   expectInvalidParams,
 } from '../fixtures/dataset-reads'
 import { spotValue, stored } from '../fixtures/market-data'
-import { startTestApp, type TestApp } from '../fixtures/test-app'
+import { useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.reset())
+const t = useTestApp()
 
-const spotKey = (exchange: string, symbol: string) =>
-  `${t.keys.prefix}:v1:spot:${exchange}:${symbol}`
+const spotKey = (exchange: Static<typeof spot.params>['exchange'], symbol: string) =>
+  cacheKey(t.keys, spot, { exchange, symbol })
 
 describe('GET /v1/spot/:exchange/:symbol', () => {
   it('cold on bybit: one bybit.spot job for the pair, then MISS with the written quote', () =>
@@ -43,7 +41,7 @@ describe('GET /v1/spot/:exchange/:symbol', () => {
   ])('HIT on %s %s with every header; 304 on its ETag', (exchange, symbol) =>
     expectHitAnd304(t, {
       url: `/v1/spot/${exchange}/${symbol}`,
-      key: spotKey(exchange, symbol),
+      key: spotKey(exchange as 'bybit' | 'ibkr', symbol),
       data: stored(spotValue(exchange as 'bybit' | 'ibkr', symbol)),
       source: exchange as 'bybit' | 'ibkr',
     }),

@@ -1,17 +1,14 @@
+import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
 import { parseBacktestParams } from '@marketcache/shared/datasets/backtest-params'
+import { coin } from '@marketcache/shared/datasets/coin'
+import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
 import { Priority, type QueueName } from '@marketcache/shared/jobs'
-import { digest } from '@marketcache/shared/keys'
-import { type DatasetName, datasetNames } from '@marketcache/shared/registry'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type DatasetName, datasetNames, datasets } from '@marketcache/shared/registry'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { coinData, envelope, writeEntry } from '../fixtures/cache-writer'
-import { startTestApp, type TestApp, TestKeys } from '../fixtures/test-app'
+import { startTestApp, TestKeys, useTestApp } from '../fixtures/test-app'
 
-let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(() => t.close())
-beforeEach(() => t.clearQueues())
+const t = useTestApp({}, { beforeEach: 'queues' })
 
 const post = (
   payload: unknown,
@@ -27,9 +24,13 @@ describe('POST /v1/update-cache', () => {
       {
         id: expect.stringMatching(/^coingecko\.\d+$/),
         dataset: 'coin',
-        key: `${t.keys.prefix}:v1:coin:bitcoin`,
+        key: cacheKey(t.keys, coin, { id: 'bitcoin' }),
       },
-      { id: jobs[0].id, dataset: 'tokenomics', key: `${t.keys.prefix}:v1:tokenomics:bitcoin` },
+      {
+        id: jobs[0].id,
+        dataset: 'tokenomics',
+        key: cacheKey(t.keys, tokenomics, { id: 'bitcoin' }),
+      },
     ])
     const queued = await t.pendingJobs()
     expect(queued).toHaveLength(1)
@@ -52,7 +53,7 @@ describe('POST /v1/update-cache', () => {
     expect(response.statusCode).toBe(202)
     const { jobs } = response.json()
     expect(jobs.map((job: { key: string }) => job.key)).toEqual(
-      ['bitcoin', 'ethereum', 'solana'].map((id) => `${t.keys.prefix}:v1:coin:${id}`),
+      ['bitcoin', 'ethereum', 'solana'].map((id) => cacheKey(t.keys, coin, { id })),
     )
     expect(new Set(jobs.map((job: { id: string }) => job.id)).size).toBe(1)
     expect(jobs.every((job: { dataset: string }) => job.dataset === 'coin')).toBe(true)
@@ -95,8 +96,8 @@ interface DatasetCase {
   queue: QueueName
   job: string
   data: Record<string, unknown>
-  /** Key segments after the dataset name. */
-  key: string
+  /** The canonical params the entry's key is built from. */
+  keyParams: Record<string, unknown>
 }
 
 const BACKTEST = parseBacktestParams({ symbol: 'ETHUSDT', rsi_period: 21, oversold: 25 })
@@ -111,7 +112,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'coingecko',
       job: 'coingecko.coin',
       data: { id: 'bitcoin' },
-      key: 'bitcoin',
+      keyParams: { id: 'bitcoin' },
     },
   ],
   [
@@ -122,7 +123,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'coingecko',
       job: 'coingecko.coin',
       data: { id: 'ethereum' },
-      key: 'ethereum',
+      keyParams: { id: 'ethereum' },
     },
   ],
   [
@@ -133,7 +134,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'bybit',
       job: 'bybit.spot',
       data: { symbols: ['BTCUSDT'] },
-      key: 'bybit:BTCUSDT',
+      keyParams: { exchange: 'bybit', symbol: 'BTCUSDT' },
     },
   ],
   [
@@ -144,7 +145,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'ibkr',
       job: 'ibkr.spot',
       data: { symbols: ['AAPL'] },
-      key: 'ibkr:AAPL',
+      keyParams: { exchange: 'ibkr', symbol: 'AAPL' },
     },
   ],
   [
@@ -155,7 +156,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'bybit',
       job: 'bybit.instruments',
       data: { underlying: 'BTC' },
-      key: 'bybit:BTC',
+      keyParams: { exchange: 'bybit', underlying: 'BTC' },
     },
   ],
   [
@@ -166,7 +167,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'bybit',
       job: 'bybit.option-chain',
       data: { underlying: 'ETH' },
-      key: 'bybit:ETH',
+      keyParams: { exchange: 'bybit', underlying: 'ETH' },
     },
   ],
   [
@@ -177,7 +178,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'ibkr',
       job: 'ibkr.option-chain',
       data: { underlying: 'SPY' },
-      key: 'ibkr:SPY',
+      keyParams: { exchange: 'ibkr', underlying: 'SPY' },
     },
   ],
   [
@@ -188,7 +189,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'bybit',
       job: 'bybit.kline',
       data: { symbol: 'BTCUSDT', interval: '4h' },
-      key: 'bybit:BTCUSDT:4h',
+      keyParams: { exchange: 'bybit', symbol: 'BTCUSDT', interval: '4h' },
     },
   ],
   [
@@ -199,7 +200,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'bybit',
       job: 'bybit.kline',
       data: { symbol: 'ETHUSDT', interval: '1h' },
-      key: 'bybit:ETHUSDT:1h',
+      keyParams: { exchange: 'bybit', symbol: 'ETHUSDT', interval: '1h' },
     },
   ],
   [
@@ -210,7 +211,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'coingecko',
       job: 'coingecko.ohlc',
       data: { id: 'bitcoin', interval: '30m' },
-      key: 'coingecko:bitcoin:30m',
+      keyParams: { exchange: 'coingecko', symbol: 'bitcoin', interval: '30m' },
     },
   ],
   [
@@ -221,7 +222,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'derive',
       job: 'derive.market-status',
       data: { market: 'us-equities' },
-      key: 'us-equities',
+      keyParams: { market: 'us-equities' },
     },
   ],
   [
@@ -232,7 +233,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'derive',
       job: 'derive.collar',
       data: { exchange: 'bybit', underlying: 'BTC' },
-      key: 'bybit:BTC',
+      keyParams: { exchange: 'bybit', underlying: 'BTC' },
     },
   ],
   [
@@ -243,7 +244,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'derive',
       job: 'derive.options-summary',
       data: { exchange: 'ibkr', underlying: 'SPY' },
-      key: 'ibkr:SPY',
+      keyParams: { exchange: 'ibkr', underlying: 'SPY' },
     },
   ],
   [
@@ -254,7 +255,7 @@ const DATASET_CASES: [string, DatasetCase][] = [
       queue: 'derive',
       job: 'derive.backtest',
       data: BACKTEST,
-      key: `rsi-mean-reversion:ETHUSDT:${digest(BACKTEST)}`,
+      keyParams: BACKTEST,
     },
   ],
 ]
@@ -272,7 +273,7 @@ describe('POST /v1/update-cache {dataset, params}', () => {
       {
         id: expect.stringMatching(new RegExp(`^${c.queue}\\.\\d+$`)),
         dataset: c.dataset,
-        key: `${t.keys.prefix}:v1:${c.dataset}:${c.key}`,
+        key: cacheKey(t.keys, datasets[c.dataset] as AnyDataset, c.keyParams),
       },
     ])
     const queued = await t.pendingJobs()
@@ -293,7 +294,7 @@ describe('POST /v1/update-cache {dataset, params}', () => {
 })
 
 describe('POST /v1/update-cache: rejected requests enqueue nothing and touch no entry', () => {
-  const seeded = () => `${t.keys.prefix}:v1:coin:bitcoin`
+  const seeded = () => cacheKey(t.keys, coin, { id: 'bitcoin' })
   beforeAll(async () => {
     await writeEntry(t.redis, t.keys, seeded(), envelope(coinData('bitcoin'), { etag: 'keep' }))
   })
