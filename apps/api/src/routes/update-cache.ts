@@ -99,42 +99,41 @@ function bodyDataset(body: { dataset: string; params: Record<string, string> }) 
   }
 }
 
-/** `POST /v1/update-cache`: enqueue fetches (origin `update`) and answer 202 with the jobs. */
-export const updateCacheRoutes: FastifyPluginAsyncTypebox<{
-  services: ApiServices
-  auth: ApiKeyAuth
-}> = async (app, { services, auth }) => {
-  const { keys, enqueuer } = services
+/** The jobs a body asks for, each with the dataset and key it refreshes. */
+async function updateJobs({ keys, enqueuer }: ApiServices, body: UpdateCacheBody) {
   const item = (id: string, dataset: AnyDataset, params: object) => ({
     id,
     dataset: dataset.name,
     key: cacheKey(keys, dataset, params),
   })
-
-  async function jobsFor(body: UpdateCacheBody) {
-    if ('dataset' in body) {
-      const { dataset, params } = bodyDataset(body)
-      return [item(await enqueuer.enqueue(dataset.fill(params), 'update'), dataset, params)]
-    }
-    if ('coin_id' in body) {
-      const params = { id: bodyCoinId(body.coin_id, 'coin_id') }
-      const jobId = await enqueuer.enqueue(coin.fill(params), 'update')
-      // One fill writes every dataset it serves; list each key it refreshes.
-      return [coin, ...(coin.fillsAlso ?? [])].map((dataset) => item(jobId, dataset, params))
-    }
-    if ('coin_ids' in body) {
-      const ids = new Set(body.coin_ids.map((raw, index) => bodyCoinId(raw, `coin_ids[${index}]`)))
-      const jobs = []
-      for (const page of COIN_BATCH.fill([...ids].map((id) => ({ id })))) {
-        const jobId = await enqueuer.enqueue(page.request, 'update')
-        jobs.push(...page.params.map((params) => item(jobId, coin, params)))
-      }
-      return jobs
-    }
-    const request = COIN_BATCH.top(body.limit ?? DEFAULT_POPULAR_LIMIT)
-    return [{ id: await enqueuer.enqueue(request, 'update'), dataset: coin.name, key: null }]
+  if ('dataset' in body) {
+    const { dataset, params } = bodyDataset(body)
+    return [item(await enqueuer.enqueue(dataset.fill(params), 'update'), dataset, params)]
   }
+  if ('coin_id' in body) {
+    const params = { id: bodyCoinId(body.coin_id, 'coin_id') }
+    const jobId = await enqueuer.enqueue(coin.fill(params), 'update')
+    // One fill writes every dataset it serves; list each key it refreshes.
+    return [coin, ...(coin.fillsAlso ?? [])].map((dataset) => item(jobId, dataset, params))
+  }
+  if ('coin_ids' in body) {
+    const ids = new Set(body.coin_ids.map((raw, index) => bodyCoinId(raw, `coin_ids[${index}]`)))
+    const jobs = []
+    for (const page of COIN_BATCH.fill([...ids].map((id) => ({ id })))) {
+      const jobId = await enqueuer.enqueue(page.request, 'update')
+      jobs.push(...page.params.map((params) => item(jobId, coin, params)))
+    }
+    return jobs
+  }
+  const request = COIN_BATCH.top(body.limit ?? DEFAULT_POPULAR_LIMIT)
+  return [{ id: await enqueuer.enqueue(request, 'update'), dataset: coin.name, key: null }]
+}
 
+/** `POST /v1/update-cache`: enqueue fetches (origin `update`) and answer 202 with the jobs. */
+export const updateCacheRoutes: FastifyPluginAsyncTypebox<{
+  services: ApiServices
+  auth: ApiKeyAuth
+}> = async (app, { services, auth }) => {
   app.post(
     '/v1/update-cache',
     {
@@ -173,6 +172,7 @@ export const updateCacheRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    async (request, reply) => reply.code(202).send({ jobs: await jobsFor(request.body) }),
+    async (request, reply) =>
+      reply.code(202).send({ jobs: await updateJobs(services, request.body) }),
   )
 }
