@@ -1,4 +1,6 @@
-import type { OptionChain } from '@marketcache/shared/datasets/option-chain'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { type OptionChain, optionChain } from '@marketcache/shared/datasets/option-chain'
+import { Keys } from '@marketcache/shared/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, type Stack, startStack } from './support/stack'
 
@@ -110,7 +112,9 @@ describe('market data through the whole stack', () => {
     })
     expect(response.status).toBe(202)
     const { jobs } = (await response.json()) as { jobs: { id: string; key: string }[] }
-    expect(jobs[0]?.key).toBe(`${stack.keyPrefix}:v1:option-chain:bybit:SOL`)
+    expect(jobs[0]?.key).toBe(
+      cacheKey(new Keys(stack.keyPrefix), optionChain, { exchange: 'bybit', underlying: 'SOL' }),
+    )
     await eventually(async () => {
       const job = (await (await stack.get(`/v1/jobs/${jobs[0]?.id}`)).json()) as { state: string }
       return job.state === 'completed' ? true : undefined

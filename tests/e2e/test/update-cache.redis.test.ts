@@ -1,3 +1,6 @@
+import { cacheKey } from '@marketcache/shared/dataset'
+import { coin } from '@marketcache/shared/datasets/coin'
+import { Keys } from '@marketcache/shared/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, type Stack, startStack } from './support/stack'
 
@@ -25,11 +28,10 @@ describe('POST /v1/update-cache', () => {
     })
     expect(response.status).toBe(202)
     const { jobs } = (await response.json()) as Accepted
-    expect(jobs.map((j) => j.key)).toEqual([
-      `${stack.keyPrefix}:v1:coin:bitcoin`,
-      `${stack.keyPrefix}:v1:coin:ethereum`,
-      `${stack.keyPrefix}:v1:coin:solana`,
-    ])
+    const keys = new Keys(stack.keyPrefix)
+    expect(jobs.map((j) => j.key)).toEqual(
+      ['bitcoin', 'ethereum', 'solana'].map((id) => cacheKey(keys, coin, { id })),
+    )
     expect(new Set(jobs.map((j) => j.id)).size).toBe(1)
     await completed(stack, jobs[0]?.id ?? '')
 
