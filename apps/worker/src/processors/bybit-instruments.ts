@@ -1,8 +1,8 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { EnvelopeEntry } from '../envelope-writer'
 import type { BybitAdapter, Instruments } from '../providers/bybit/adapter'
 import { entryOf, targetOf } from './entries'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 /** The `instruments` entry of a Bybit base coin; the chain job writes it too when it refetches. */
 export function bybitInstrumentsEntry(

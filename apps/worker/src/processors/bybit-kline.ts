@@ -1,8 +1,8 @@
 import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import type { Interval } from '@marketcache/shared/intervals'
+import type { JobData, JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { BybitAdapter } from '../providers/bybit/adapter'
 import { entryOf, targetOf } from './entries'
-import type { JobData, JobProcessor, ProcessorContext } from './processor'
 
 // The runner checked `interval` against the Interval names before the processor runs.
 const params = (data: JobData<'bybit.kline'>) => ({

@@ -1,7 +1,7 @@
 import { spot } from '@marketcache/shared/datasets/spot'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { BybitAdapter } from '../providers/bybit/adapter'
 import { entryOf, targetOf } from './entries'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 const params = (symbol: string) => ({ exchange: 'bybit' as const, symbol })
 

@@ -1,9 +1,9 @@
 import { coin } from '@marketcache/shared/datasets/coin'
 import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
+import type { ProcessorContext } from '../contracts/processor'
 import type { EnvelopeEntry, NotFoundEntry } from '../envelope-writer'
 import type { CoinRecord } from '../providers/coingecko/mapping'
 import { entryOf, targetOf } from './entries'
-import type { ProcessorContext } from './processor'
 
 /** Both entries one CoinGecko coin fills: `coin` and `tokenomics`. */
 export function coinEntries(ctx: ProcessorContext, record: CoinRecord): EnvelopeEntry[] {

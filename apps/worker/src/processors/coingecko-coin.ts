@@ -1,6 +1,6 @@
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { CoinGeckoAdapter } from '../providers/coingecko/adapter'
 import { coinEntries, coinTargets } from './coin-entries'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 /** `coingecko.coin`: one `/coins/{id}` call writes both the `coin` and `tokenomics` entries. */
 export function coingeckoCoinProcessor(

@@ -1,6 +1,6 @@
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { CoinGeckoAdapter } from '../providers/coingecko/adapter'
 import { coinEntries, coinTargets } from './coin-entries'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 /**
  * `coingecko.markets`: one `/coins/markets` call for up to 250 ids or the top N, writing `coin`

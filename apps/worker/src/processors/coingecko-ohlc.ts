@@ -1,9 +1,9 @@
 import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { UnrecoverableError } from 'bullmq'
+import type { JobData, JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { CoinGeckoAdapter } from '../providers/coingecko/adapter'
 import { isOhlcInterval, OHLC_DAYS, type OhlcInterval } from '../providers/coingecko/ohlc'
 import { entryOf, targetOf } from './entries'
-import type { JobData, JobProcessor, ProcessorContext } from './processor'
 
 const paramsOf = (id: string, interval: OhlcInterval) =>
   ({ exchange: 'coingecko', symbol: id, interval }) as const

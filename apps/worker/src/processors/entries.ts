@@ -3,9 +3,9 @@ import type { EntrySource } from '@marketcache/shared/envelope'
 import type { FreshnessPolicy } from '@marketcache/shared/freshness'
 import type { DatasetName } from '@marketcache/shared/registry'
 import type { Static } from '@sinclair/typebox'
+import type { ProcessorContext } from '../contracts/processor'
 import { buildEnvelope } from '../envelope-builder'
 import type { EnvelopeEntry, NotFoundEntry } from '../envelope-writer'
-import type { ProcessorContext } from './processor'
 
 /** The configured policy for a dataset, narrowed for these params where the dataset says so. */
 export function policyOf<D extends AnyDataset>(

@@ -1,9 +1,9 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { IbkrAdapter } from '../providers/ibkr/adapter'
 import { type ChainLimits, qualify } from '../providers/ibkr/qualification'
 import type { InstrumentsValue } from '../providers/ibkr/quotes'
 import { entryOf, targetOf } from './entries'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 export const ibkrInstrumentsParams = (underlying: string) =>
   ({ exchange: 'ibkr', underlying }) as const

@@ -1,5 +1,6 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import { ProviderNotFoundError } from '../errors'
 import type { IbkrAdapter } from '../providers/ibkr/adapter'
 import { snapshotChain } from '../providers/ibkr/market-data'
@@ -7,7 +8,6 @@ import type { ChainLimits } from '../providers/ibkr/qualification'
 import type { InstrumentsValue } from '../providers/ibkr/quotes'
 import { entryOf, targetOf } from './entries'
 import { cachedInstruments, ibkrInstrumentsParams, qualifyAndWrite } from './ibkr-instruments'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 /**
  * `ibkr.option-chain`: snapshots of every qualified contract plus the stock, assembled into the

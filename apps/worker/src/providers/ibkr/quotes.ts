@@ -5,7 +5,7 @@ import { spot } from '@marketcache/shared/datasets/spot'
 import type { Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { ProviderBadResponseError } from '../../errors'
-import { assembleChain } from '../../processors/chain-assembly'
+import { assembleChain } from '../chain-assembly'
 import type { SnapshotRow } from './fields'
 
 export type SpotValue = Static<typeof spot.value>

@@ -1,10 +1,10 @@
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import { optionsSummary } from '@marketcache/shared/datasets/options-summary'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { entryOf, targetOf } from '../processors/entries'
-import type { JobProcessor, ProcessorContext } from '../processors/processor'
-import { summariseChain } from './analytics/options-summary'
-import { ensureInputs } from './inputs'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
+import { summariseChain } from '../derive/analytics/options-summary'
+import { ensureInputs } from '../derive/inputs'
+import { entryOf, targetOf } from './entries'
 
 const valueCheck = TypeCompiler.Compile(optionsSummary.value)
 

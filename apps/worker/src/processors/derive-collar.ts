@@ -2,10 +2,10 @@ import { collar, collarSpotParams } from '@marketcache/shared/datasets/collar'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import { spot } from '@marketcache/shared/datasets/spot'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { entryOf, targetOf } from '../processors/entries'
-import type { JobProcessor, ProcessorContext } from '../processors/processor'
-import { collarSet } from './analytics/collars'
-import { ensureInputs, oldestAsOf } from './inputs'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
+import { collarSet } from '../derive/analytics/collars'
+import { ensureInputs, oldestAsOf } from '../derive/inputs'
+import { entryOf, targetOf } from './entries'
 
 const valueCheck = TypeCompiler.Compile(collar.value)
 

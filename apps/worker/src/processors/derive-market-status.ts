@@ -1,10 +1,10 @@
 import { type Market, marketStatus } from '@marketcache/shared/datasets/market-status'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { entryOf, targetOf } from '../processors/entries'
-import type { JobProcessor, ProcessorContext } from '../processors/processor'
-import type { MarketCalendar } from './calendars/calendar'
-import { cryptoCalendar } from './calendars/crypto'
-import { usEquitiesCalendar } from './calendars/us-equities'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
+import type { MarketCalendar } from '../derive/calendars/calendar'
+import { cryptoCalendar } from '../derive/calendars/crypto'
+import { usEquitiesCalendar } from '../derive/calendars/us-equities'
+import { entryOf, targetOf } from './entries'
 
 /** One calendar per market: a market added to the dataset without one fails to compile. */
 const CALENDARS: Record<Market, MarketCalendar> = {

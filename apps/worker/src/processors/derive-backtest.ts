@@ -3,26 +3,16 @@ import { type Backtest, type BacktestParams, backtest } from '@marketcache/share
 import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { UnrecoverableError } from 'bullmq'
-import { entryOf, targetOf } from '../processors/entries'
-import type { JobData, JobProcessor, JobResult, ProcessorContext } from '../processors/processor'
-import { backtestValue } from './backtest-value'
-import { ensureInputs } from './inputs'
-
-/** The headline numbers of one backtest, as a batch reports them. */
-export interface BacktestSummary {
-  total_return: number
-  sharpe: number | null
-  max_drawdown: number
-  trade_count: number
-}
-
-/** What a `derive.backtest` job returns: enough for a batch parent to report it. */
-export interface BacktestJobResult extends JobResult {
-  /** The entry's cache key, written now or found fresh. */
-  key: string
-  symbol: string
-  summary: BacktestSummary
-}
+import type {
+  BacktestJobResult,
+  BacktestSummary,
+  JobData,
+  JobProcessor,
+  ProcessorContext,
+} from '../contracts/processor'
+import { backtestValue } from '../derive/backtest-value'
+import { ensureInputs } from '../derive/inputs'
+import { entryOf, targetOf } from './entries'
 
 const valueCheck = TypeCompiler.Compile(backtest.value)
 
