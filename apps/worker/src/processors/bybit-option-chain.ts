@@ -3,6 +3,7 @@ import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { BybitAdapter } from '../providers/bybit/adapter'
 import { bybitChain } from '../providers/bybit/chain'
+import { BybitEndpoint } from '../providers/bybit/client'
 import type { Contract } from '../providers/bybit/mapping'
 import { bybitInstrumentsEntry } from './bybit-instruments'
 import { entryOf, targetOf } from './entries'
@@ -53,6 +54,7 @@ export function bybitOptionChainProcessor(
         entryOf(ctx, optionChain, params(underlying), chain, {
           asOf: tickers.asOf,
           source: 'bybit',
+          endpoint: BybitEndpoint.tickers,
         }),
       )
       written.push(...outcomes.filter((o) => o.written).map((o) => o.key))

@@ -5,9 +5,13 @@ import type { EnvelopeEntry, NotFoundEntry } from '../envelope-writer'
 import type { CoinRecord } from '../providers/coingecko/mapping'
 import { entryOf, targetOf } from './entries'
 
-/** Both entries one CoinGecko coin fills: `coin` and `tokenomics`. */
-export function coinEntries(ctx: ProcessorContext, record: CoinRecord): EnvelopeEntry[] {
-  const meta = { asOf: record.asOf, source: 'coingecko' } as const
+/** Both entries one CoinGecko coin fills (`coin` and `tokenomics`), from `endpoint`'s answer. */
+export function coinEntries(
+  ctx: ProcessorContext,
+  record: CoinRecord,
+  endpoint: string,
+): EnvelopeEntry[] {
+  const meta = { asOf: record.asOf, source: 'coingecko', endpoint } as const
   return [
     entryOf(ctx, coin, { id: record.id }, record.coin, meta),
     entryOf(ctx, tokenomics, { id: record.id }, record.tokenomics, meta),

@@ -1,5 +1,5 @@
 import type { JobProcessor, ProcessorContext } from '../contracts/processor'
-import type { CoinGeckoAdapter } from '../providers/coingecko/adapter'
+import { type CoinGeckoAdapter, CoinGeckoEndpoint } from '../providers/coingecko/adapter'
 import { coinEntries, coinTargets } from './coin-entries'
 
 /**
@@ -21,7 +21,9 @@ export function coingeckoMarketsProcessor(
           'market row skipped',
         )
       }
-      const outcomes = await ctx.writer.write(records.flatMap((record) => coinEntries(ctx, record)))
+      const outcomes = await ctx.writer.write(
+        records.flatMap((record) => coinEntries(ctx, record, CoinGeckoEndpoint.markets)),
+      )
       const written = outcomes.filter((o) => o.written).map((o) => o.key)
 
       if ('ids' in data) {

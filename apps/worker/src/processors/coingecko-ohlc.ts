@@ -1,7 +1,7 @@
 import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { UnrecoverableError } from 'bullmq'
 import type { JobData, JobProcessor, ProcessorContext } from '../contracts/processor'
-import type { CoinGeckoAdapter } from '../providers/coingecko/adapter'
+import { type CoinGeckoAdapter, CoinGeckoEndpoint } from '../providers/coingecko/adapter'
 import { isOhlcInterval, OHLC_DAYS, type OhlcInterval } from '../providers/coingecko/ohlc'
 import { entryOf, targetOf } from './entries'
 
@@ -27,6 +27,7 @@ export function coingeckoOhlcProcessor(
         entryOf(ctx, ohlcv, paramsOf(record.id, interval), record.value, {
           asOf: record.asOf,
           source: 'coingecko',
+          endpoint: CoinGeckoEndpoint.ohlc,
         }),
       )
       return { written: outcomes.filter((o) => o.written).map((o) => o.key) }

@@ -1,7 +1,6 @@
 import { cacheKey } from '@marketcache/shared/dataset'
 import { type Backtest, type BacktestParams, backtest } from '@marketcache/shared/datasets/backtest'
 import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { UnrecoverableError } from 'bullmq'
 import type {
   BacktestJobResult,
@@ -13,8 +12,6 @@ import type {
 import { backtestValue } from '../derive/backtest-value'
 import { ensureInputs } from '../derive/inputs'
 import { entryOf, targetOf } from './entries'
-
-const valueCheck = TypeCompiler.Compile(backtest.value)
 
 function summaryOf(value: Backtest): BacktestSummary {
   const { total_return, sharpe, max_drawdown, trade_count } = value
@@ -64,10 +61,13 @@ export function backtestProcessor(ctx: ProcessorContext): JobProcessor<'derive.b
       ])
       const asOf = series.envelope.asOf
       const value = backtestValue(params, series.value, asOf)
-      const problem = valueCheck.Errors(value).First()
-      if (problem) throw new UnrecoverableError(`backtest${problem.path}: ${problem.message}`)
       const outcomes = await ctx.writer.write(
-        entryOf(ctx, backtest, params, value, { asOf, source: 'derived' }),
+        entryOf(ctx, backtest, params, value, {
+          asOf,
+          source: 'derived',
+          // Same params, same series, same value: a retry cannot fix it.
+          invalid: (message) => new UnrecoverableError(message),
+        }),
       )
       return {
         written: outcomes.filter((o) => o.written).map((o) => o.key),

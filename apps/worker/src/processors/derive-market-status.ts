@@ -1,5 +1,4 @@
 import { type Market, marketStatus } from '@marketcache/shared/datasets/market-status'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { MarketCalendar } from '../derive/calendars/calendar'
 import { cryptoCalendar } from '../derive/calendars/crypto'
@@ -11,8 +10,6 @@ const CALENDARS: Record<Market, MarketCalendar> = {
   crypto: cryptoCalendar,
   'us-equities': usEquitiesCalendar,
 }
-
-const valueCheck = TypeCompiler.Compile(marketStatus.value)
 
 /**
  * `derive.market-status`: the session state of a market from the clock and its calendar; no
@@ -26,8 +23,6 @@ export function marketStatusProcessor(ctx: ProcessorContext): JobProcessor<'deri
       const now = ctx.now()
       const { changesAt, ...state } = CALENDARS[params.market](now)
       const value = { market: params.market, ...state, as_of: new Date(now).toISOString() }
-      const problem = valueCheck.Errors(value).First()
-      if (problem) throw new Error(`market-status${problem.path}: ${problem.message}`)
       const entry = entryOf(untilChange(ctx, now, changesAt), marketStatus, params, value, {
         asOf: now,
         source: 'derived',

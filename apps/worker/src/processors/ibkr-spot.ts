@@ -64,7 +64,11 @@ export function ibkrSpotProcessor(
         )
       }
       const entries = [...spots].map(([symbol, { value, asOf }]) =>
-        entryOf(ctx, spot, spotParams(symbol), value, { asOf, source: 'ibkr' }),
+        entryOf(ctx, spot, spotParams(symbol), value, {
+          asOf,
+          source: 'ibkr',
+          endpoint: IbkrEndpoint.snapshot,
+        }),
       )
       const outcomes = await ctx.writer.write(entries)
       const written = outcomes.filter((o) => o.written).map((o) => o.key)

@@ -1,15 +1,12 @@
-import { type OptionChain, OptionChainValue } from '@marketcache/shared/datasets/option-chain'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
+import type { OptionChain } from '@marketcache/shared/datasets/option-chain'
 import { assembleChain } from '../chain-assembly'
 import type { OptionTickersResult } from './adapter'
 import { BybitEndpoint } from './client'
 import { badResponse } from './errors'
 import type { Contract } from './mapping'
 
-const chainCheck = TypeCompiler.Compile(OptionChainValue)
-
 /**
- * The chain of one underlying from its contracts and one tickers answer, validated. Where Bybit
+ * The chain of one underlying from its contracts and one tickers answer. Where Bybit
  * lists the same expiry, strike and side in two settle coins (USDC and USDT options), the chain's
  * one slot goes to the settle coin with more quoted contracts, rather than to whichever came last.
  */
@@ -41,10 +38,12 @@ export function bybitChain(
     quotes: tickers.quotes,
     asOf: tickers.asOf,
   })
-  const problem = chainCheck.Errors(chain).First()
-  if (problem !== undefined || chain.expiries.length === 0) {
-    const why = problem ? `${problem.path}: ${problem.message}` : 'no listed contract has a quote'
-    throw badResponse(BybitEndpoint.tickers, `chain of ${underlying}: ${why}`)
+  // The schema is checked where every value is, on its way into the cache (`entryOf`).
+  if (chain.expiries.length === 0) {
+    throw badResponse(
+      BybitEndpoint.tickers,
+      `chain of ${underlying}: no listed contract has a quote`,
+    )
   }
   return chain
 }
