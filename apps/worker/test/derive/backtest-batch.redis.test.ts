@@ -121,7 +121,7 @@ describe('derive.backtest-batch as a BullMQ flow', () => {
     const negatives: string[] = []
     let cursor = '0'
     do {
-      const [next, keys] = await h.redis.scan(cursor, 'MATCH', `${h.keyPrefix}:v1:backtest:*`)
+      const [next, keys] = await h.redis.scan(cursor, 'MATCH', h.keys.datasetPattern('backtest'))
       cursor = next
       for (const key of keys) {
         const entry = await readEntry(h.redis, key)

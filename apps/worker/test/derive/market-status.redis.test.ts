@@ -97,7 +97,7 @@ describe('derive.market-status through a BullMQ worker', () => {
     const done = await run('us-equities')
     expect(await done.getState()).toBe('completed')
     const key = keyOf('us-equities')
-    expect(key).toBe(`${t.keyPrefix}:v1:market-status:us-equities`)
+    expect(key).toBe(keys.cache('market-status', 1, ['us-equities']))
     expect(done.returnvalue).toEqual({ written: [key] })
 
     const entry = (await readEntry(t.redis, key)) as Envelope
@@ -181,6 +181,7 @@ describe('derive.market-status through a BullMQ worker', () => {
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(1)
     expect(done.failedReason).toMatch(/^INVALID_JOB: /)
-    expect(await t.redis.exists(`${t.keyPrefix}:v1:market-status:forex`)).toBe(0)
+    // No dataset params name forex, so the key is built from its parts.
+    expect(await t.redis.exists(keys.cache('market-status', 1, ['forex']))).toBe(0)
   })
 })
