@@ -7,11 +7,9 @@ import { Value } from '@sinclair/typebox/value'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { CacheReader } from '../../src/cache-reader'
-import type { ProcessorContext } from '../../src/contracts/processor'
-import { EnvelopeWriter } from '../../src/envelope-writer'
 import { createQueueWorker, type ProviderWorker } from '../../src/job-runner'
 import { createLogger } from '../../src/logger'
+import { createProcessorContext } from '../../src/processor-context'
 import { ProviderCallCounter } from '../../src/provider-calls'
 import { deriveQueue } from '../../src/queues/derive'
 import { createQueueRedis } from '../../src/redis'
@@ -34,17 +32,16 @@ let queue: Queue
 let worker: ProviderWorker
 
 beforeAll(async () => {
-  const context: ProcessorContext = {
-    writer: new EnvelopeWriter(t.redis, keys),
-    reader: new CacheReader(t.redis, keys),
-    // This harness runs no derived job, so nothing may ask it to fetch inputs.
-    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
+  const context = createProcessorContext({
+    cacheRedis: t.redis,
     keys,
     freshness: config.freshness,
     logger,
     now: () => clock,
     random: () => 0,
-  }
+    // This harness runs no derived job, so nothing may ask it to fetch inputs.
+    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
+  })
   const spec = deriveQueue(config, {
     context,
     counter: new ProviderCallCounter(t.redis, keys, logger),
