@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { FreshnessConfig } from './contracts/processor'
 import { Count, Prefix, RedisUrl } from './env-fields'
 import { freshnessEnv, freshnessFrom } from './freshness-config'
+import { LOG_LEVELS, type LogLevel } from './logger'
 import { type BybitConfig, bybitConfigFrom, bybitEnv } from './providers/bybit/config'
 import {
   type CoinGeckoConfig,
@@ -57,9 +58,6 @@ const DEFAULTS = {
     })),
   ]),
 } as const
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-export type LogLevel = (typeof LOG_LEVELS)[number]
 
 const EnvSchema = Type.Object({
   CACHE_REDIS_URL: RedisUrl(DEFAULTS.CACHE_REDIS_URL),
