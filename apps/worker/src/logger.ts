@@ -1,7 +1,10 @@
 import { type DestinationStream, type Logger, pino } from 'pino'
-import type { LogLevel } from './config'
 
 export type { Logger } from 'pino'
+
+/** The levels `LOG_LEVEL` accepts. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 /**
  * Provider keys must never reach log storage, whichever object carries them: the config logged

@@ -2,7 +2,7 @@ import { ConfigError } from '@marketcache/shared/env'
 import closeWithGrace from 'close-with-grace'
 import { loadConfig, type WorkerConfig } from './config'
 import { createLogger } from './logger'
-import { startWorker } from './worker'
+import { startWorker } from './start-worker'
 
 /** How long running jobs get to finish on SIGINT/SIGTERM; below compose's 30 s stop grace. */
 const CLOSE_GRACE_MS = 25_000

@@ -1,6 +1,6 @@
 import { type Job, Queue } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWorker } from '../src/worker'
+import { startWorker } from '../src/start-worker'
 import { captureLogger } from './support/capture-logger'
 import { testConfig, testRedis } from './support/config'
 import { type RunningSimulator, startSimulator } from './support/simulator'

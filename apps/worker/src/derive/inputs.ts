@@ -2,8 +2,8 @@ import type { AnyDataset } from '@marketcache/shared/dataset'
 import type { Envelope } from '@marketcache/shared/envelope'
 import type { ProviderName } from '@marketcache/shared/providers'
 import type { Static } from '@sinclair/typebox'
+import type { ProcessorContext } from '../contracts/processor'
 import { ProviderNotFoundError } from '../errors'
-import type { ProcessorContext } from '../processors/processor'
 
 export interface Input<D extends AnyDataset = AnyDataset> {
   dataset: D

@@ -2,9 +2,9 @@ import { type AnyDataset, cacheKey, type RecomputeOn } from '@marketcache/shared
 import type { Keys } from '@marketcache/shared/keys'
 import { datasets } from '@marketcache/shared/registry'
 import type { Cluster, Redis } from 'ioredis'
+import type { ProcessorContext } from '../contracts/processor'
 import type { EnvelopeEntry } from '../envelope-writer'
 import type { Logger } from '../logger'
-import type { ProcessorContext } from '../processors/processor'
 
 interface Dependent {
   derived: AnyDataset

@@ -1,8 +1,9 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { EnvelopeEntry } from '../envelope-writer'
 import type { BybitAdapter, Instruments } from '../providers/bybit/adapter'
+import { BybitEndpoint } from '../providers/bybit/client'
 import { entryOf, targetOf } from './entries'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 /** The `instruments` entry of a Bybit base coin; the chain job writes it too when it refetches. */
 export function bybitInstrumentsEntry(
@@ -14,7 +15,7 @@ export function bybitInstrumentsEntry(
     instruments,
     { exchange: 'bybit', underlying: listed.value.underlying },
     listed.value,
-    { asOf: listed.asOf, source: 'bybit' },
+    { asOf: listed.asOf, source: 'bybit', endpoint: BybitEndpoint.instruments },
   )
 }
 

@@ -1,63 +1,14 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
-import {
-  type OptionChain,
-  OptionChainValue,
-  optionChain,
-} from '@marketcache/shared/datasets/option-chain'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
-import type { BybitAdapter, OptionTickersResult } from '../providers/bybit/adapter'
+import { optionChain } from '@marketcache/shared/datasets/option-chain'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
+import type { BybitAdapter } from '../providers/bybit/adapter'
+import { bybitChain } from '../providers/bybit/chain'
 import { BybitEndpoint } from '../providers/bybit/client'
-import { badResponse } from '../providers/bybit/errors'
 import type { Contract } from '../providers/bybit/mapping'
 import { bybitInstrumentsEntry } from './bybit-instruments'
-import { assembleChain } from './chain-assembly'
 import { entryOf, targetOf } from './entries'
-import type { JobProcessor, ProcessorContext } from './processor'
-
-const chainCheck = TypeCompiler.Compile(OptionChainValue)
 
 const params = (underlying: string) => ({ exchange: 'bybit' as const, underlying })
-
-/**
- * The chain of one underlying from its contracts and one tickers answer, validated. Where Bybit
- * lists the same expiry, strike and side in two settle coins (USDC and USDT options), the chain's
- * one slot goes to the settle coin with more quoted contracts, rather than to whichever came last.
- */
-export function bybitChain(
-  underlying: string,
-  contracts: readonly Contract[],
-  tickers: OptionTickersResult,
-): OptionChain {
-  const quoted = contracts.filter((contract) => tickers.quotes.has(contract.symbol))
-  const perSettle = new Map<string | null, number>()
-  for (const { settle } of quoted) perSettle.set(settle, (perSettle.get(settle) ?? 0) + 1)
-  const preferred = [...quoted].sort(
-    (a, b) =>
-      (perSettle.get(b.settle) ?? 0) - (perSettle.get(a.settle) ?? 0) ||
-      String(a.settle).localeCompare(String(b.settle)),
-  )
-  const slots = new Set<string>()
-  const chosen = preferred.filter((contract) => {
-    const slot = `${contract.expiry}|${contract.strike}|${contract.right}`
-    if (slots.has(slot)) return false
-    slots.add(slot)
-    return true
-  })
-  const chain = assembleChain({
-    exchange: 'bybit',
-    underlying,
-    underlyingPrice: tickers.underlyingPrice,
-    contracts: chosen,
-    quotes: tickers.quotes,
-    asOf: tickers.asOf,
-  })
-  const problem = chainCheck.Errors(chain).First()
-  if (problem !== undefined || chain.expiries.length === 0) {
-    const why = problem ? `${problem.path}: ${problem.message}` : 'no listed contract has a quote'
-    throw badResponse(BybitEndpoint.tickers, `chain of ${underlying}: ${why}`)
-  }
-  return chain
-}
 
 /**
  * `bybit.option-chain`: the contracts come from the cached `instruments` entry while it is fresh
@@ -103,6 +54,7 @@ export function bybitOptionChainProcessor(
         entryOf(ctx, optionChain, params(underlying), chain, {
           asOf: tickers.asOf,
           source: 'bybit',
+          endpoint: BybitEndpoint.tickers,
         }),
       )
       written.push(...outcomes.filter((o) => o.written).map((o) => o.key))

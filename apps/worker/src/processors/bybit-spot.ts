@@ -1,7 +1,8 @@
 import { spot } from '@marketcache/shared/datasets/spot'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { BybitAdapter } from '../providers/bybit/adapter'
+import { BybitEndpoint } from '../providers/bybit/client'
 import { entryOf, targetOf } from './entries'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 const params = (symbol: string) => ({ exchange: 'bybit' as const, symbol })
 
@@ -17,7 +18,7 @@ export function bybitSpotProcessor(
     targets: (data) => data.symbols.map((symbol) => targetOf(ctx, spot, params(symbol))),
     async process(data) {
       const { records, missing, asOf } = await adapter.spot(data.symbols)
-      const meta = { asOf, source: 'bybit' } as const
+      const meta = { asOf, source: 'bybit', endpoint: BybitEndpoint.tickers } as const
       const outcomes = await ctx.writer.write(
         records.map((record) => entryOf(ctx, spot, params(record.symbol), record, meta)),
       )

@@ -1,13 +1,17 @@
 import { coin } from '@marketcache/shared/datasets/coin'
 import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
+import type { ProcessorContext } from '../contracts/processor'
 import type { EnvelopeEntry, NotFoundEntry } from '../envelope-writer'
 import type { CoinRecord } from '../providers/coingecko/mapping'
 import { entryOf, targetOf } from './entries'
-import type { ProcessorContext } from './processor'
 
-/** Both entries one CoinGecko coin fills: `coin` and `tokenomics`. */
-export function coinEntries(ctx: ProcessorContext, record: CoinRecord): EnvelopeEntry[] {
-  const meta = { asOf: record.asOf, source: 'coingecko' } as const
+/** Both entries one CoinGecko coin fills (`coin` and `tokenomics`), from `endpoint`'s answer. */
+export function coinEntries(
+  ctx: ProcessorContext,
+  record: CoinRecord,
+  endpoint: string,
+): EnvelopeEntry[] {
+  const meta = { asOf: record.asOf, source: 'coingecko', endpoint } as const
   return [
     entryOf(ctx, coin, { id: record.id }, record.coin, meta),
     entryOf(ctx, tokenomics, { id: record.id }, record.tokenomics, meta),

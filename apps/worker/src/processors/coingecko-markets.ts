@@ -1,6 +1,6 @@
-import type { CoinGeckoAdapter } from '../providers/coingecko/adapter'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
+import { type CoinGeckoAdapter, CoinGeckoEndpoint } from '../providers/coingecko/adapter'
 import { coinEntries, coinTargets } from './coin-entries'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 /**
  * `coingecko.markets`: one `/coins/markets` call for up to 250 ids or the top N, writing `coin`
@@ -21,7 +21,9 @@ export function coingeckoMarketsProcessor(
           'market row skipped',
         )
       }
-      const outcomes = await ctx.writer.write(records.flatMap((record) => coinEntries(ctx, record)))
+      const outcomes = await ctx.writer.write(
+        records.flatMap((record) => coinEntries(ctx, record, CoinGeckoEndpoint.markets)),
+      )
       const written = outcomes.filter((o) => o.written).map((o) => o.key)
 
       if ('ids' in data) {

@@ -1,9 +1,10 @@
 import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
+import type { JobData } from '@marketcache/shared/jobs'
 import { UnrecoverableError } from 'bullmq'
-import type { CoinGeckoAdapter } from '../providers/coingecko/adapter'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
+import { type CoinGeckoAdapter, CoinGeckoEndpoint } from '../providers/coingecko/adapter'
 import { isOhlcInterval, OHLC_DAYS, type OhlcInterval } from '../providers/coingecko/ohlc'
 import { entryOf, targetOf } from './entries'
-import type { JobData, JobProcessor, ProcessorContext } from './processor'
 
 const paramsOf = (id: string, interval: OhlcInterval) =>
   ({ exchange: 'coingecko', symbol: id, interval }) as const
@@ -27,6 +28,7 @@ export function coingeckoOhlcProcessor(
         entryOf(ctx, ohlcv, paramsOf(record.id, interval), record.value, {
           asOf: record.asOf,
           source: 'coingecko',
+          endpoint: CoinGeckoEndpoint.ohlc,
         }),
       )
       return { written: outcomes.filter((o) => o.written).map((o) => o.key) }

@@ -1,11 +1,13 @@
 import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
-import type { EntrySource } from '@marketcache/shared/envelope'
 import type { FreshnessPolicy } from '@marketcache/shared/freshness'
+import type { ProviderName } from '@marketcache/shared/providers'
 import type { DatasetName } from '@marketcache/shared/registry'
 import type { Static } from '@sinclair/typebox'
+import type { ProcessorContext } from '../contracts/processor'
 import { buildEnvelope } from '../envelope-builder'
 import type { EnvelopeEntry, NotFoundEntry } from '../envelope-writer'
-import type { ProcessorContext } from './processor'
+import { ProviderBadResponseError } from '../errors'
+import { valueProblem } from '../value-check'
 
 /** The configured policy for a dataset, narrowed for these params where the dataset says so. */
 export function policyOf<D extends AnyDataset>(
@@ -17,17 +19,43 @@ export function policyOf<D extends AnyDataset>(
   return dataset.freshnessFor?.(params, configured) ?? configured
 }
 
+/** Where an entry's value came from, and so what a value failing its schema is. */
+export type EntryMeta = { asOf: number; basis?: number } & (
+  | {
+      /** A provider's answer: a value failing the schema is its bad response (retried). */
+      source: ProviderName
+      /** The endpoint template the value came from, named in the error. */
+      endpoint: string
+    }
+  | {
+      source: 'derived'
+      /** The error for a value failing its schema. @defaultValue a plain (retried) Error */
+      invalid?: (message: string) => Error
+    }
+)
+
+function invalidValue(problem: string, meta: EntryMeta): Error {
+  if (meta.source === 'derived') return meta.invalid?.(problem) ?? new Error(problem)
+  return new ProviderBadResponseError(`${meta.source} ${meta.endpoint}: ${problem}`, {
+    provider: meta.source,
+    endpoint: meta.endpoint,
+  })
+}
+
 /**
  * The entry a processor writes for one dataset key: the key from the shared builder, the envelope
- * from a value already validated against `dataset.value`. Every processor writes through this.
+ * from the value once it passes `dataset.value`. Every processor writes through this, so a value
+ * failing its schema throws (naming dataset, path and problem) and is never cached.
  */
 export function entryOf<D extends AnyDataset>(
   ctx: ProcessorContext,
   dataset: D,
   params: Static<D['params']>,
   value: Static<D['value']>,
-  meta: { asOf: number; source: EntrySource; basis?: number },
+  meta: EntryMeta,
 ): EnvelopeEntry {
+  const problem = valueProblem(dataset.value, value, dataset.name)
+  if (problem !== null) throw invalidValue(problem, meta)
   const envelope = buildEnvelope({
     dataset,
     value,

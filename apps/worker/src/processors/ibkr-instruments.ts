@@ -1,9 +1,10 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { IbkrAdapter } from '../providers/ibkr/adapter'
+import { IbkrEndpoint } from '../providers/ibkr/endpoints'
 import { type ChainLimits, qualify } from '../providers/ibkr/qualification'
 import type { InstrumentsValue } from '../providers/ibkr/quotes'
 import { entryOf, targetOf } from './entries'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 export const ibkrInstrumentsParams = (underlying: string) =>
   ({ exchange: 'ibkr', underlying }) as const
@@ -39,6 +40,7 @@ export async function qualifyAndWrite(
   const entry = entryOf(ctx, instruments, ibkrInstrumentsParams(underlying), value, {
     asOf: ctx.now(),
     source: 'ibkr',
+    endpoint: IbkrEndpoint.info,
   })
   const outcomes = await ctx.writer.write(entry)
   return { value, written: outcomes.filter((o) => o.written).map((o) => o.key) }

@@ -1,13 +1,14 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import { ProviderNotFoundError } from '../errors'
 import type { IbkrAdapter } from '../providers/ibkr/adapter'
+import { IbkrEndpoint } from '../providers/ibkr/endpoints'
 import { snapshotChain } from '../providers/ibkr/market-data'
 import type { ChainLimits } from '../providers/ibkr/qualification'
 import type { InstrumentsValue } from '../providers/ibkr/quotes'
 import { entryOf, targetOf } from './entries'
 import { cachedInstruments, ibkrInstrumentsParams, qualifyAndWrite } from './ibkr-instruments'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 /**
  * `ibkr.option-chain`: snapshots of every qualified contract plus the stock, assembled into the
@@ -41,7 +42,11 @@ export function ibkrOptionChainProcessor(
 
       const { chain, asOf } = await snapshotChain(adapter, qualified, ctx.now())
       const outcomes = await ctx.writer.write(
-        entryOf(ctx, optionChain, params, chain, { asOf, source: 'ibkr' }),
+        entryOf(ctx, optionChain, params, chain, {
+          asOf,
+          source: 'ibkr',
+          endpoint: IbkrEndpoint.snapshot,
+        }),
       )
       written.push(...outcomes.filter((o) => o.written).map((o) => o.key))
       return { written }

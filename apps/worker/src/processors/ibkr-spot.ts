@@ -1,5 +1,6 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { spot } from '@marketcache/shared/datasets/spot'
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { NotFoundEntry } from '../envelope-writer'
 import { ProviderBadResponseError, ProviderNotFoundError } from '../errors'
 import type { IbkrAdapter } from '../providers/ibkr/adapter'
@@ -7,7 +8,6 @@ import { IbkrEndpoint } from '../providers/ibkr/endpoints'
 import { snapshotSpots } from '../providers/ibkr/market-data'
 import { entryOf, targetOf } from './entries'
 import { ibkrInstrumentsParams } from './ibkr-instruments'
-import type { JobProcessor, ProcessorContext } from './processor'
 
 const spotParams = (symbol: string) => ({ exchange: 'ibkr', symbol }) as const
 
@@ -64,7 +64,11 @@ export function ibkrSpotProcessor(
         )
       }
       const entries = [...spots].map(([symbol, { value, asOf }]) =>
-        entryOf(ctx, spot, spotParams(symbol), value, { asOf, source: 'ibkr' }),
+        entryOf(ctx, spot, spotParams(symbol), value, {
+          asOf,
+          source: 'ibkr',
+          endpoint: IbkrEndpoint.snapshot,
+        }),
       )
       const outcomes = await ctx.writer.write(entries)
       const written = outcomes.filter((o) => o.written).map((o) => o.key)

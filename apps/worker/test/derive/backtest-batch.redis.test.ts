@@ -9,7 +9,7 @@ import { buildUniverse } from '@marketcache/simulator/coingecko/universe'
 import { FlowProducer } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { BacktestBatchResult } from '../../src/derive/backtest-batch'
+import type { BacktestBatchResult } from '../../src/contracts/processor'
 import { createQueueRedis } from '../../src/redis'
 import { readEntry } from '../support/entries'
 import { settled } from '../support/wait'
@@ -124,7 +124,7 @@ describe('derive.backtest-batch as a BullMQ flow', () => {
     const negatives: string[] = []
     let cursor = '0'
     do {
-      const [next, keys] = await h.redis.scan(cursor, 'MATCH', `${h.keyPrefix}:v1:backtest:*`)
+      const [next, keys] = await h.redis.scan(cursor, 'MATCH', h.keys.datasetPattern('backtest'))
       cursor = next
       for (const key of keys) {
         const entry = await readEntry(h.redis, key)

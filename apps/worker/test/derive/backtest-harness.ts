@@ -11,7 +11,7 @@ import { buildSimulator } from '@marketcache/simulator/app'
 import type { StatsSnapshot } from '@marketcache/simulator/stats'
 import type { Job } from 'bullmq'
 import type { WorkerConfig } from '../../src/config'
-import { type RunningWorker, startWorker } from '../../src/worker'
+import { type RunningWorker, startWorker } from '../../src/start-worker'
 import { testConfig, testRedis } from '../support/config'
 
 export interface BacktestHarness extends ReturnType<typeof testRedis> {

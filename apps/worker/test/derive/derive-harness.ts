@@ -3,9 +3,9 @@ import { type JobOrigin, type JobRequest, producerJobOptions } from '@marketcach
 import { Keys } from '@marketcache/shared/keys'
 import type { Static } from '@sinclair/typebox'
 import type { Job } from 'bullmq'
+import type { ConsumedQueue } from '../../src/contracts/queue'
 import { createLogger } from '../../src/logger'
-import type { ConsumedQueue } from '../../src/queues'
-import { type RunningWorker, startWorker } from '../../src/worker'
+import { type RunningWorker, startWorker } from '../../src/start-worker'
 import { testConfig, testRedis } from '../support/config'
 import { settled } from '../support/wait'
 

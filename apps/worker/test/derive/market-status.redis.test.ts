@@ -7,14 +7,12 @@ import { Value } from '@sinclair/typebox/value'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { CacheReader } from '../../src/cache-reader'
-import { deriveQueue } from '../../src/derive/queue'
-import { EnvelopeWriter } from '../../src/envelope-writer'
+import { createQueueWorker, type ProviderWorker } from '../../src/job-runner'
 import { createLogger } from '../../src/logger'
-import type { ProcessorContext } from '../../src/processors/processor'
+import { createProcessorContext } from '../../src/processor-context'
 import { ProviderCallCounter } from '../../src/provider-calls'
+import { deriveQueue } from '../../src/queues/derive'
 import { createQueueRedis } from '../../src/redis'
-import { createQueueWorker, type ProviderWorker } from '../../src/workers'
 import { testConfig, testRedis } from '../support/config'
 import { readEntry } from '../support/entries'
 import { settled } from '../support/wait'
@@ -34,17 +32,16 @@ let queue: Queue
 let worker: ProviderWorker
 
 beforeAll(async () => {
-  const context: ProcessorContext = {
-    writer: new EnvelopeWriter(t.redis, keys),
-    reader: new CacheReader(t.redis, keys),
-    // This harness runs no derived job, so nothing may ask it to fetch inputs.
-    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
+  const context = createProcessorContext({
+    cacheRedis: t.redis,
     keys,
     freshness: config.freshness,
     logger,
     now: () => clock,
     random: () => 0,
-  }
+    // This harness runs no derived job, so nothing may ask it to fetch inputs.
+    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
+  })
   const spec = deriveQueue(config, {
     context,
     counter: new ProviderCallCounter(t.redis, keys, logger),
@@ -94,7 +91,7 @@ describe('derive.market-status through a BullMQ worker', () => {
     const done = await run('us-equities')
     expect(await done.getState()).toBe('completed')
     const key = keyOf('us-equities')
-    expect(key).toBe(`${t.keyPrefix}:v1:market-status:us-equities`)
+    expect(key).toBe(keys.cache('market-status', 1, ['us-equities']))
     expect(done.returnvalue).toEqual({ written: [key] })
 
     const entry = (await readEntry(t.redis, key)) as Envelope
@@ -178,6 +175,7 @@ describe('derive.market-status through a BullMQ worker', () => {
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(1)
     expect(done.failedReason).toMatch(/^INVALID_JOB: /)
-    expect(await t.redis.exists(`${t.keyPrefix}:v1:market-status:forex`)).toBe(0)
+    // No dataset params name forex, so the key is built from its parts.
+    expect(await t.redis.exists(keys.cache('market-status', 1, ['forex']))).toBe(0)
   })
 })

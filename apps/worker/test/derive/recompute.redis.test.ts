@@ -8,10 +8,11 @@ import { Keys } from '@marketcache/shared/keys'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import type { ProcessorContext } from '../../src/contracts/processor'
 import { dependentsByInput, recomputeDependents } from '../../src/derive/recompute'
 import { type EnvelopeEntry, EnvelopeWriter } from '../../src/envelope-writer'
 import { entryOf } from '../../src/processors/entries'
-import type { ProcessorContext } from '../../src/processors/processor'
+import { BybitEndpoint } from '../../src/providers/bybit/client'
 import { createQueueRedis } from '../../src/redis'
 import { captureLogger } from '../support/capture-logger'
 import { testConfig, testRedis } from '../support/config'
@@ -123,9 +124,22 @@ describe('the envelope writer hook', () => {
       },
     })
     const ctx = { keys, freshness: testConfig(t).freshness, now: Date.now } as ProcessorContext
-    // The value is beside the point here: the writer does not look into it.
+    // The value is beside the point here (the writer does not look into it); entryOf only
+    // lets a value that passes the schema through.
     const chainAt = (asOf: number) =>
-      entryOf(ctx, optionChain, BTC, {} as never, { asOf, source: 'bybit' })
+      entryOf(
+        ctx,
+        optionChain,
+        BTC,
+        {
+          exchange: 'bybit',
+          underlying: 'BTC',
+          underlying_price: 1,
+          expiries: [],
+          as_of: new Date(asOf).toISOString(),
+        },
+        { asOf, source: 'bybit', endpoint: BybitEndpoint.tickers },
+      )
     await writer.write(chainAt(Date.now()))
     await writer.write(chainAt(Date.now() - 60_000))
     expect(

@@ -5,15 +5,13 @@ import type { Static } from '@sinclair/typebox'
 import { type Job, Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { inject } from 'vitest'
-import { CacheReader } from '../../src/cache-reader'
 import type { WorkerConfig } from '../../src/config'
-import { EnvelopeWriter } from '../../src/envelope-writer'
+import { createQueueWorker, type ProviderWorker } from '../../src/job-runner'
 import { createLogger, type Logger } from '../../src/logger'
-import type { ProcessorContext } from '../../src/processors/processor'
+import { createProcessorContext } from '../../src/processor-context'
 import { ProviderCallCounter } from '../../src/provider-calls'
-import { bybitQueue } from '../../src/providers/bybit/queue'
+import { bybitQueue } from '../../src/queues/bybit'
 import { createQueueRedis } from '../../src/redis'
-import { createQueueWorker, type ProviderWorker } from '../../src/workers'
 import { testConfig, testRedis } from '../support/config'
 
 type BybitRequest = Extract<JobRequest, { queue: 'bybit' }>
@@ -51,16 +49,15 @@ export async function startBybitHarness(
   const cacheRedis = new Redis(inject('redisUrl'))
   const queueRedis = createQueueRedis(inject('redisUrl'))
   const keys = new Keys(t.keyPrefix)
-  const context: ProcessorContext = {
-    writer: new EnvelopeWriter(cacheRedis, keys),
-    reader: new CacheReader(cacheRedis, keys),
-    // This harness runs no derived job, so nothing may ask it to fetch inputs.
-    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
+  const context = createProcessorContext({
+    cacheRedis: cacheRedis,
     keys,
     freshness: config.freshness,
     logger,
     now: Date.now,
-  }
+    // This harness runs no derived job, so nothing may ask it to fetch inputs.
+    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
+  })
   const spec = bybitQueue(config, {
     context,
     counter: new ProviderCallCounter(cacheRedis, keys, logger),

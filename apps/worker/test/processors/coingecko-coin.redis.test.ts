@@ -41,7 +41,8 @@ describe('coingecko.coin', () => {
 
     const coinKey = h.key('coin', 'bitcoin')
     const tokenomicsKey = h.key('tokenomics', 'bitcoin')
-    expect(coinKey).toBe(`${h.keyPrefix}:v1:coin:bitcoin`)
+    // The documented layout, from the key builder's own parts: prefix, version, dataset, id.
+    expect(coinKey).toBe(h.keys.cache('coin', 1, ['bitcoin']))
     expect(done.returnvalue).toEqual({ written: [coinKey, tokenomicsKey] })
 
     const stats = await sim.stats()

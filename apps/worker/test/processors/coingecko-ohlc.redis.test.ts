@@ -47,7 +47,7 @@ describe('coingecko.ohlc against the simulator', () => {
     const done = await run(h, 'bitcoin', interval)
     expect(await done.getState()).toBe('completed')
     const key = keyOf(h, 'bitcoin', interval)
-    expect(key).toBe(`${h.keyPrefix}:v1:ohlcv:coingecko:bitcoin:${interval}`)
+    expect(key).toBe(h.keys.cache('ohlcv', 1, ['coingecko', 'bitcoin', interval]))
     expect(done.returnvalue).toEqual({ written: [key] })
 
     const stats = await sim.stats()

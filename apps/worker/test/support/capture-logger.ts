@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream'
-import type { LogLevel } from '../../src/config'
+import type { LogLevel } from '../../src/logger'
 import { createLogger, type Logger } from '../../src/logger'
 
 /** A real pino logger whose lines land in `lines` (raw) and `records` (parsed). */

@@ -5,7 +5,7 @@ import { type DatasetName, datasets } from '@marketcache/shared/registry'
 import type { Job } from 'bullmq'
 import type { WorkerConfig } from '../../src/config'
 import type { Logger } from '../../src/logger'
-import { type RunningWorker, startWorker } from '../../src/worker'
+import { type RunningWorker, startWorker } from '../../src/start-worker'
 import { testConfig, testRedis } from './config'
 
 export interface Harness extends ReturnType<typeof testRedis> {

@@ -1,5 +1,5 @@
-import type { WorkerConfig } from '../../config'
 import { ProviderHttp, type ProviderHttpDeps } from '../http'
+import type { BybitConfig } from './config'
 import { badResponse, errorForRetCode, errorForStatus, type FailedAnswer, RetCode } from './errors'
 
 /** The V5 market endpoints used; each names its calls in counters, logs and errors. */
@@ -31,7 +31,7 @@ export class BybitClient {
   readonly #banPauseMs: number
   readonly #now: () => number
 
-  constructor(config: WorkerConfig['bybit'], deps: BybitClientDeps) {
+  constructor(config: BybitConfig, deps: BybitClientDeps) {
     this.#banPauseMs = config.banPauseMs
     this.#now = deps.now ?? Date.now
     this.#http = new ProviderHttp(

@@ -3,7 +3,7 @@ import { Candle } from '@marketcache/shared/datasets/ohlcv'
 import { OptionQuote } from '@marketcache/shared/datasets/option-chain'
 import { SpotValue } from '@marketcache/shared/datasets/spot'
 import type { Static, TSchema } from '@sinclair/typebox'
-import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler'
+import { valueProblem } from '../../value-check'
 import { parseOptionSymbol } from './symbols'
 
 export type Contract = Static<typeof OptionContract>
@@ -39,19 +39,18 @@ function bookPrice(price: unknown, size: unknown): unknown {
   return value === 0 && (amount === 0 || amount === null) ? null : value
 }
 
-function checked<T extends TSchema>(check: TypeCheck<T>) {
+/** One row checked on its own, so a bad row is skipped rather than failing the whole answer. */
+function checked<T extends TSchema>(schema: T) {
   return (value: unknown, label: string): Mapped<Static<T>> => {
-    const error = check.Errors(value).First()
-    return error
-      ? { ok: false, problem: `${label}${error.path}: ${error.message}` }
-      : { ok: true, value: value as Static<T> }
+    const problem = valueProblem(schema, value, label)
+    return problem ? { ok: false, problem } : { ok: true, value: value as Static<T> }
   }
 }
 
-const checkSpot = checked(TypeCompiler.Compile(SpotValue))
-const checkContract = checked(TypeCompiler.Compile(OptionContract))
-const checkQuote = checked(TypeCompiler.Compile(OptionQuote))
-const checkCandle = checked(TypeCompiler.Compile(Candle))
+const checkSpot = checked(SpotValue)
+const checkContract = checked(OptionContract)
+const checkQuote = checked(OptionQuote)
+const checkCandle = checked(Candle)
 
 /** A spot tickers row; `asOf` is the envelope's time (rows carry none). */
 export function toSpot(row: unknown, asOf: number): Mapped<Spot> {

@@ -1,6 +1,6 @@
-import type { CoinGeckoConfig } from '../../config'
 import { ProviderBadResponseError } from '../../errors'
 import { ProviderHttp, type ProviderHttpDeps } from '../http'
+import type { CoinGeckoConfig } from './config'
 import { errorForStatus } from './errors'
 
 const KEY_HEADER = { demo: 'x-cg-demo-api-key', pro: 'x-cg-pro-api-key' } as const

@@ -1,7 +1,7 @@
 import { coin } from '@marketcache/shared/datasets/coin'
 import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
 import type { Static } from '@sinclair/typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { valueProblem } from '../../value-check'
 
 export type CoinValue = Static<typeof coin.value>
 export type TokenomicsValue = Static<typeof tokenomics.value>
@@ -17,9 +17,6 @@ export interface CoinRecord {
 }
 
 export type Mapped = { ok: true; record: CoinRecord } | { ok: false; problem: string }
-
-const coinCheck = TypeCompiler.Compile(coin.value)
-const tokenomicsCheck = TypeCompiler.Compile(tokenomics.value)
 
 type Json = Record<string, unknown>
 
@@ -49,12 +46,11 @@ function finish(id: unknown, coinValue: unknown, tokenomicsValue: unknown): Mapp
   } catch {
     return { ok: false, problem: `id ${JSON.stringify(id)} is not a valid coin id` }
   }
-  const coinError = coinCheck.Errors(coinValue).First()
-  if (coinError) return { ok: false, problem: `coin${coinError.path}: ${coinError.message}` }
-  const tokenomicsError = tokenomicsCheck.Errors(tokenomicsValue).First()
-  if (tokenomicsError) {
-    return { ok: false, problem: `tokenomics${tokenomicsError.path}: ${tokenomicsError.message}` }
-  }
+  // Checked per coin: a bad `/coins/markets` row is skipped, the other coins are still cached.
+  const problem =
+    valueProblem(coin.value, coinValue, 'coin') ??
+    valueProblem(tokenomics.value, tokenomicsValue, 'tokenomics')
+  if (problem !== null) return { ok: false, problem }
   const value = coinValue as CoinValue
   const asOf = Date.parse(value.last_updated)
   if (!Number.isFinite(asOf)) {

@@ -1,6 +1,6 @@
 import { type Ohlcv, ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { Interval } from '@marketcache/shared/intervals'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { valueProblem } from '../../value-check'
 
 /**
  * The `days` that makes `/coins/{id}/ohlc` answer in each interval. The granularity follows
@@ -24,8 +24,6 @@ export interface OhlcRecord {
 }
 
 export type MappedOhlc = { ok: true; record: OhlcRecord } | { ok: false; problem: string }
-
-const valueCheck = TypeCompiler.Compile(ohlcv.value)
 
 type Row = [close: number, o: number, h: number, l: number, c: number]
 
@@ -76,7 +74,8 @@ export function fromOhlcRows(id: string, interval: OhlcInterval, body: unknown):
     candles: rows.map(([close, o, h, l, c]) => ({ t: close - width, o, h, l, c, v: null })),
     as_of: new Date(last).toISOString(),
   }
-  const error = valueCheck.Errors(value).First()
-  if (error) return { ok: false, problem: `ohlcv${error.path}: ${error.message}` }
+  // Checked here too (entryOf checks again) so the mapping reports which candle is bad.
+  const problem = valueProblem(ohlcv.value, value, 'ohlcv')
+  if (problem !== null) return { ok: false, problem }
   return { ok: true, record: { id, interval, value, asOf: last } }
 }

@@ -1,6 +1,6 @@
-import type { IbkrConfig } from '../../config'
 import { ProviderUnavailableError } from '../../errors'
 import { ProviderHttp, type ProviderHttpDeps } from '../http'
+import type { IbkrConfig } from './config'
 import { errorForStatus, tlsHint } from './errors'
 import { CallPacer } from './pacer'
 

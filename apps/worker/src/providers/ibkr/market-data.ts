@@ -1,10 +1,9 @@
-import { type OptionChain, optionChain } from '@marketcache/shared/datasets/option-chain'
-import { spot } from '@marketcache/shared/datasets/spot'
+import type { OptionChain } from '@marketcache/shared/datasets/option-chain'
 import { ProviderBadResponseError } from '../../errors'
 import type { IbkrAdapter } from './adapter'
 import { IbkrEndpoint } from './endpoints'
 import { OPTION_FIELDS, STOCK_FIELDS } from './fields'
-import { chainOf, checked, type InstrumentsValue, type SpotValue, spotValueOf } from './quotes'
+import { chainOf, type InstrumentsValue, type SpotValue, spotValueOf } from './quotes'
 
 /**
  * One round of stock snapshots for `conids` (symbol → conid): the `spot` value of each symbol
@@ -22,7 +21,7 @@ export async function snapshotSpots(
     const value = row === undefined ? null : spotValueOf(symbol, row, now)
     if (row === undefined || value === null) continue
     spots.set(symbol, {
-      value: checked(spot, value, IbkrEndpoint.snapshot),
+      value,
       asOf: row.updated ?? now,
     })
   }
@@ -49,5 +48,5 @@ export async function snapshotChain(
       { provider: 'ibkr', endpoint: IbkrEndpoint.snapshot },
     )
   }
-  return { chain: checked(optionChain, priced.chain, IbkrEndpoint.snapshot), asOf: priced.asOf }
+  return priced
 }

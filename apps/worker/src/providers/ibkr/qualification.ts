@@ -1,10 +1,9 @@
-import { instruments } from '@marketcache/shared/datasets/instruments'
 import { ProviderNotFoundError } from '../../errors'
 import type { IbkrAdapter, OptionContractInfo, OptionRight, StockContract } from './adapter'
 import { IbkrEndpoint } from './endpoints'
 import { expiryOf, monthPrefix } from './expiry'
 import { STOCK_FIELDS } from './fields'
-import { checked, type InstrumentsValue, priceOf } from './quotes'
+import { type InstrumentsValue, priceOf } from './quotes'
 
 /** How much of a chain to qualify. */
 export interface ChainLimits {
@@ -152,5 +151,5 @@ export async function qualify(
     contracts,
     as_of: new Date(now).toISOString(),
   }
-  return { value: checked(instruments, value, IbkrEndpoint.info), stock }
+  return { value, stock }
 }

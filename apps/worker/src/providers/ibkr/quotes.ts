@@ -1,38 +1,13 @@
-import type { AnyDataset } from '@marketcache/shared/dataset'
-import { instruments } from '@marketcache/shared/datasets/instruments'
-import { type OptionChain, optionChain } from '@marketcache/shared/datasets/option-chain'
-import { spot } from '@marketcache/shared/datasets/spot'
+import type { instruments } from '@marketcache/shared/datasets/instruments'
+import type { OptionChain } from '@marketcache/shared/datasets/option-chain'
+import type { spot } from '@marketcache/shared/datasets/spot'
 import type { Static } from '@sinclair/typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { ProviderBadResponseError } from '../../errors'
-import { assembleChain } from '../../processors/chain-assembly'
+import { assembleChain } from '../chain-assembly'
 import type { SnapshotRow } from './fields'
 
 export type SpotValue = Static<typeof spot.value>
 export type InstrumentsValue = Static<typeof instruments.value>
 type OptionQuote = NonNullable<OptionChain['expiries'][number]['strikes'][number]['call']>
-
-const checks = {
-  spot: TypeCompiler.Compile(spot.value),
-  instruments: TypeCompiler.Compile(instruments.value),
-  'option-chain': TypeCompiler.Compile(optionChain.value),
-}
-
-/** Garbage is never cached: a value that fails its dataset schema is a bad response. */
-export function checked<D extends AnyDataset & { name: keyof typeof checks }>(
-  dataset: D,
-  value: Static<D['value']>,
-  endpoint: string,
-): Static<D['value']> {
-  const error = checks[dataset.name].Errors(value).First()
-  if (error) {
-    throw new ProviderBadResponseError(
-      `ibkr ${endpoint}: ${dataset.name}${error.path}: ${error.message}`,
-      { provider: 'ibkr', endpoint },
-    )
-  }
-  return value
-}
 
 /** The middle of a two-sided quote; null when a side is missing or the quote is crossed. */
 export function midOf(row: SnapshotRow): number | null {

@@ -1,7 +1,7 @@
 import { filterChain } from '@marketcache/shared/datasets/option-chain'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ProviderBadResponseError, ProviderNotFoundError } from '../../../src/errors'
-import { bybitChain } from '../../../src/processors/bybit-option-chain'
+import { bybitChain } from '../../../src/providers/bybit/chain'
 import type { BybitClient } from '../../../src/providers/bybit/client'
 import { captureLogger } from '../../support/capture-logger'
 import { testRedis } from '../../support/config'

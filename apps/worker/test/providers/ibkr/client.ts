@@ -1,10 +1,11 @@
 import { Keys } from '@marketcache/shared/keys'
 import type { Redis } from 'ioredis'
-import { type IbkrConfig, loadConfig } from '../../../src/config'
+import { loadConfig } from '../../../src/config'
 import { createLogger } from '../../../src/logger'
 import { ProviderCallCounter } from '../../../src/provider-calls'
 import { IbkrAdapter, type IbkrAdapterOptions } from '../../../src/providers/ibkr/adapter'
 import { IbkrClient } from '../../../src/providers/ibkr/client'
+import type { IbkrConfig } from '../../../src/providers/ibkr/config'
 
 /** An adapter on its own client, counting calls under `keyPrefix`; close the client after. */
 export function ibkrAdapterFor(

@@ -4,15 +4,13 @@ import { type JobOrigin, type JobRequest, producerJobOptions } from '@marketcach
 import { Keys } from '@marketcache/shared/keys'
 import type { Static } from '@sinclair/typebox'
 import { type Job, Queue } from 'bullmq'
-import { CacheReader } from '../../../src/cache-reader'
 import type { WorkerConfig } from '../../../src/config'
-import { EnvelopeWriter } from '../../../src/envelope-writer'
+import { createQueueWorker, type ProviderWorker } from '../../../src/job-runner'
 import { createLogger, type Logger } from '../../../src/logger'
-import type { ProcessorContext } from '../../../src/processors/processor'
+import { createProcessorContext } from '../../../src/processor-context'
 import { ProviderCallCounter } from '../../../src/provider-calls'
-import { ibkrQueue } from '../../../src/providers/ibkr/queue'
+import { ibkrQueue } from '../../../src/queues/ibkr'
 import { createQueueRedis } from '../../../src/redis'
-import { createQueueWorker, type ProviderWorker } from '../../../src/workers'
 import { testConfig, testRedis } from '../../support/config'
 import { settled } from '../../support/wait'
 
@@ -52,16 +50,15 @@ export async function startIbkrHarness(
   const keys = new Keys(t.keyPrefix)
   const cacheRedis = t.redis.duplicate()
   const queueRedis = createQueueRedis(config.queueRedisUrl, 'mc-test-ibkr')
-  const context: ProcessorContext = {
-    writer: new EnvelopeWriter(cacheRedis, keys),
-    reader: new CacheReader(cacheRedis, keys),
-    // This harness runs no derived job, so nothing may ask it to fetch inputs.
-    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
+  const context = createProcessorContext({
+    cacheRedis: cacheRedis,
     keys,
     freshness: config.freshness,
     logger,
     now: Date.now,
-  }
+    // This harness runs no derived job, so nothing may ask it to fetch inputs.
+    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
+  })
   const spec = ibkrQueue(config, {
     context,
     counter: new ProviderCallCounter(cacheRedis, keys, logger),

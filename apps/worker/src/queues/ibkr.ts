@@ -1,11 +1,10 @@
-import type { WorkerConfig } from '../../config'
-import { ibkrInstrumentsProcessor } from '../../processors/ibkr-instruments'
-import { ibkrOptionChainProcessor } from '../../processors/ibkr-option-chain'
-import { ibkrSpotProcessor } from '../../processors/ibkr-spot'
-import type { QueueDeps } from '../../queues'
-import type { ProviderQueue } from '../../workers'
-import { IbkrAdapter } from './adapter'
-import { IbkrClient } from './client'
+import type { WorkerConfig } from '../config'
+import type { ProviderQueue, QueueDeps } from '../contracts/queue'
+import { ibkrInstrumentsProcessor } from '../processors/ibkr-instruments'
+import { ibkrOptionChainProcessor } from '../processors/ibkr-option-chain'
+import { ibkrSpotProcessor } from '../processors/ibkr-spot'
+import { IbkrAdapter } from '../providers/ibkr/adapter'
+import { IbkrClient } from '../providers/ibkr/client'
 
 /**
  * The `ibkr` queue: one Client Portal gateway behind a limiter at its pacing (10/s by default),

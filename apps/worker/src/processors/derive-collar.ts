@@ -1,13 +1,10 @@
 import { collar, collarSpotParams } from '@marketcache/shared/datasets/collar'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import { spot } from '@marketcache/shared/datasets/spot'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { entryOf, targetOf } from '../processors/entries'
-import type { JobProcessor, ProcessorContext } from '../processors/processor'
-import { collarSet } from './analytics/collars'
-import { ensureInputs, oldestAsOf } from './inputs'
-
-const valueCheck = TypeCompiler.Compile(collar.value)
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
+import { collarSet } from '../derive/analytics/collars'
+import { ensureInputs, oldestAsOf } from '../derive/inputs'
+import { entryOf, targetOf } from './entries'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
@@ -39,8 +36,6 @@ export function collarProcessor(ctx: ProcessorContext): JobProcessor<'derive.col
           spot_as_of: iso(underlying.envelope.asOf),
         },
       })
-      const problem = valueCheck.Errors(value).First()
-      if (problem) throw new Error(`collar${problem.path}: ${problem.message}`)
       const outcomes = await ctx.writer.write(
         entryOf(ctx, collar, params, value, { asOf, source: 'derived', basis: spotPrice }),
       )

@@ -1,18 +1,28 @@
+import type { FreshnessPolicy } from '@marketcache/shared/freshness'
 import type {
+  JobData,
   JobName,
   JobOrigin,
   JobPayload,
   JobRequest,
+  QueueJobName,
   QueueName,
 } from '@marketcache/shared/jobs'
 import type { Keys } from '@marketcache/shared/keys'
+import type { DatasetName } from '@marketcache/shared/registry'
 import type { Job } from 'bullmq'
 import type { CacheReader } from '../cache-reader'
-import type { WorkerConfig } from '../config'
-import type { BacktestJobResult } from '../derive/backtest'
-import type { BacktestBatchResult } from '../derive/backtest-batch'
 import type { EnvelopeWriter, NotFoundEntry } from '../envelope-writer'
 import type { Logger } from '../logger'
+
+/**
+ * The processor contract: what a processor is given and what it returns. The bottom floor of the
+ * worker (above shared): it imports no processor, provider, derive module or queue spec, so the
+ * per-job result types live here beside it rather than next to the processors that return them.
+ */
+
+/** Per-dataset freshness policy after config overrides, in milliseconds. */
+export type FreshnessConfig = Readonly<Record<DatasetName, Readonly<FreshnessPolicy>>>
 
 /** What every processor may use; injected, so tests can pin the clock and the jitter. */
 export interface ProcessorContext {
@@ -20,7 +30,7 @@ export interface ProcessorContext {
   /** For jobs that build on other cached datasets. */
   reader: CacheReader
   keys: Keys
-  freshness: WorkerConfig['freshness']
+  freshness: FreshnessConfig
   logger: Logger
   now: () => number
   /** Enqueues a fill job (deduplicated like any other): how derived jobs get missing inputs. */
@@ -29,13 +39,42 @@ export interface ProcessorContext {
   random?: () => number
 }
 
-/** A job's data by job name (without `origin`, which only decides priority). */
-export type JobData<N extends JobName> = Extract<JobRequest, { name: N }>['data']
-
 /** The job's return value, stored by BullMQ and shown by `GET /v1/jobs/:id`. */
 export interface JobResult {
   /** Cache keys this run wrote (envelopes that won the asOf check, and negative entries). */
   written: string[]
+}
+
+/** The headline numbers of one backtest, as a batch reports them. */
+export interface BacktestSummary {
+  total_return: number
+  sharpe: number | null
+  max_drawdown: number
+  trade_count: number
+}
+
+/** What a `derive.backtest` job returns: enough for a batch parent to report it. */
+export interface BacktestJobResult extends JobResult {
+  /** The entry's cache key, written now or found fresh. */
+  key: string
+  symbol: string
+  summary: BacktestSummary
+}
+
+/** One completed backtest of a batch. */
+export interface BatchBacktest extends BacktestSummary {
+  symbol: string
+  key: string
+}
+
+/** What a `derive.backtest-batch` job returns once every child backtest has finished. */
+export interface BacktestBatchResult extends JobResult {
+  total: number
+  completed: number
+  failed: number
+  /** In the order of the batch's `symbols`. */
+  results: BatchBacktest[]
+  failures: { symbol: string; reason: string }[]
 }
 
 /** Jobs whose return value carries more than `written`, by job name. */
@@ -63,9 +102,6 @@ export interface JobProcessor<N extends JobName> {
   targets(data: JobData<N>): NotFoundEntry[]
   process(data: JobData<N>, handle: JobHandle): Promise<JobResultOf<N>>
 }
-
-/** The job names a queue carries. */
-export type QueueJobName<Q extends QueueName> = Extract<JobRequest, { queue: Q }>['name']
 
 /** One processor per job name of the queue: a job added without wiring fails to compile. */
 export type QueueProcessors<Q extends QueueName> = { [N in QueueJobName<Q>]: JobProcessor<N> }

@@ -1,21 +1,10 @@
-import type { JobHandle, JobProcessor, JobResult } from '../processors/processor'
-import type { BacktestJobResult, BacktestSummary } from './backtest'
-
-/** One completed backtest of a batch. */
-export interface BatchBacktest extends BacktestSummary {
-  symbol: string
-  key: string
-}
-
-/** What a `derive.backtest-batch` job returns once every child backtest has finished. */
-export interface BacktestBatchResult extends JobResult {
-  total: number
-  completed: number
-  failed: number
-  /** In the order of the batch's `symbols`. */
-  results: BatchBacktest[]
-  failures: { symbol: string; reason: string }[]
-}
+import type {
+  BacktestBatchResult,
+  BacktestJobResult,
+  BatchBacktest,
+  JobHandle,
+  JobProcessor,
+} from '../contracts/processor'
 
 const NO_RESULT = 'no result: the backtest failed or was removed, and its job is gone'
 

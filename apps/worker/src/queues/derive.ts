@@ -1,11 +1,10 @@
 import type { WorkerConfig } from '../config'
-import type { QueueDeps } from '../queues'
-import type { ProviderQueue } from '../workers'
-import { backtestProcessor } from './backtest'
-import { backtestBatchProcessor } from './backtest-batch'
-import { collarProcessor } from './collar'
-import { marketStatusProcessor } from './market-status'
-import { optionsSummaryProcessor } from './options-summary'
+import type { ProviderQueue, QueueDeps } from '../contracts/queue'
+import { backtestProcessor } from '../processors/derive-backtest'
+import { backtestBatchProcessor } from '../processors/derive-backtest-batch'
+import { collarProcessor } from '../processors/derive-collar'
+import { marketStatusProcessor } from '../processors/derive-market-status'
+import { optionsSummaryProcessor } from '../processors/derive-options-summary'
 
 /**
  * Derived jobs call no provider, so no quota applies; the limiter only stops a flood of them from

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { coin } from '@marketcache/shared/datasets/coin'
+import { Keys } from '@marketcache/shared/keys'
 import { Queue } from 'bullmq'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { captureLogger } from './support/capture-logger'
@@ -147,7 +150,9 @@ describe('the worker process', () => {
     ])
     await inspector.close()
     expect(jobs).toHaveLength(ticks.size)
-    expect(await readEntry(t.redis, `${t.keyPrefix}:v1:coin:bitcoin`)).toMatchObject({
+    expect(
+      await readEntry(t.redis, cacheKey(new Keys(t.keyPrefix), coin, { id: 'bitcoin' })),
+    ).toMatchObject({
       source: 'coingecko',
     })
   })

@@ -2,17 +2,16 @@ import { producerJobOptions } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { CacheReader } from './cache-reader'
 import type { WorkerConfig } from './config'
-import { recomputeDependents } from './derive/recompute'
-import { EnvelopeWriter } from './envelope-writer'
+import type { ProcessorContext } from './contracts/processor'
+import type { ConsumedQueue, ProviderQueue } from './contracts/queue'
+import { createQueueWorker, type ProviderWorker } from './job-runner'
 import { createLogger, type Logger } from './logger'
-import type { ProcessorContext } from './processors/processor'
+import { createProcessorContext } from './processor-context'
 import { ProviderCallCounter } from './provider-calls'
-import { type ConsumedQueue, providerQueues } from './queues'
+import { providerQueues } from './queues/consumed'
 import { createCacheRedis, createQueueRedis } from './redis'
 import { startWarmSchedules } from './schedules'
-import { createQueueWorker, type ProviderQueue, type ProviderWorker } from './workers'
 
 export interface WorkerDeps {
   logger?: Logger
@@ -67,18 +66,14 @@ export async function startWorker(
       producerJobOptions(request, origin),
     )
   }
-  const context: ProcessorContext = {
-    // Every write of an input re-enqueues the derived entries that depend on it and are read.
-    writer: new EnvelopeWriter(cacheRedis, keys, {
-      onWritten: recomputeDependents({ redis: cacheRedis, keys, enqueue, logger }),
-    }),
-    reader: new CacheReader(cacheRedis, keys),
+  const context = createProcessorContext({
+    cacheRedis,
     keys,
     freshness: config.freshness,
     logger,
-    now: deps.now ?? Date.now,
     enqueue,
-  }
+    ...(deps.now ? { now: deps.now } : {}),
+  })
   const specs = providerQueues(config, {
     context,
     counter: new ProviderCallCounter(cacheRedis, keys, logger),

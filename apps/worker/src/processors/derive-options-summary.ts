@@ -1,12 +1,9 @@
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import { optionsSummary } from '@marketcache/shared/datasets/options-summary'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { entryOf, targetOf } from '../processors/entries'
-import type { JobProcessor, ProcessorContext } from '../processors/processor'
-import { summariseChain } from './analytics/options-summary'
-import { ensureInputs } from './inputs'
-
-const valueCheck = TypeCompiler.Compile(optionsSummary.value)
+import type { JobProcessor, ProcessorContext } from '../contracts/processor'
+import { summariseChain } from '../derive/analytics/options-summary'
+import { ensureInputs } from '../derive/inputs'
+import { entryOf, targetOf } from './entries'
 
 /**
  * `derive.options-summary`: per-expiry positioning and volatility figures from the cached chain
@@ -21,8 +18,6 @@ export function optionsSummaryProcessor(
       const params = optionsSummary.parseParams(data)
       const [chain] = await ensureInputs(ctx, [{ dataset: optionChain, params }])
       const value = summariseChain(chain.value)
-      const problem = valueCheck.Errors(value).First()
-      if (problem) throw new Error(`options-summary${problem.path}: ${problem.message}`)
       const outcomes = await ctx.writer.write(
         entryOf(ctx, optionsSummary, params, value, {
           asOf: chain.envelope.asOf,

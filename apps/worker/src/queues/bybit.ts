@@ -1,12 +1,11 @@
-import type { WorkerConfig } from '../../config'
-import { bybitInstrumentsProcessor } from '../../processors/bybit-instruments'
-import { bybitKlineProcessor } from '../../processors/bybit-kline'
-import { bybitOptionChainProcessor } from '../../processors/bybit-option-chain'
-import { bybitSpotProcessor } from '../../processors/bybit-spot'
-import type { QueueDeps } from '../../queues'
-import type { ProviderQueue } from '../../workers'
-import { BybitAdapter } from './adapter'
-import { BybitClient } from './client'
+import type { WorkerConfig } from '../config'
+import type { ProviderQueue, QueueDeps } from '../contracts/queue'
+import { bybitInstrumentsProcessor } from '../processors/bybit-instruments'
+import { bybitKlineProcessor } from '../processors/bybit-kline'
+import { bybitOptionChainProcessor } from '../processors/bybit-option-chain'
+import { bybitSpotProcessor } from '../processors/bybit-spot'
+import { BybitAdapter } from '../providers/bybit/adapter'
+import { BybitClient } from '../providers/bybit/client'
 
 /** The `bybit` queue: Bybit's limiter and concurrency, a processor per `bybit.*` job. */
 export function bybitQueue(config: WorkerConfig, deps: QueueDeps): ProviderQueue<'bybit'> {

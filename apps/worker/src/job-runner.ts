@@ -1,26 +1,13 @@
-import type { EntrySource } from '@marketcache/shared/envelope'
-import type { JobName, JobPayload, QueueName } from '@marketcache/shared/jobs'
+import type { JobData, JobName, JobPayload, QueueName } from '@marketcache/shared/jobs'
 import { jobDataProblem } from '@marketcache/shared/jobs'
 import { Job, UnrecoverableError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { type BackoffSettings, providerBackoff } from './backoff'
+import type { JobProcessor, JobResult } from './contracts/processor'
+import type { ProviderQueue } from './contracts/queue'
 import type { EnvelopeWriter } from './envelope-writer'
 import { ProviderNotFoundError, ProviderRateLimitError, ProviderRejectedError } from './errors'
 import type { Logger } from './logger'
-import type { JobData, JobProcessor, JobResult, QueueProcessors } from './processors/processor'
-
-/** A provider queue as this worker runs it: limits, plus one processor per job name. */
-export interface ProviderQueue<Q extends QueueName = QueueName> {
-  name: Q
-  /** Written as the entries' `source`: the provider, or `derived` for the derive queue. */
-  provider: EntrySource
-  /** Shared by every replica through Redis. */
-  limiter: { max: number; duration: number }
-  concurrency: number
-  processors: QueueProcessors<Q>
-  /** Releases what the provider adapter holds (HTTP pools). */
-  close(): Promise<void>
-}
 
 export interface QueueWorkerDeps {
   connection: Redis

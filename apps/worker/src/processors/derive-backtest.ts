@@ -2,30 +2,17 @@ import { cacheKey } from '@marketcache/shared/dataset'
 import { type Backtest, backtest } from '@marketcache/shared/datasets/backtest'
 import type { BacktestParams } from '@marketcache/shared/datasets/backtest-params'
 import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
+import type { JobData } from '@marketcache/shared/jobs'
 import { UnrecoverableError } from 'bullmq'
-import { entryOf, targetOf } from '../processors/entries'
-import type { JobData, JobProcessor, JobResult, ProcessorContext } from '../processors/processor'
-import { backtestValue } from './backtest-value'
-import { ensureInputs } from './inputs'
-
-/** The headline numbers of one backtest, as a batch reports them. */
-export interface BacktestSummary {
-  total_return: number
-  sharpe: number | null
-  max_drawdown: number
-  trade_count: number
-}
-
-/** What a `derive.backtest` job returns: enough for a batch parent to report it. */
-export interface BacktestJobResult extends JobResult {
-  /** The entry's cache key, written now or found fresh. */
-  key: string
-  symbol: string
-  summary: BacktestSummary
-}
-
-const valueCheck = TypeCompiler.Compile(backtest.value)
+import type {
+  BacktestJobResult,
+  BacktestSummary,
+  JobProcessor,
+  ProcessorContext,
+} from '../contracts/processor'
+import { backtestValue } from '../derive/backtest-value'
+import { ensureInputs } from '../derive/inputs'
+import { entryOf, targetOf } from './entries'
 
 function summaryOf(value: Backtest): BacktestSummary {
   const { total_return, sharpe, max_drawdown, trade_count } = value
@@ -75,10 +62,13 @@ export function backtestProcessor(ctx: ProcessorContext): JobProcessor<'derive.b
       ])
       const asOf = series.envelope.asOf
       const value = backtestValue(params, series.value, asOf)
-      const problem = valueCheck.Errors(value).First()
-      if (problem) throw new UnrecoverableError(`backtest${problem.path}: ${problem.message}`)
       const outcomes = await ctx.writer.write(
-        entryOf(ctx, backtest, params, value, { asOf, source: 'derived' }),
+        entryOf(ctx, backtest, params, value, {
+          asOf,
+          source: 'derived',
+          // Same params, same series, same value: a retry cannot fix it.
+          invalid: (message) => new UnrecoverableError(message),
+        }),
       )
       return {
         written: outcomes.filter((o) => o.written).map((o) => o.key),

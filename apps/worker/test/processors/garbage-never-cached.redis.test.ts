@@ -1,0 +1,57 @@
+import { instruments } from '@marketcache/shared/datasets/instruments'
+import { optionChain } from '@marketcache/shared/datasets/option-chain'
+import type { Envelope } from '@marketcache/shared/envelope'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Instruments } from '../../src/providers/bybit/adapter'
+import { type BybitFixtures, startBybitFixtures } from '../providers/bybit/fixtures'
+import { readEntry } from '../support/entries'
+import { settled } from '../support/wait'
+import { type BybitHarness, startBybitHarness } from './bybit-harness'
+
+/**
+ * `entryOf` is the one guard: whatever a processor assembles, a value failing its dataset schema
+ * is never cached. Here the chain job builds on a cached `instruments` entry whose contract has
+ * an expiry that is a string but no date (each row still passes its schema), so the chain it
+ * assembles has a days-to-expiry that is not a number.
+ */
+let fixtures: BybitFixtures
+let h: BybitHarness
+
+const BTC = { exchange: 'bybit', underlying: 'BTC' } as const
+
+beforeAll(async () => {
+  fixtures = await startBybitFixtures()
+  h = await startBybitHarness(fixtures.origin)
+})
+afterAll(async () => {
+  await h.stop()
+  await fixtures.close()
+})
+
+describe('a value that fails its dataset schema', () => {
+  it('fails the job as the provider bad response and caches nothing', async () => {
+    const request = {
+      queue: 'bybit',
+      name: 'bybit.instruments',
+      data: { underlying: 'BTC' },
+    } as const
+    const listed = await settled(h.queue, (await h.add(request)).id)
+    expect(await listed.getState()).toBe('completed')
+    const key = h.key(instruments, BTC)
+    const value = JSON.parse(((await readEntry(h.redis, key)) as Envelope).data) as Instruments
+    const [first] = value.contracts
+    if (first === undefined) throw new Error('the fixture lists no contract')
+    first.expiry = 'someday'
+    await h.redis.hset(key, 'data', JSON.stringify(value))
+
+    const job = await settled(
+      h.queue,
+      (await h.add({ queue: 'bybit', name: 'bybit.option-chain', data: { underlying: 'BTC' } })).id,
+    )
+    expect(await job.getState()).toBe('failed')
+    expect(job.failedReason).toMatch(
+      /^bybit \/v5\/market\/tickers: option-chain\/expiries\/\d+\/days_to_expiry: /,
+    )
+    expect(await readEntry(h.redis, h.key(optionChain, BTC))).toBeNull()
+  })
+})
