@@ -53,31 +53,15 @@ export function createQueueWorker<Q extends QueueName>(
       // empty, so a failing parent never marks the entries its children own.
       return await processor.process(data, { job, fromId: (id) => Job.fromId(worker, id) })
     } catch (error) {
-      if (error instanceof ProviderRateLimitError) {
-        logger.warn({ jobId: job.id, retryAfterMs: error.retryAfterMs }, 'provider rate limited')
-        await worker.rateLimit(error.retryAfterMs)
-        throw Worker.RateLimitError()
-      }
-      if (error instanceof ProviderNotFoundError) {
-        await deps.writer.writeNotFound(processor.targets(data), queue.provider)
-        throw new UnrecoverableError(error.message)
-      }
-      const permanent = error instanceof ProviderRejectedError
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-      const message = error instanceof Error ? error.message : String(error)
-      logger.warn(
-        { jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, err: error },
-        permanent || lastAttempt ? 'job failed' : 'job failed, will retry',
-      )
-      if (permanent || lastAttempt) {
-        const code = (error as { code?: unknown }).code
-        await deps.writer.recordError(
-          processor.targets(data).map((target) => target.key),
-          typeof code === 'string' ? `${code}: ${message}` : message,
-        )
-      }
-      if (permanent) throw new UnrecoverableError(message)
-      throw error
+      throw await failure(error, {
+        job,
+        worker,
+        writer: deps.writer,
+        logger,
+        provider: queue.provider,
+        data,
+        processor,
+      })
     }
   }
 
@@ -99,4 +83,45 @@ export function createQueueWorker<Q extends QueueName>(
     logger.debug({ jobId: job.id, job: job.name, written: result.written.length }, 'job completed'),
   )
   return worker
+}
+
+interface FailedRun {
+  job: Job<JobPayload, JobResult, JobName>
+  worker: ProviderWorker
+  writer: EnvelopeWriter
+  logger: Logger
+  /** Written as the negative entries' `source`. */
+  provider: ProviderQueue['provider']
+  data: JobData<JobName>
+  processor: JobProcessor<JobName>
+}
+
+/** The error policy for a failed run (see createQueueWorker): what to record, and what to throw. */
+async function failure(error: unknown, run: FailedRun): Promise<Error> {
+  const { job, worker, writer, logger, provider, data, processor } = run
+  if (error instanceof ProviderRateLimitError) {
+    logger.warn({ jobId: job.id, retryAfterMs: error.retryAfterMs }, 'provider rate limited')
+    await worker.rateLimit(error.retryAfterMs)
+    return Worker.RateLimitError()
+  }
+  if (error instanceof ProviderNotFoundError) {
+    await writer.writeNotFound(processor.targets(data), provider)
+    return new UnrecoverableError(error.message)
+  }
+  const permanent = error instanceof ProviderRejectedError
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+  const message = error instanceof Error ? error.message : String(error)
+  logger.warn(
+    { jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, err: error },
+    permanent || lastAttempt ? 'job failed' : 'job failed, will retry',
+  )
+  if (permanent || lastAttempt) {
+    const code = (error as { code?: unknown }).code
+    await writer.recordError(
+      processor.targets(data).map((target) => target.key),
+      typeof code === 'string' ? `${code}: ${message}` : message,
+    )
+  }
+  if (permanent) return new UnrecoverableError(message)
+  return error instanceof Error ? error : new Error(message)
 }

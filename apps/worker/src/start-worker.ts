@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis'
 import type { WorkerConfig } from './config'
 import type { ProcessorContext } from './contracts/processor'
 import type { ConsumedQueue, ProviderQueue } from './contracts/queue'
-import { createQueueWorker, type ProviderWorker } from './job-runner'
+import { createQueueWorker, type ProviderWorker, type QueueWorkerDeps } from './job-runner'
 import { createLogger, type Logger } from './logger'
 import { createProcessorContext } from './processor-context'
 import { ProviderCallCounter } from './provider-calls'
@@ -37,24 +37,8 @@ export async function startWorker(
   deps: WorkerDeps = {},
 ): Promise<RunningWorker> {
   const logger = deps.logger ?? createLogger(config.logLevel)
-  const cacheRedis = deps.cacheRedis ?? createCacheRedis(config.cacheRedisUrl)
-  const queueRedis = deps.queueRedis ?? createQueueRedis(config.queueRedisUrl)
-  const owned = [deps.cacheRedis ? null : cacheRedis, deps.queueRedis ? null : queueRedis].filter(
-    (client): client is Redis => client !== null,
-  )
-  for (const client of owned) {
-    client.on('error', (error) => logger.error({ err: error }, 'redis error'))
-  }
-  logger.info(
-    {
-      config: {
-        ...config,
-        cacheRedisUrl: withoutPassword(config.cacheRedisUrl),
-        queueRedisUrl: withoutPassword(config.queueRedisUrl),
-      },
-    },
-    'worker starting',
-  )
+  const { cacheRedis, queueRedis, owned } = connections(config, deps, logger)
+  logger.info({ config: redacted(config) }, 'worker starting')
 
   const keys = new Keys(config.keyPrefix)
   const queues = {} as Record<ConsumedQueue, Queue>
@@ -79,27 +63,17 @@ export async function startWorker(
     counter: new ProviderCallCounter(cacheRedis, keys, logger),
   })
   const queueNames = Object.keys(specs) as ConsumedQueue[]
-
-  const workers = {} as Record<ConsumedQueue, ProviderWorker>
   for (const name of queueNames) {
     queues[name] = new Queue(name, { connection: queueRedis, prefix: config.queuePrefix })
     queues[name].on('error', (error) => logger.error({ err: error, queue: name }, 'queue error'))
-    // Each spec is typed by its own name; the loop variable only knows the union.
-    workers[name] = createQueueWorker(specs[name] as ProviderQueue, {
-      connection: queueRedis,
-      prefix: config.queuePrefix,
-      writer: context.writer,
-      backoff: config.backoff,
-      logger,
-    })
   }
-  await Promise.all(queueNames.map((name) => workers[name].waitUntilReady()))
-  for (const name of queueNames) {
-    workers[name]
-      .run()
-      .catch((error: unknown) => logger.error({ err: error, queue: name }, 'worker stopped'))
-  }
-
+  const workers = await runWorkers(specs, {
+    connection: queueRedis,
+    prefix: config.queuePrefix,
+    writer: context.writer,
+    backoff: config.backoff,
+    logger,
+  })
   const schedules = startWarmSchedules(config.warmSchedules, (name) => queues[name], logger)
   logger.info({ queues: queueNames }, 'worker started')
 
@@ -113,13 +87,46 @@ export async function startWorker(
     await Promise.all(owned.map((client) => client.quit().catch(() => client.disconnect())))
     logger.info('worker closed')
   }
+  return { queues, workers, close: () => (closing ??= close()) }
+}
+
+/** The cache and queue clients: injected ones as they are, the rest created (and owned). */
+function connections(config: WorkerConfig, deps: WorkerDeps, logger: Logger) {
+  const cacheRedis = deps.cacheRedis ?? createCacheRedis(config.cacheRedisUrl)
+  const queueRedis = deps.queueRedis ?? createQueueRedis(config.queueRedisUrl)
+  const owned = [deps.cacheRedis ? null : cacheRedis, deps.queueRedis ? null : queueRedis].filter(
+    (client): client is Redis => client !== null,
+  )
+  for (const client of owned) {
+    client.on('error', (error) => logger.error({ err: error }, 'redis error'))
+  }
+  return { cacheRedis, queueRedis, owned }
+}
+
+/** One error-policy worker per queue spec, started once every one is connected. */
+async function runWorkers(
+  specs: { readonly [Q in ConsumedQueue]: ProviderQueue<Q> },
+  deps: QueueWorkerDeps,
+): Promise<Record<ConsumedQueue, ProviderWorker>> {
+  const names = Object.keys(specs) as ConsumedQueue[]
+  const workers = {} as Record<ConsumedQueue, ProviderWorker>
+  // Each spec is typed by its own name; the loop variable only knows the union.
+  for (const name of names) workers[name] = createQueueWorker(specs[name] as ProviderQueue, deps)
+  await Promise.all(names.map((name) => workers[name].waitUntilReady()))
+  for (const name of names) {
+    workers[name]
+      .run()
+      .catch((error: unknown) => deps.logger.error({ err: error, queue: name }, 'worker stopped'))
+  }
+  return workers
+}
+
+/** The config as logged: Redis URLs without their passwords. */
+function redacted(config: WorkerConfig) {
   return {
-    queues,
-    workers,
-    close: () => {
-      closing ??= close()
-      return closing
-    },
+    ...config,
+    cacheRedisUrl: withoutPassword(config.cacheRedisUrl),
+    queueRedisUrl: withoutPassword(config.queueRedisUrl),
   }
 }
 

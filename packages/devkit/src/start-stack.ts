@@ -67,6 +67,49 @@ async function stop(code: number): Promise<never> {
   process.exit(code)
 }
 
+/** Each provider's base URL: the configured one, or the simulator at its wire format's path. */
+function upstreamUrls(sim: string) {
+  const simulated = {
+    COINGECKO_BASE_URL: `${sim}/api/v3`,
+    BYBIT_BASE_URL: sim,
+    IBKR_BASE_URL: `${sim}/v1/api`,
+  }
+  return Object.fromEntries(
+    Object.entries(simulated).map(([name, simUrl]) => [
+      name,
+      stackConfig.providerUrls[name as keyof typeof simulated] ?? simUrl,
+    ]),
+  ) as Record<keyof typeof simulated, string>
+}
+
+/** What `pnpm start` prints once everything answers. */
+function banner(at: {
+  api: string
+  sim: string
+  upstreams: Record<string, string>
+  devKey: string
+}) {
+  const { api, sim, upstreams, devKey } = at
+  return [
+    '',
+    'marketcache is running',
+    `  API        ${api}`,
+    `  API docs   ${api}/docs`,
+    ...Object.entries(upstreams).map(
+      ([name, url]) =>
+        `  ${name.split('_')[0]?.toLowerCase().padEnd(10)} ${url}${url.startsWith(sim) ? ' (simulator)' : ''}`,
+    ),
+    stackConfig.apiKeys
+      ? '  API keys   from API_KEYS'
+      : `  dev key    ${devKey}  (scopes: write, admin)`,
+    '',
+    `  curl -i ${api}/v1/coins/bitcoin`,
+    `  curl -i ${api}/v1/options/bybit/BTC/chain?maxDays=7`,
+    '',
+    'Ctrl-C stops everything.',
+  ].join('\n')
+}
+
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0))
   process.on('SIGTERM', () => void stop(0))
@@ -78,17 +121,7 @@ async function main(): Promise<void> {
 
   // Each provider not configured is served by the simulator, at the path its wire format uses.
   const sim = `http://127.0.0.1:${stackConfig.simulatorPort}`
-  const simulated = {
-    COINGECKO_BASE_URL: `${sim}/api/v3`,
-    BYBIT_BASE_URL: sim,
-    IBKR_BASE_URL: `${sim}/v1/api`,
-  }
-  const upstreams = Object.fromEntries(
-    Object.entries(simulated).map(([name, simUrl]) => [
-      name,
-      stackConfig.providerUrls[name as keyof typeof simulated] ?? simUrl,
-    ]),
-  ) as Record<keyof typeof simulated, string>
+  const upstreams = upstreamUrls(sim)
   const usesSimulator = Object.values(stackConfig.providerUrls).some((url) => url === undefined)
   if (usesSimulator) {
     run('simulator', 'apps/simulator/src/server.ts', {
@@ -112,26 +145,7 @@ async function main(): Promise<void> {
 
   const api = `http://127.0.0.1:${stackConfig.apiPort}`
   await waitFor('api', `${api}/health`)
-  console.log(
-    [
-      '',
-      'marketcache is running',
-      `  API        ${api}`,
-      `  API docs   ${api}/docs`,
-      ...Object.entries(upstreams).map(
-        ([name, url]) =>
-          `  ${name.split('_')[0]?.toLowerCase().padEnd(10)} ${url}${url.startsWith(sim) ? ' (simulator)' : ''}`,
-      ),
-      stackConfig.apiKeys
-        ? '  API keys   from API_KEYS'
-        : `  dev key    ${devKey}  (scopes: write, admin)`,
-      '',
-      `  curl -i ${api}/v1/coins/bitcoin`,
-      `  curl -i ${api}/v1/options/bybit/BTC/chain?maxDays=7`,
-      '',
-      'Ctrl-C stops everything.',
-    ].join('\n'),
-  )
+  console.log(banner({ api, sim, upstreams, devKey }))
 }
 
 main().catch(async (error: unknown) => {

@@ -27,6 +27,38 @@ async function symbolOf(handle: JobHandle, childKey: string): Promise<string | u
   return typeof symbol === 'string' ? symbol : undefined
 }
 
+/** The children that completed, by symbol. */
+async function completedChildren(handle: JobHandle): Promise<Map<string, BatchBacktest>> {
+  const values = await handle.job.getChildrenValues<unknown>()
+  const bySymbol = new Map<string, BatchBacktest>()
+  for (const value of Object.values(values)) {
+    if (!isBacktestResult(value)) continue
+    const { total_return, sharpe, max_drawdown, trade_count } = value.summary
+    bySymbol.set(value.symbol, {
+      symbol: value.symbol,
+      key: value.key,
+      total_return,
+      sharpe,
+      max_drawdown,
+      trade_count,
+    })
+  }
+  return bySymbol
+}
+
+/** The children that failed: their reasons by symbol, and reasons whose job is gone. */
+async function failedChildren(handle: JobHandle) {
+  const ignored = await handle.job.getIgnoredChildrenFailures()
+  const reasons = new Map<string, string>()
+  const unnamed: string[] = []
+  for (const [childKey, reason] of Object.entries(ignored)) {
+    const symbol = await symbolOf(handle, childKey)
+    if (symbol === undefined) unnamed.push(reason)
+    else reasons.set(symbol, reason)
+  }
+  return { reasons, unnamed }
+}
+
 /**
  * `derive.backtest-batch`: the parent of a BullMQ flow whose children are `derive.backtest` jobs,
  * one per symbol. BullMQ runs it once every child has completed or failed; children added with
@@ -39,31 +71,10 @@ export function backtestBatchProcessor(): JobProcessor<'derive.backtest-batch'> 
     // failing batch must neither write negative entries nor record errors on its symbols.
     targets: () => [],
     async process(data, handle): Promise<BacktestBatchResult> {
-      const [values, ignored] = await Promise.all([
-        handle.job.getChildrenValues<unknown>(),
-        handle.job.getIgnoredChildrenFailures(),
+      const [bySymbol, { reasons, unnamed }] = await Promise.all([
+        completedChildren(handle),
+        failedChildren(handle),
       ])
-      const bySymbol = new Map<string, BatchBacktest>()
-      for (const value of Object.values(values)) {
-        if (!isBacktestResult(value)) continue
-        const { total_return, sharpe, max_drawdown, trade_count } = value.summary
-        bySymbol.set(value.symbol, {
-          symbol: value.symbol,
-          key: value.key,
-          total_return,
-          sharpe,
-          max_drawdown,
-          trade_count,
-        })
-      }
-      const reasons = new Map<string, string>()
-      const unnamed: string[] = []
-      for (const [childKey, reason] of Object.entries(ignored)) {
-        const symbol = await symbolOf(handle, childKey)
-        if (symbol === undefined) unnamed.push(reason)
-        else reasons.set(symbol, reason)
-      }
-
       const symbols = [...new Set([...data.symbols, ...bySymbol.keys(), ...reasons.keys()])]
       const unexplained = symbols.filter((s) => !bySymbol.has(s) && !reasons.has(s))
       // A reason whose job is gone names no symbol; it can only be matched when it is the only one.

@@ -3,17 +3,16 @@ import type { Ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import type { Interval } from '@marketcache/shared/intervals'
 import type { Static } from '@sinclair/typebox'
 import type { Logger } from '../../logger'
-import { type BybitAnswer, type BybitClient, BybitEndpoint } from './client'
+import { type BybitClient, BybitEndpoint } from './client'
 import { badResponse, nothingListed } from './errors'
+import { instrumentPages, listOf, MAX_LIMIT } from './instrument-pages'
 import {
-  type Contract,
   chainUnderlyingPrice,
   type Mapped,
   type Quote,
   type Spot,
   type TickerQuote,
   toCandle,
-  toContract,
   toQuote,
   toSpot,
 } from './mapping'
@@ -33,10 +32,6 @@ export const BYBIT_INTERVAL: Record<Interval, string> = {
   '1w': 'W',
 }
 
-/** instruments-info and kline both cap `limit` at 1000. */
-const MAX_LIMIT = 1000
-/** A cursor chain longer than this (100k instruments) is a provider loop, not a listing. */
-const MAX_PAGES = 100
 /** How many skipped-row problems one log line carries. */
 const LOGGED_PROBLEMS = 5
 
@@ -115,55 +110,28 @@ export class BybitAdapter {
   /** Every option listed on `baseCoin`, once each, following `nextPageCursor` to the end. */
   async instruments(baseCoin: string): Promise<{ value: Instruments; asOf: number }> {
     const endpoint = BybitEndpoint.instruments
-    const contracts = new Map<string, Contract>()
-    const skipped: string[] = []
-    const cursors = new Set<string>()
-    let rows = 0
-    let asOf = 0
-    let cursor = ''
-    for (let page = 1; ; page++) {
-      const answer = await this.#client.get(endpoint, {
-        category: 'option',
-        baseCoin,
-        limit: String(this.#pageSize),
-        ...(cursor ? { cursor } : {}),
-      })
-      asOf = Math.max(asOf, answer.time ?? 0)
-      for (const row of listOf(answer, endpoint)) {
-        rows += 1
-        const mapped = toContract(row, baseCoin)
-        if (!mapped.ok) skipped.push(mapped.problem)
-        else if (!contracts.has(mapped.value.symbol))
-          contracts.set(mapped.value.symbol, mapped.value)
-      }
-      const next = answer.result.nextPageCursor
-      if (typeof next !== 'string' || next === '') break
-      if (cursors.has(next) || page >= MAX_PAGES) {
-        throw badResponse(endpoint, `paging does not end (page ${page}, cursor ${next})`)
-      }
-      cursors.add(next)
-      cursor = decodeCursor(next)
+    const pages = await instrumentPages(this.#client, baseCoin, this.#pageSize)
+    this.#logSkipped(endpoint, pages.skipped)
+    if (pages.rows === 0) throw nothingListed(endpoint, `options on ${baseCoin}`)
+    if (pages.contracts.length === 0) {
+      throw badResponse(endpoint, `no valid instrument (${pages.skipped[0]})`)
     }
-    this.#logSkipped(endpoint, skipped)
-    if (rows === 0) throw nothingListed(endpoint, `options on ${baseCoin}`)
-    if (contracts.size === 0) throw badResponse(endpoint, `no valid instrument (${skipped[0]})`)
-
-    const listed = [...contracts.values()].sort(
+    const listed = [...pages.contracts].sort(
       (a, b) =>
         Date.parse(a.expiry) - Date.parse(b.expiry) ||
         a.strike - b.strike ||
         a.right.localeCompare(b.right),
     )
-    const resolvedAsOf = asOf > 0 ? asOf : this.#now()
+    const asOf = pages.asOf > 0 ? pages.asOf : this.#now()
     return {
-      asOf: resolvedAsOf,
+      asOf,
       value: {
         exchange: 'bybit',
         underlying: baseCoin,
         underlying_id: null,
         expiries: [...new Set(listed.map((contract) => contract.expiry))],
         contracts: listed,
-        as_of: new Date(resolvedAsOf).toISOString(),
+        as_of: new Date(asOf).toISOString(),
       },
     }
   }
@@ -241,19 +209,4 @@ export class BybitAdapter {
 function collect<T>(mapped: Mapped<T>, into: T[], skipped: string[]): void {
   if (mapped.ok) into.push(mapped.value)
   else skipped.push(mapped.problem)
-}
-
-function listOf(answer: BybitAnswer, endpoint: string): unknown[] {
-  const list = answer.result.list
-  if (!Array.isArray(list)) throw badResponse(endpoint, 'result.list is not a list')
-  return list
-}
-
-/** Bybit sends cursors URL-encoded; decoding once keeps URLSearchParams from encoding twice. */
-function decodeCursor(cursor: string): string {
-  try {
-    return decodeURIComponent(cursor)
-  } catch {
-    return cursor
-  }
 }
