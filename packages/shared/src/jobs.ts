@@ -1,10 +1,10 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { BacktestParams } from './datasets/backtest-params'
 import { CoinIdParams } from './datasets/coin-id'
 import { Interval } from './intervals'
 import { dedupId, digest } from './keys'
 import { Market } from './markets'
+import { checkOf } from './schema-check'
 
 /** One BullMQ queue per provider, each with its own limiter, plus `derive` and `control`. */
 export const QueueName = {
@@ -124,17 +124,10 @@ export const JobRequestSchema = Type.Unsafe<JobRequest>(
   ),
 )
 
-const dataChecks = new Map<JobName, ReturnType<typeof TypeCompiler.Compile>>()
-
 /** The first problem with a job's data, or null when a processor can run it. */
 export function jobDataProblem(name: JobName, data: unknown): string | null {
   if (!Object.hasOwn(Jobs, name)) return `${String(name)} is not a job`
-  let check = dataChecks.get(name)
-  if (check === undefined) {
-    check = TypeCompiler.Compile(Jobs[name].data)
-    dataChecks.set(name, check)
-  }
-  const error = check.Errors(data).First()
+  const error = checkOf(Jobs[name].data).Errors(data).First()
   return error ? `${error.path || '(root)'}: ${error.message}` : null
 }
 

@@ -2,12 +2,12 @@ import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
 import type { FreshnessPolicy } from '@marketcache/shared/freshness'
 import type { ProviderName } from '@marketcache/shared/providers'
 import type { DatasetName } from '@marketcache/shared/registry'
+import { valueProblem } from '@marketcache/shared/schema-check'
 import type { Static } from '@sinclair/typebox'
 import type { ProcessorContext } from '../contracts/processor'
 import { buildEnvelope } from '../envelope-builder'
 import type { EnvelopeEntry, NotFoundEntry } from '../envelope-writer'
 import { ProviderBadResponseError } from '../errors'
-import { valueProblem } from '../value-check'
 
 /** The configured policy for a dataset, narrowed for these params where the dataset says so. */
 export function policyOf<D extends AnyDataset>(

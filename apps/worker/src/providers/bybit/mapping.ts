@@ -2,8 +2,8 @@ import { OptionContract } from '@marketcache/shared/datasets/instruments'
 import { Candle } from '@marketcache/shared/datasets/ohlcv'
 import { OptionQuote } from '@marketcache/shared/datasets/option-chain'
 import { SpotValue } from '@marketcache/shared/datasets/spot'
+import { valueProblem } from '@marketcache/shared/schema-check'
 import type { Static, TSchema } from '@sinclair/typebox'
-import { valueProblem } from '../../value-check'
 import { parseOptionSymbol } from './symbols'
 
 export type Contract = Static<typeof OptionContract>

@@ -1,7 +1,7 @@
 import { coin } from '@marketcache/shared/datasets/coin'
 import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
+import { valueProblem } from '@marketcache/shared/schema-check'
 import type { Static } from '@sinclair/typebox'
-import { valueProblem } from '../../value-check'
 
 export type CoinValue = Static<typeof coin.value>
 export type TokenomicsValue = Static<typeof tokenomics.value>

@@ -1,6 +1,6 @@
 import { type Ohlcv, ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { Interval } from '@marketcache/shared/intervals'
-import { valueProblem } from '../../value-check'
+import { valueProblem } from '@marketcache/shared/schema-check'
 
 /**
  * The `days` that makes `/coins/{id}/ohlc` answer in each interval. The granularity follows

@@ -2,9 +2,9 @@ import type { TSchema } from '@sinclair/typebox'
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler'
 
 /**
- * The one place value schemas are compiled: every dataset value (in `entryOf`, before anything is
- * written) and every provider row a mapping checks to skip bad ones goes through here, so "garbage
- * is never cached" does not depend on each processor remembering to validate.
+ * The one place schemas are compiled: every dataset value (the worker's `entryOf`, before anything
+ * is written), every provider row a mapping checks to skip bad ones, and every job's data go
+ * through here, so "garbage is never cached" does not depend on each author remembering.
  */
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>()
 
