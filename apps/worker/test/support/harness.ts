@@ -231,14 +231,24 @@ async function startQueues(
   }
 }
 
-/** A handle that stands for what `beforeAll` starts: use it inside tests and hooks only. */
+/**
+ * A handle that stands for what `beforeAll` starts: use it inside tests and hooks only. Its
+ * `upstream` is such a handle too, so a file may name it at its top level.
+ */
 function lateBound<T extends object>(what: string, current: () => T | undefined): T {
   const get = (): T => {
     const value = current()
     if (value === undefined) throw new Error(`${what} starts in beforeAll; use it inside tests`)
     return value
   }
-  return new Proxy({} as T, { get: (_target, property) => Reflect.get(get(), property) })
+  const upstream = (): object | undefined =>
+    (current() as { upstream?: object } | undefined)?.upstream
+  return new Proxy({} as T, {
+    get: (_target, property) =>
+      property === 'upstream'
+        ? lateBound(`${what}'s upstream`, upstream)
+        : Reflect.get(get(), property),
+  })
 }
 
 /**
