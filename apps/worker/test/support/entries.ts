@@ -16,3 +16,10 @@ export async function readEntry(redis: Redis, key: string): Promise<StoredEntry 
 export async function readValue<T>(redis: Redis, key: string): Promise<T> {
   return JSON.parse(((await readEntry(redis, key)) as Envelope).data) as T
 }
+
+/** An entry that must exist and not be negative; throws otherwise. */
+export async function readEnvelope(redis: Redis, key: string): Promise<Envelope> {
+  const entry = await readEntry(redis, key)
+  if (entry === null || 'notFound' in entry) throw new Error(`no envelope at ${key}`)
+  return entry
+}

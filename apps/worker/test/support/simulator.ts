@@ -16,6 +16,9 @@ export interface SimCall {
 /** Where each provider lives on the simulator: `/api/v3` CoinGecko, the root Bybit, `/v1/api` IBKR. */
 const PROVIDER_PATHS = ['/api/v3/', '/v5/', '/v1/api/']
 
+/** Bybit switches that turn the simulated rate limits and IP bans off, for `startSimulator`. */
+export const NO_BYBIT_LIMITS = { rateLimitPerSecond: 0, ipLimitPer5s: 0 } as const
+
 export interface RunningSimulator {
   /** CoinGecko base URL, for COINGECKO_BASE_URL; Bybit and IBKR are on the same origin. */
   baseUrl: string
