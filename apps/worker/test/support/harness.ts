@@ -40,7 +40,8 @@ export interface HarnessOptions<U extends Upstream | undefined = undefined> {
   /** Freshness jitter in [0, 1). @defaultValue Math.random */
   random?: () => number
   /**
-   * The queues that get a BullMQ worker; producers exist on every queue. Given (or with
+   * The queues that get a BullMQ worker (`[]` for tests of provider clients, which need only the
+   * upstream, the prefixes and the clean-up); producers exist on every queue. Given (or with
    * `random`), the harness wires those queues itself with `createProcessorContext`, as
    * `startWorker` does. @defaultValue every queue, through `startWorker`
    */
@@ -81,6 +82,8 @@ export interface Harness<U extends Upstream | undefined = undefined>
   /** Every job of that name the queue still holds, in any state. */
   jobs(queue: ConsumedQueue, name: JobRequest['name']): Promise<Job[]>
   key<D extends AnyDataset>(dataset: D, params: Static<D['params']>): string
+  /** Closes these (provider clients a test built, say) first on `stop`. */
+  closeAfter(...closables: { close(): Promise<void> }[]): void
   stop(): Promise<void>
 }
 
@@ -133,6 +136,7 @@ export async function startHarness<U extends Upstream | undefined = undefined>(
     )
     return job as Job & { id: string }
   }
+  const closables: { close(): Promise<void> }[] = []
   const settledJob: Harness<U>['settled'] = (job, timeoutMs = 30_000) =>
     settled(worker.queues[job.queueName as ConsumedQueue], job.id, timeoutMs)
   return {
@@ -157,7 +161,11 @@ export async function startHarness<U extends Upstream | undefined = undefined>(
       return all.filter((job) => job.name === name)
     },
     key: (dataset, params) => cacheKey(keys, dataset, params),
+    closeAfter: (...more) => {
+      closables.push(...more)
+    },
     async stop() {
+      await Promise.all(closables.map((closable) => closable.close()))
       await worker.close()
       if (owned) await upstream?.close()
       await t.cleanup()
