@@ -4,17 +4,13 @@ import { ProviderBadResponseError, ProviderNotFoundError } from '../../../src/er
 import { bybitChain } from '../../../src/providers/bybit/chain'
 import { captureLogger } from '../../support/capture-logger'
 import { useHarness } from '../../support/harness'
-import { type AdapterOptions, bybitAdapterFor } from './adapter-for'
+import { type AdapterOptions, bybitAdapterIn } from './adapter-for'
 import { bybitEnvelope, startBybitFixtures } from './fixtures'
 
 const h = useHarness({ upstream: startBybitFixtures, queues: [] })
 const fixtures = h.upstream
 
-function adapterFor(options: AdapterOptions = {}) {
-  const { adapter, client } = bybitAdapterFor(fixtures.origin, h.redis, h.keyPrefix, options)
-  h.closeAfter(client)
-  return adapter
-}
+const adapterFor = (options: AdapterOptions = {}) => bybitAdapterIn(h, options)
 
 const TIME = bybitEnvelope('tickers-option-btc.json').time
 const listed = bybitEnvelope('instruments-option-btc.json').result.list as { symbol: string }[]

@@ -9,17 +9,13 @@ import {
 } from '../../../src/errors'
 import { useHarness } from '../../support/harness'
 import { waitFor } from '../../support/wait'
-import { type AdapterOptions, bybitAdapterFor } from './adapter-for'
+import { type AdapterOptions, bybitAdapterFor, bybitAdapterIn } from './adapter-for'
 import { BybitFailure, startBybitFixtures } from './fixtures'
 
 const h = useHarness({ upstream: startBybitFixtures, queues: [] })
 const fixtures = h.upstream
 
-function adapterFor(options: AdapterOptions = {}) {
-  const { adapter, client } = bybitAdapterFor(fixtures.origin, h.redis, h.keyPrefix, options)
-  h.closeAfter(client)
-  return adapter
-}
+const adapterFor = (options: AdapterOptions = {}) => bybitAdapterIn(h, options)
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(

@@ -5,17 +5,12 @@ import { ProviderRateLimitError } from '../../../src/errors'
 import { bybitChain } from '../../../src/providers/bybit/chain'
 import { useHarness } from '../../support/harness'
 import { startSimulator } from '../../support/simulator'
-import { type AdapterOptions, bybitAdapterFor } from './adapter-for'
+import { type AdapterOptions, bybitAdapterIn } from './adapter-for'
 
 const h = useHarness({ upstream: () => startSimulator(), queues: [] })
 const sim = h.upstream
 
-function adapterFor(options: AdapterOptions = {}) {
-  const origin = new URL(sim.baseUrl).origin
-  const { adapter, client } = bybitAdapterFor(origin, h.redis, h.keyPrefix, options)
-  h.closeAfter(client)
-  return adapter
-}
+const adapterFor = (options: AdapterOptions = {}) => bybitAdapterIn(h, options)
 /** Bybit's own section of the simulator's switches. */
 const bybit = (switches: Record<string, unknown>) =>
   sim.faults({ bybit: switches } as ConditionsPatch)
