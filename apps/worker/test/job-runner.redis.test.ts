@@ -1,13 +1,15 @@
+import { coin } from '@marketcache/shared/datasets/coin'
+import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
 import type { Envelope } from '@marketcache/shared/envelope'
 import type { JobRequest } from '@marketcache/shared/jobs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createLogger } from '../src/logger'
 import { startWorker } from '../src/start-worker'
 import { readEntry } from './support/entries'
-import { type FixtureServer, startFixtureServer } from './support/fixture-server'
-import { type Harness, startHarness } from './support/harness'
-import { type RunningSimulator, startSimulator } from './support/simulator'
-import { settled, waitFor } from './support/wait'
+import { startFixtureServer } from './support/fixture-server'
+import { useHarnessPerTest } from './support/harness'
+import { startSimulator } from './support/simulator'
+import { waitFor } from './support/wait'
 
 const coinRequest = (id: string): JobRequest => ({
   queue: 'coingecko',
@@ -15,24 +17,10 @@ const coinRequest = (id: string): JobRequest => ({
   data: { id },
 })
 
-let sim: RunningSimulator
-let h: Harness | undefined
-
-beforeAll(async () => {
-  sim = await startSimulator()
-})
-afterEach(async () => {
-  await h?.stop()
-  h = undefined
-  await sim.reset()
-})
-afterAll(() => sim.close())
-
 /** A fresh worker on fresh prefixes per test: rate limits and retries must not leak between tests. */
-async function harness(env: Record<string, string> = {}, baseUrl = sim.baseUrl) {
-  h = await startHarness(baseUrl, { env })
-  return h
-}
+const workers = useHarnessPerTest({ upstream: () => startSimulator() })
+const sim = workers.upstream
+const harness = (env: Record<string, string> = {}) => workers.start({ env })
 
 describe.each([
   ['a JSON 429', false],
@@ -51,17 +39,17 @@ describe.each([
     const others = [await h.add(coinRequest('ethereum')), await h.add(coinRequest('solana'))]
 
     for (const job of [first, ...others]) {
-      const done = await settled(h.worker.queues.coingecko, job.id)
+      const done = await h.settled(job)
       expect(await done.getState()).toBe('completed')
     }
-    const done = await settled(h.worker.queues.coingecko, first.id)
+    const done = await h.settled(first)
     // Completion counts as the one attempt; the rate-limited run did not count.
     expect(done.attemptsMade).toBe(1)
 
     const [limited, ...rest] = sim.calls
     expect(sim.calls).toHaveLength(4)
     for (const call of rest) expect(call.at - (limited?.at ?? 0)).toBeGreaterThanOrEqual(1000)
-    expect(await readEntry(h.redis, h.key('coin', 'bitcoin'))).toMatchObject({
+    expect(await readEntry(h.redis, h.key(coin, { id: 'bitcoin' }))).toMatchObject({
       source: 'coingecko',
     })
     await replica.close()
@@ -81,11 +69,11 @@ describe('transient provider failures', () => {
     )
     await sim.faults({ errorRate: 0 })
 
-    const done = await settled(h.worker.queues.coingecko, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('completed')
     const failures = (await sim.stats()).byStatus['500'] ?? 0
     expect(done.attemptsMade).toBe(failures + 1)
-    expect(await readEntry(h.redis, h.key('coin', 'cardano'))).toMatchObject({
+    expect(await readEntry(h.redis, h.key(coin, { id: 'cardano' }))).toMatchObject({
       source: 'coingecko',
     })
   })
@@ -93,27 +81,29 @@ describe('transient provider failures', () => {
   it('never caches a malformed body, and marks the previous entry after the last attempt', async () => {
     const h = await harness()
     const seed = await h.add(coinRequest('ethereum'))
-    await settled(h.worker.queues.coingecko, seed.id)
-    const before = (await readEntry(h.redis, h.key('coin', 'ethereum'))) as Envelope
+    await h.settled(seed)
+    const before = (await readEntry(h.redis, h.key(coin, { id: 'ethereum' }))) as Envelope
 
     await sim.faults({ malformedRate: 1, malformedKind: 'shape' })
     const refresh = await h.add(coinRequest('ethereum'), 'update', { attempts: 2 })
     const fresh = await h.add(coinRequest('litecoin'), 'update', { attempts: 2 })
     for (const job of [refresh, fresh]) {
-      const done = await settled(h.worker.queues.coingecko, job.id)
+      const done = await h.settled(job)
       expect(await done.getState()).toBe('failed')
       expect(done.attemptsMade).toBe(2)
     }
 
-    const after = (await readEntry(h.redis, h.key('coin', 'ethereum'))) as Envelope
+    const after = (await readEntry(h.redis, h.key(coin, { id: 'ethereum' }))) as Envelope
     expect(after.data).toBe(before.data)
     expect(after.etag).toBe(before.etag)
     expect(after.lastError).toMatch(/^PROVIDER_BAD_RESPONSE: /)
     expect(after.lastErrorAt).toBeGreaterThanOrEqual(before.fetchedAt)
-    expect(await readEntry(h.redis, h.key('tokenomics', 'ethereum'))).toMatchObject({
+    expect(await readEntry(h.redis, h.key(tokenomics, { id: 'ethereum' }))).toMatchObject({
       lastError: after.lastError,
     })
-    expect(await h.redis.exists(h.key('coin', 'litecoin'), h.key('tokenomics', 'litecoin'))).toBe(0)
+    expect(
+      await h.redis.exists(h.key(coin, { id: 'litecoin' }), h.key(tokenomics, { id: 'litecoin' })),
+    ).toBe(0)
   })
 })
 
@@ -121,17 +111,17 @@ describe('unknown ids', () => {
   it('writes negative entries and fails at once, with no further calls', async () => {
     const h = await harness()
     const job = await h.add(coinRequest('no-such-coin'))
-    const done = await settled(h.worker.queues.coingecko, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(1)
     expect(done.opts.attempts).toBeGreaterThan(1)
 
-    for (const dataset of ['coin', 'tokenomics'] as const) {
-      const key = h.key(dataset, 'no-such-coin')
+    for (const dataset of [coin, tokenomics]) {
+      const key = h.key(dataset, { id: 'no-such-coin' })
       expect(await readEntry(h.redis, key)).toMatchObject({ notFound: true, source: 'coingecko' })
       const ttl = await h.redis.pttl(key)
       expect(ttl).toBeGreaterThan(0)
-      expect(ttl).toBeLessThanOrEqual(h.config.freshness[dataset].negativeMs)
+      expect(ttl).toBeLessThanOrEqual(h.config.freshness[dataset.name].negativeMs)
     }
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect((await sim.stats()).byEndpoint['/coins/{id}']).toBe(1)
@@ -139,25 +129,22 @@ describe('unknown ids', () => {
 })
 
 describe('permanent rejections', () => {
-  let fixtures: FixtureServer
-  beforeAll(async () => {
-    fixtures = await startFixtureServer()
-  })
-  afterAll(() => fixtures.close())
+  const onFixtures = useHarnessPerTest({ upstream: () => startFixtureServer() })
+  const fixtures = onFixtures.upstream
 
   it('fail without retrying and mark the entries the job fills', async () => {
-    const h = await harness({}, fixtures.baseUrl)
+    const h = await onFixtures.start()
     const seed = await h.add(coinRequest('bitcoin'))
-    await settled(h.worker.queues.coingecko, seed.id)
+    await h.settled(seed)
     fixtures.requests.length = 0
 
     fixtures.answerNext({ status: 401, file: 'missing-key.json' })
     const job = await h.add(coinRequest('bitcoin'), 'update')
-    const done = await settled(h.worker.queues.coingecko, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(1)
     expect(fixtures.requests).toHaveLength(1)
-    expect(await readEntry(h.redis, h.key('coin', 'bitcoin'))).toMatchObject({
+    expect(await readEntry(h.redis, h.key(coin, { id: 'bitcoin' }))).toMatchObject({
       lastError: expect.stringMatching(/^PROVIDER_REJECTED: .*401.*API Key Missing/),
     })
   })

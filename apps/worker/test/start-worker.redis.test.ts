@@ -3,37 +3,25 @@ import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { Keys } from '@marketcache/shared/keys'
 import { Queue } from 'bullmq'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { captureLogger } from './support/capture-logger'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { testConfig, testRedis } from './support/config'
 import { readEntry } from './support/entries'
-import { type Harness, startHarness } from './support/harness'
-import { type RunningSimulator, startSimulator } from './support/simulator'
-import { settled, waitFor } from './support/wait'
+import { useHarnessPerTest } from './support/harness'
+import { startSimulator } from './support/simulator'
+import { waitFor } from './support/wait'
 
-let sim: RunningSimulator
-let h: Harness | undefined
-
-beforeAll(async () => {
-  sim = await startSimulator()
-})
-afterEach(async () => {
-  await h?.stop()
-  h = undefined
-  await sim.reset()
-  await sim.faults({ latencyMs: 0 })
-})
-afterAll(() => sim.close())
+const workers = useHarnessPerTest({ upstream: () => startSimulator() })
+const sim = workers.upstream
+afterEach(() => sim.faults({ latencyMs: 0 }))
 
 describe('startWorker', () => {
   it('sends the provider key and keeps it out of the logs', async () => {
-    const { logger, lines } = captureLogger('debug')
-    h = await startHarness(sim.baseUrl, { env: { COINGECKO_API_KEY: 'CG-test-secret' }, logger })
+    const h = await workers.start({ env: { COINGECKO_API_KEY: 'CG-test-secret' }, logs: 'debug' })
     const job = await h.add({ queue: 'coingecko', name: 'coingecko.coin', data: { id: 'bitcoin' } })
-    await settled(h.worker.queues.coingecko, job.id)
+    await h.settled(job)
 
     expect((await sim.stats()).withApiKey).toBe(1)
-    const output = lines.join('\n')
+    const output = h.logs.lines.join('\n')
     expect(output).toContain('provider call')
     expect(output).toContain('[redacted]')
     expect(output).not.toContain('CG-test-secret')
@@ -41,7 +29,7 @@ describe('startWorker', () => {
 
   it('lets a running job finish on close, then stops taking work', async () => {
     await sim.faults({ latencyMs: 400 })
-    h = await startHarness(sim.baseUrl)
+    const h = await workers.start()
     const queue = h.worker.queues.coingecko
     const job = await h.add({ queue: 'coingecko', name: 'coingecko.coin', data: { id: 'tron' } })
     await waitFor(async () => ((await queue.getJobState(job.id)) === 'active' ? true : undefined), {
@@ -49,7 +37,7 @@ describe('startWorker', () => {
     })
 
     await Promise.all([h.worker.close(), h.worker.close()])
-    expect(await h.redis.hget(h.key('coin', 'tron'), 'source')).toBe('coingecko')
+    expect(await h.redis.hget(h.key(coin, { id: 'tron' }), 'source')).toBe('coingecko')
 
     // Nothing consumes the queue any more: a new job stays waiting.
     const producer = new Queue('coingecko', { connection: h.redis, prefix: h.queuePrefix })

@@ -1,3 +1,4 @@
+import { backtest } from '@marketcache/shared/datasets/backtest'
 import {
   BACKTEST_DEFAULTS,
   type BacktestParams,
@@ -6,28 +7,26 @@ import type { Envelope } from '@marketcache/shared/envelope'
 import { JOB_DEFAULTS, Priority } from '@marketcache/shared/jobs'
 import { buildSpotPairs } from '@marketcache/simulator/bybit/spot-pairs'
 import { buildUniverse } from '@marketcache/simulator/coingecko/universe'
-import { FlowProducer } from 'bullmq'
+import { FlowProducer, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { BacktestBatchResult } from '../../src/contracts/processor'
 import { createQueueRedis } from '../../src/redis'
 import { readEntry } from '../support/entries'
-import { settled } from '../support/wait'
-import { type BacktestHarness, backtestParams, startBacktestHarness } from './backtest-harness'
+import { useHarness } from '../support/harness'
+import { BACKTEST_HARNESS, backtestParams, klineCalls } from './backtest-jobs'
 
-let h: BacktestHarness
+const h = useHarness(BACKTEST_HARNESS)
 let connection: Redis
 let flows: FlowProducer
 
 beforeAll(async () => {
-  h = await startBacktestHarness()
   connection = createQueueRedis(inject('redisUrl'))
   flows = new FlowProducer({ connection, prefix: h.config.queuePrefix })
 })
 afterAll(async () => {
   await flows.close()
   await connection.quit()
-  await h.stop()
 })
 
 /** The simulator's pairs, largest coin first (the same seed as the harness's simulator). */
@@ -63,7 +62,7 @@ async function addBatch(symbols: string[], overrides: Partial<BacktestParams> = 
       },
     })),
   })
-  const done = await settled(h.worker.queues.derive, node.job.id as string, 60_000)
+  const done = await h.settled(node.job as Job & { id: string }, 60_000)
   return { done, result: done.returnvalue as BacktestBatchResult }
 }
 
@@ -77,7 +76,7 @@ describe('derive.backtest-batch as a BullMQ flow', () => {
     expect(result).toMatchObject({ written: [], total: 50, completed: 50, failed: 0, failures: [] })
     expect(result.results.map((r) => r.symbol)).toEqual(symbols)
     for (const row of result.results) {
-      expect(row.key).toBe(h.key(backtestParams(row.symbol)))
+      expect(row.key).toBe(h.key(backtest, backtestParams(row.symbol)))
       expect(Object.keys(row).sort()).toEqual(
         ['key', 'max_drawdown', 'sharpe', 'symbol', 'total_return', 'trade_count'].sort(),
       )
@@ -89,20 +88,24 @@ describe('derive.backtest-batch as a BullMQ flow', () => {
         trade_count: value.trade_count,
       })
     }
-    expect(await h.klineCalls()).toBe(50)
+    expect(await klineCalls(h.upstream)).toBe(50)
   })
 
   it('re-runs a known parameter set without computing or fetching anything', async () => {
     const symbols = PAIRS.slice(0, 50)
     const before = await Promise.all(
-      symbols.map(async (s) => (await readEntry(h.redis, h.key(backtestParams(s)))) as Envelope),
+      symbols.map(
+        async (s) => (await readEntry(h.redis, h.key(backtest, backtestParams(s)))) as Envelope,
+      ),
     )
     const { result } = await addBatch(symbols)
 
     expect(result).toMatchObject({ total: 50, completed: 50, failed: 0 })
-    expect(await h.klineCalls()).toBe(50)
+    expect(await klineCalls(h.upstream)).toBe(50)
     const after = await Promise.all(
-      symbols.map(async (s) => (await readEntry(h.redis, h.key(backtestParams(s)))) as Envelope),
+      symbols.map(
+        async (s) => (await readEntry(h.redis, h.key(backtest, backtestParams(s)))) as Envelope,
+      ),
     )
     expect(after.map((e) => e.fetchedAt)).toEqual(before.map((e) => e.fetchedAt))
   })
@@ -132,7 +135,7 @@ describe('derive.backtest-batch as a BullMQ flow', () => {
       }
     } while (cursor !== '0')
     expect(negatives.sort()).toEqual(
-      ['NOPEUSDT', 'FAKEUSDT'].map((s) => h.key(backtestParams(s, overrides))).sort(),
+      ['NOPEUSDT', 'FAKEUSDT'].map((s) => h.key(backtest, backtestParams(s, overrides))).sort(),
     )
   })
 })

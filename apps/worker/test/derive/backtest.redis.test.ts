@@ -1,23 +1,16 @@
-import { cacheKey } from '@marketcache/shared/dataset'
 import { backtest } from '@marketcache/shared/datasets/backtest'
 import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import type { Envelope } from '@marketcache/shared/envelope'
 import { Value } from '@sinclair/typebox/value'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { BacktestJobResult } from '../../src/contracts/processor'
 import { readEntry } from '../support/entries'
-import { settled } from '../support/wait'
-import { type BacktestHarness, backtestParams, startBacktestHarness } from './backtest-harness'
+import { useHarness } from '../support/harness'
+import { BACKTEST_HARNESS, backtestJob, backtestParams, klineCalls } from './backtest-jobs'
 
-let h: BacktestHarness
+const h = useHarness(BACKTEST_HARNESS)
 
-beforeAll(async () => {
-  h = await startBacktestHarness()
-})
-afterAll(() => h.stop())
-
-const run = async (params: ReturnType<typeof backtestParams>) =>
-  settled(h.worker.queues.derive, (await h.add(params)).id, 30_000)
+const run = (params: ReturnType<typeof backtestParams>) => h.run(backtestJob(params))
 
 describe('derive.backtest through the worker', () => {
   it('fetches a cold series once, then writes a valid backtest as of the series', async () => {
@@ -25,15 +18,15 @@ describe('derive.backtest through the worker', () => {
     const done = await run(params)
 
     expect(await done.getState()).toBe('completed')
-    expect(await h.klineCalls()).toBe(1)
-    const key = h.key(params)
+    expect(await klineCalls(h.upstream)).toBe(1)
+    const key = h.key(backtest, params)
     const result = done.returnvalue as BacktestJobResult
     expect(result).toMatchObject({ written: [key], key, symbol: 'BTCUSDT' })
 
     const entry = (await readEntry(h.redis, key)) as Envelope
     const series = (await readEntry(
       h.redis,
-      cacheKey(h.keys, ohlcv, { exchange: 'bybit', symbol: 'BTCUSDT', interval: '1d' }),
+      h.key(ohlcv, { exchange: 'bybit', symbol: 'BTCUSDT', interval: '1d' }),
     )) as Envelope
     expect(entry).toMatchObject({ source: 'derived', asOf: series.asOf })
     const value = JSON.parse(entry.data)
@@ -56,39 +49,39 @@ describe('derive.backtest through the worker', () => {
 
   it('computes the same backtest once: the second job writes nothing and reports the entry', async () => {
     const params = backtestParams('BTCUSDT')
-    const before = (await readEntry(h.redis, h.key(params))) as Envelope
+    const before = (await readEntry(h.redis, h.key(backtest, params))) as Envelope
     const again = await run(params)
 
     expect(await again.getState()).toBe('completed')
     const result = again.returnvalue as BacktestJobResult
     expect(result.written).toEqual([])
-    expect(result.key).toBe(h.key(params))
+    expect(result.key).toBe(h.key(backtest, params))
     expect(result.summary.total_return).toBe(JSON.parse(before.data).total_return)
-    const after = (await readEntry(h.redis, h.key(params))) as Envelope
+    const after = (await readEntry(h.redis, h.key(backtest, params))) as Envelope
     expect(after.fetchedAt).toBe(before.fetchedAt)
     expect(after.etag).toBe(before.etag)
-    expect(await h.klineCalls()).toBe(1)
+    expect(await klineCalls(h.upstream)).toBe(1)
   })
 
   it('runs other parameters on the cached series without another provider call', async () => {
     const params = backtestParams('BTCUSDT', { rsi_period: 7, oversold: 25, fee_bps: 0 })
     const done = await run(params)
 
-    expect((done.returnvalue as BacktestJobResult).written).toEqual([h.key(params)])
-    expect(h.key(params)).not.toBe(h.key(backtestParams('BTCUSDT')))
-    expect(await h.klineCalls()).toBe(1)
+    expect((done.returnvalue as BacktestJobResult).written).toEqual([h.key(backtest, params)])
+    expect(h.key(backtest, params)).not.toBe(h.key(backtest, backtestParams('BTCUSDT')))
+    expect(await klineCalls(h.upstream)).toBe(1)
   })
 
   it('shares one fetch between concurrent backtests of a cold series', async () => {
     const jobs = await Promise.all(
-      [5, 9, 14, 21].map((rsi_period) => h.add(backtestParams('ETHUSDT', { rsi_period }))),
+      [5, 9, 14, 21].map((rsi_period) =>
+        h.add(backtestJob(backtestParams('ETHUSDT', { rsi_period }))),
+      ),
     )
     for (const job of jobs) {
-      expect(await (await settled(h.worker.queues.derive, job.id, 30_000)).getState()).toBe(
-        'completed',
-      )
+      expect(await (await h.settled(job)).getState()).toBe('completed')
     }
-    expect((await h.stats()).bySymbol.ETHUSDT).toBe(1)
+    expect((await h.upstream.stats()).bySymbol.ETHUSDT).toBe(1)
   })
 
   it('makes a backtest of a pair Bybit does not list not exist either, without retrying', async () => {
@@ -97,7 +90,7 @@ describe('derive.backtest through the worker', () => {
 
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(1)
-    expect(await readEntry(h.redis, h.key(params))).toMatchObject({ notFound: true })
+    expect(await readEntry(h.redis, h.key(backtest, params))).toMatchObject({ notFound: true })
   })
 
   it('fails invalid parameters at once, writing nothing', async () => {
@@ -107,6 +100,6 @@ describe('derive.backtest through the worker', () => {
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(1)
     expect(done.failedReason).toMatch(/^INVALID_JOB: .*oversold must be below overbought/)
-    expect(await h.redis.exists(h.key(params))).toBe(0)
+    expect(await h.redis.exists(h.key(backtest, params))).toBe(0)
   })
 })

@@ -1,14 +1,13 @@
 import { type CollarSet, collar, PROTECTION_BUCKETS } from '@marketcache/shared/datasets/collar'
 import { type OptionChain, optionChain } from '@marketcache/shared/datasets/option-chain'
 import { spot } from '@marketcache/shared/datasets/spot'
-import type { Envelope } from '@marketcache/shared/envelope'
 import type { JobRequest } from '@marketcache/shared/jobs'
 import { Value } from '@sinclair/typebox/value'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { readEntry } from '../support/entries'
-import { type RunningSimulator, startSimulator } from '../support/simulator'
+import { describe, expect, it } from 'vitest'
+import { readEntry, readEnvelope } from '../support/entries'
+import { useHarnessPerTest } from '../support/harness'
+import { NO_BYBIT_LIMITS, startSimulator } from '../support/simulator'
 import { waitFor } from '../support/wait'
-import { type DeriveHarness, startDeriveHarness } from './derive-harness'
 
 const BTC = { exchange: 'bybit', underlying: 'BTC' } as const
 const BTCUSDT = { exchange: 'bybit', symbol: 'BTCUSDT' } as const
@@ -19,29 +18,9 @@ const chainJob = {
   data: { underlying: 'BTC' },
 } as const satisfies JobRequest
 
-let sim: RunningSimulator
-let h: DeriveHarness | undefined
-
-beforeAll(async () => {
-  sim = await startSimulator({ bybit: { rateLimitPerSecond: 0, ipLimitPer5s: 0 } })
-})
-afterEach(async () => {
-  await h?.stop()
-  h = undefined
-  await sim.reset()
-})
-afterAll(() => sim.close())
-
-async function harness() {
-  h = await startDeriveHarness(new URL(sim.baseUrl).origin)
-  return h
-}
-
-async function envelope(h: DeriveHarness, key: string): Promise<Envelope> {
-  const entry = await readEntry(h.redis, key)
-  if (entry === null || 'notFound' in entry) throw new Error(`no envelope at ${key}`)
-  return entry
-}
+const workers = useHarnessPerTest({ upstream: () => startSimulator({ bybit: NO_BYBIT_LIMITS }) })
+const sim = workers.upstream
+const harness = () => workers.start()
 
 describe('derive.collar in the worker, against the simulator', () => {
   it('on a cold cache fills the chain and the spot once each, then writes the collars', async () => {
@@ -64,10 +43,10 @@ describe('derive.collar in the worker, against the simulator', () => {
       ['bybit.spot', 'miss'],
     ])
 
-    const chainEntry = await envelope(h, h.key(optionChain, BTC))
-    const spotEntry = await envelope(h, h.key(spot, BTCUSDT))
+    const chainEntry = await readEnvelope(h.redis, h.key(optionChain, BTC))
+    const spotEntry = await readEnvelope(h.redis, h.key(spot, BTCUSDT))
     const S = (JSON.parse(spotEntry.data) as { price: number }).price
-    const entry = await envelope(h, h.key(collar, BTC))
+    const entry = await readEnvelope(h.redis, h.key(collar, BTC))
     expect(entry).toMatchObject({
       source: 'derived',
       schema: collar.schemaVersion,
@@ -93,8 +72,10 @@ describe('derive.collar in the worker, against the simulator', () => {
   it('every collar of a simulator chain holds the collar invariants', async () => {
     const h = await harness()
     expect(await (await h.run(collarJob)).getState()).toBe('completed')
-    const set = JSON.parse((await envelope(h, h.key(collar, BTC))).data) as CollarSet
-    const chain = JSON.parse((await envelope(h, h.key(optionChain, BTC))).data) as OptionChain
+    const set = JSON.parse((await readEnvelope(h.redis, h.key(collar, BTC))).data) as CollarSet
+    const chain = JSON.parse(
+      (await readEnvelope(h.redis, h.key(optionChain, BTC))).data,
+    ) as OptionChain
     const S = set.spot
 
     const all = set.buckets.flatMap((b) => b.expiries.flatMap((e) => e.collars))
@@ -142,12 +123,12 @@ describe('derive.collar in the worker, against the simulator', () => {
   it('a chain rewrite recomputes a collar that exists, and none that does not', async () => {
     const h = await harness()
     expect(await (await h.run(collarJob)).getState()).toBe('completed')
-    const first = await envelope(h, h.key(collar, BTC))
+    const first = await readEnvelope(h.redis, h.key(collar, BTC))
 
     expect(await (await h.run(chainJob, 'update')).getState()).toBe('completed')
     const second = await waitFor(
       async () => {
-        const entry = await envelope(h, h.key(collar, BTC))
+        const entry = await readEnvelope(h.redis, h.key(collar, BTC))
         return entry.fetchedAt > first.fetchedAt ? entry : undefined
       },
       { what: 'the recomputed collar' },
@@ -155,7 +136,7 @@ describe('derive.collar in the worker, against the simulator', () => {
     expect(second.etag).not.toBe(first.etag)
     const recomputes = await h.jobs('derive', 'derive.collar')
     expect(recomputes.map((job) => job.data.origin).sort()).toEqual(['miss', 'stale'])
-    const chainEntry = await envelope(h, h.key(optionChain, BTC))
+    const chainEntry = await readEnvelope(h.redis, h.key(optionChain, BTC))
     const set = JSON.parse(second.data) as CollarSet
     expect(set.inputs.chain_as_of).toBe(new Date(chainEntry.asOf).toISOString())
     // Still no further provider call for the spot: the recompute uses the cached one.

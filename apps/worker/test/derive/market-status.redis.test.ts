@@ -1,88 +1,30 @@
-import { cacheKey } from '@marketcache/shared/dataset'
 import { marketStatus } from '@marketcache/shared/datasets/market-status'
 import type { Envelope } from '@marketcache/shared/envelope'
-import { type JobRequest, producerJobOptions } from '@marketcache/shared/jobs'
-import { Keys } from '@marketcache/shared/keys'
+import type { JobRequest } from '@marketcache/shared/jobs'
 import { Value } from '@sinclair/typebox/value'
-import { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createQueueWorker, type ProviderWorker } from '../../src/job-runner'
-import { createLogger } from '../../src/logger'
-import { createProcessorContext } from '../../src/processor-context'
-import { ProviderCallCounter } from '../../src/provider-calls'
-import { deriveQueue } from '../../src/queues/derive'
-import { createQueueRedis } from '../../src/redis'
-import { testConfig, testRedis } from '../support/config'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { readEntry } from '../support/entries'
-import { settled } from '../support/wait'
+import { useHarness } from '../support/harness'
 
-const t = testRedis()
-const config = testConfig(t)
-const keys = new Keys(t.keyPrefix)
-const logger = createLogger('silent')
 /**
  * The processors' clock, pinned per test; BullMQ itself runs on real time. The instants lie in
  * 2099 because keys expire at PEXPIREAT from this clock: one in the past would vanish on write.
  */
 let clock = 0
 
-let connection: Redis
-let queue: Queue
-let worker: ProviderWorker
-
-beforeAll(async () => {
-  const context = createProcessorContext({
-    cacheRedis: t.redis,
-    keys,
-    freshness: config.freshness,
-    logger,
-    now: () => clock,
-    random: () => 0,
-    // This harness runs no derived job, so nothing may ask it to fetch inputs.
-    enqueue: () => Promise.reject(new Error('enqueue is not wired in this harness')),
-  })
-  const spec = deriveQueue(config, {
-    context,
-    counter: new ProviderCallCounter(t.redis, keys, logger),
-  })
-  connection = createQueueRedis(config.queueRedisUrl)
-  queue = new Queue(spec.name, { connection, prefix: config.queuePrefix })
-  worker = createQueueWorker(spec, {
-    connection,
-    prefix: config.queuePrefix,
-    writer: context.writer,
-    backoff: config.backoff,
-    logger,
-  })
-  await worker.waitUntilReady()
-  void worker.run()
-})
-
-afterAll(async () => {
-  await worker.close()
-  await queue.close()
-  await connection.quit()
-  await t.cleanup()
-})
+// Only the derive queue, on the pinned clock and without freshness jitter.
+const h = useHarness({ queues: ['derive'], now: () => clock, random: () => 0 })
 
 /** `market` may be one no processor accepts: such a job must fail, not crash the worker. */
-async function run(market: string) {
-  const request = { queue: 'derive', name: 'derive.market-status', data: { market } } as JobRequest
-  const job = await queue.add(
-    request.name,
-    { ...request.data, origin: 'miss' },
-    producerJobOptions(request, 'miss'),
-  )
-  return settled(queue, job.id as string)
-}
+const run = (market: string) =>
+  h.run({ queue: 'derive', name: 'derive.market-status', data: { market } } as JobRequest)
 
-const keyOf = (market: 'crypto' | 'us-equities') => cacheKey(keys, marketStatus, { market })
-const policy = () => config.freshness['market-status']
+const keyOf = (market: 'crypto' | 'us-equities') => h.key(marketStatus, { market })
+const policy = () => h.config.freshness['market-status']
 
 // Each test pins its own clock; an entry left by another test could be "newer" and win the asOf check.
 beforeEach(async () => {
-  await t.redis.del(keyOf('us-equities'), keyOf('crypto'))
+  await h.redis.del(keyOf('us-equities'), keyOf('crypto'))
 })
 
 describe('derive.market-status through a BullMQ worker', () => {
@@ -91,10 +33,10 @@ describe('derive.market-status through a BullMQ worker', () => {
     const done = await run('us-equities')
     expect(await done.getState()).toBe('completed')
     const key = keyOf('us-equities')
-    expect(key).toBe(keys.cache('market-status', 1, ['us-equities']))
+    expect(key).toBe(h.keys.cache('market-status', 1, ['us-equities']))
     expect(done.returnvalue).toEqual({ written: [key] })
 
-    const entry = (await readEntry(t.redis, key)) as Envelope
+    const entry = (await readEntry(h.redis, key)) as Envelope
     expect(entry).toMatchObject({
       asOf: clock,
       fetchedAt: clock,
@@ -124,18 +66,18 @@ describe('derive.market-status through a BullMQ worker', () => {
     const done = await run('us-equities')
     expect(await done.getState()).toBe('completed')
 
-    const entry = (await readEntry(t.redis, keyOf('us-equities'))) as Envelope
+    const entry = (await readEntry(h.redis, keyOf('us-equities'))) as Envelope
     expect(JSON.parse(entry.data)).toMatchObject({ status: 'open', is_open: true })
     expect(entry.freshUntil).toBe(change)
     expect(entry.staleUntil).toBe(change)
     // The error window stays, so a stopped worker still leaves a fallback.
     expect(entry.errorUntil).toBe(change + policy().errorMs)
-    expect(await t.redis.pexpiretime(keyOf('us-equities'))).toBe(entry.errorUntil)
+    expect(await h.redis.pexpiretime(keyOf('us-equities'))).toBe(entry.errorUntil)
 
     // Just after the change the new session is written, hours from the next one: policy as is.
     clock = change + 1_000
     await run('us-equities')
-    const after = (await readEntry(t.redis, keyOf('us-equities'))) as Envelope
+    const after = (await readEntry(h.redis, keyOf('us-equities'))) as Envelope
     expect(JSON.parse(after.data)).toMatchObject({ status: 'post-market' })
     expect(after.freshUntil).toBe(clock + policy().freshMs)
   })
@@ -144,7 +86,7 @@ describe('derive.market-status through a BullMQ worker', () => {
     const change = Date.parse('2099-10-13T13:30:00Z') // 09:30 New York
     clock = change - 90_000
     await run('us-equities')
-    const entry = (await readEntry(t.redis, keyOf('us-equities'))) as Envelope
+    const entry = (await readEntry(h.redis, keyOf('us-equities'))) as Envelope
     expect(JSON.parse(entry.data)).toMatchObject({ status: 'pre-market' })
     expect(entry.freshUntil).toBe(clock + policy().freshMs)
     expect(entry.staleUntil).toBe(change)
@@ -154,7 +96,7 @@ describe('derive.market-status through a BullMQ worker', () => {
     clock = Date.parse('2099-12-25T15:00:00Z')
     const done = await run('crypto')
     expect(await done.getState()).toBe('completed')
-    const entry = (await readEntry(t.redis, keyOf('crypto'))) as Envelope
+    const entry = (await readEntry(h.redis, keyOf('crypto'))) as Envelope
     expect(JSON.parse(entry.data)).toEqual({
       market: 'crypto',
       status: 'open',
@@ -176,6 +118,6 @@ describe('derive.market-status through a BullMQ worker', () => {
     expect(done.attemptsMade).toBe(1)
     expect(done.failedReason).toMatch(/^INVALID_JOB: /)
     // No dataset params name forex, so the key is built from its parts.
-    expect(await t.redis.exists(keys.cache('market-status', 1, ['forex']))).toBe(0)
+    expect(await h.redis.exists(h.keys.cache('market-status', 1, ['forex']))).toBe(0)
   })
 })

@@ -1,14 +1,13 @@
 import { collar } from '@marketcache/shared/datasets/collar'
 import { type OptionChain, optionChain } from '@marketcache/shared/datasets/option-chain'
 import { type OptionsSummary, optionsSummary } from '@marketcache/shared/datasets/options-summary'
-import type { Envelope } from '@marketcache/shared/envelope'
 import type { JobRequest } from '@marketcache/shared/jobs'
 import { Value } from '@sinclair/typebox/value'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { readEntry } from '../support/entries'
-import { type RunningSimulator, startSimulator } from '../support/simulator'
-import { settled, waitFor } from '../support/wait'
-import { type DeriveHarness, startDeriveHarness } from './derive-harness'
+import { describe, expect, it } from 'vitest'
+import { readEnvelope } from '../support/entries'
+import { useHarnessPerTest } from '../support/harness'
+import { NO_BYBIT_LIMITS, startSimulator } from '../support/simulator'
+import { waitFor } from '../support/wait'
 
 const BTC = { exchange: 'bybit', underlying: 'BTC' } as const
 const summaryJob = {
@@ -22,29 +21,9 @@ const chainJob = {
   data: { underlying: 'BTC' },
 } as const satisfies JobRequest
 
-let sim: RunningSimulator
-let h: DeriveHarness | undefined
-
-beforeAll(async () => {
-  sim = await startSimulator({ bybit: { rateLimitPerSecond: 0, ipLimitPer5s: 0 } })
-})
-afterEach(async () => {
-  await h?.stop()
-  h = undefined
-  await sim.reset()
-})
-afterAll(() => sim.close())
-
-async function harness() {
-  h = await startDeriveHarness(new URL(sim.baseUrl).origin)
-  return h
-}
-
-async function envelope(h: DeriveHarness, key: string): Promise<Envelope> {
-  const entry = await readEntry(h.redis, key)
-  if (entry === null || 'notFound' in entry) throw new Error(`no envelope at ${key}`)
-  return entry
-}
+const workers = useHarnessPerTest({ upstream: () => startSimulator({ bybit: NO_BYBIT_LIMITS }) })
+const sim = workers.upstream
+const harness = () => workers.start()
 
 describe('derive.options-summary in the worker, against the simulator', () => {
   it('is written from the cached chain, with no provider call, as of the chain', async () => {
@@ -57,9 +36,9 @@ describe('derive.options-summary in the worker, against the simulator', () => {
     expect(done.returnvalue).toEqual({ written: [h.key(optionsSummary, BTC)] })
     expect((await sim.stats()).total).toBe(calls)
 
-    const chainEntry = await envelope(h, h.key(optionChain, BTC))
+    const chainEntry = await readEnvelope(h.redis, h.key(optionChain, BTC))
     const chain = JSON.parse(chainEntry.data) as OptionChain
-    const entry = await envelope(h, h.key(optionsSummary, BTC))
+    const entry = await readEnvelope(h.redis, h.key(optionsSummary, BTC))
     expect(entry).toMatchObject({ source: 'derived', asOf: chainEntry.asOf })
     expect(entry.basis).toBeUndefined()
     const summary = JSON.parse(entry.data) as OptionsSummary
@@ -91,17 +70,17 @@ describe('derive.options-summary in the worker, against the simulator', () => {
   it('a chain rewrite recomputes an existing summary', async () => {
     const h = await harness()
     expect(await (await h.run(summaryJob)).getState()).toBe('completed')
-    const first = await envelope(h, h.key(optionsSummary, BTC))
+    const first = await readEnvelope(h.redis, h.key(optionsSummary, BTC))
 
     expect(await (await h.run(chainJob, 'update')).getState()).toBe('completed')
     const second = await waitFor(
       async () => {
-        const entry = await envelope(h, h.key(optionsSummary, BTC))
+        const entry = await readEnvelope(h.redis, h.key(optionsSummary, BTC))
         return entry.fetchedAt > first.fetchedAt ? entry : undefined
       },
       { what: 'the recomputed summary' },
     )
-    const chainEntry = await envelope(h, h.key(optionChain, BTC))
+    const chainEntry = await readEnvelope(h.redis, h.key(optionChain, BTC))
     expect(second.asOf).toBe(chainEntry.asOf)
     expect(second.etag).not.toBe(first.etag)
   })
@@ -113,9 +92,7 @@ describe('derive.options-summary in the worker, against the simulator', () => {
       h.add({ queue: 'derive', name: 'derive.collar', data: BTC }),
     ])
     for (const job of jobs) {
-      expect(await (await settled(h.worker.queues.derive, job.id, 30_000)).getState()).toBe(
-        'completed',
-      )
+      expect(await (await h.settled(job)).getState()).toBe('completed')
     }
     const stats = await sim.stats()
     // One option tickers call for the chain, one spot tickers call for the collar's S.

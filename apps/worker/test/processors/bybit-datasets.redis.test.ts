@@ -1,34 +1,18 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { type Ohlcv, ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { spot } from '@marketcache/shared/datasets/spot'
-import type { Envelope } from '@marketcache/shared/envelope'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Instruments } from '../../src/providers/bybit/adapter'
-import { type BybitFixtures, bybitEnvelope, startBybitFixtures } from '../providers/bybit/fixtures'
-import { readEntry } from '../support/entries'
-import { settled } from '../support/wait'
-import { type BybitHarness, startBybitHarness } from './bybit-harness'
+import { bybitEnvelope, startBybitFixtures } from '../providers/bybit/fixtures'
+import { readEntry, readValue } from '../support/entries'
+import { useHarness } from '../support/harness'
 
-let fixtures: BybitFixtures
-let h: BybitHarness
+const h = useHarness({ upstream: startBybitFixtures, queues: ['bybit'] })
+const fixtures = h.upstream
 
 const TIME = bybitEnvelope('tickers-spot.json').time
 const spotKey = (symbol: string) => h.key(spot, { exchange: 'bybit', symbol })
-async function value<T>(key: string): Promise<T> {
-  return JSON.parse(((await readEntry(h.redis, key)) as Envelope).data) as T
-}
-
-beforeAll(async () => {
-  fixtures = await startBybitFixtures()
-  h = await startBybitHarness(fixtures.origin)
-})
-afterEach(() => {
-  fixtures.calls.length = 0
-})
-afterAll(async () => {
-  await h.stop()
-  await fixtures.close()
-})
+const value = <T>(key: string) => readValue<T>(h.redis, key)
 
 describe('bybit.spot', () => {
   it('writes a spot entry per listed symbol and a negative one per unlisted, in one call', async () => {
@@ -37,7 +21,7 @@ describe('bybit.spot', () => {
       name: 'bybit.spot',
       data: { symbols: ['BTCUSDT', 'ETHUSDT', 'NOPEUSDT'] },
     })
-    const done = await settled(h.queue, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('completed')
     expect(done.returnvalue).toEqual({
       written: [spotKey('BTCUSDT'), spotKey('ETHUSDT'), spotKey('NOPEUSDT')],
@@ -70,7 +54,7 @@ describe('bybit.instruments', () => {
       name: 'bybit.instruments',
       data: { underlying: 'BTC' },
     })
-    expect(await (await settled(h.queue, job.id)).getState()).toBe('completed')
+    expect(await (await h.settled(job)).getState()).toBe('completed')
     const listed = await value<Instruments>(
       h.key(instruments, { exchange: 'bybit', underlying: 'BTC' }),
     )
@@ -94,7 +78,7 @@ describe('bybit.kline', () => {
       name: 'bybit.kline',
       data: { symbol: 'BTCUSDT', interval: '4h' },
     })
-    expect(await (await settled(h.queue, job.id)).getState()).toBe('completed')
+    expect(await (await h.settled(job)).getState()).toBe('completed')
     expect(fixtures.calls[0]?.path).toContain('interval=240')
     const series = await value<Ohlcv>(
       h.key(ohlcv, { exchange: 'bybit', symbol: 'BTCUSDT', interval: '4h' }),

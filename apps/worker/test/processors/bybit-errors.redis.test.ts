@@ -2,14 +2,16 @@ import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import { spot } from '@marketcache/shared/datasets/spot'
 import type { Envelope } from '@marketcache/shared/envelope'
 import type { JobRequest } from '@marketcache/shared/jobs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { BybitFailure, type BybitFixtures, startBybitFixtures } from '../providers/bybit/fixtures'
 import { readEntry } from '../support/entries'
-import { settled, waitFor } from '../support/wait'
-import { type BybitHarness, startBybitHarness } from './bybit-harness'
+import { type Harness, useHarnessPerTest } from '../support/harness'
+import { waitFor } from '../support/wait'
 
-let fixtures: BybitFixtures
-let h: BybitHarness | undefined
+/** A fresh worker on fresh prefixes per test: pauses and retries must not leak between tests. */
+const workers = useHarnessPerTest({ upstream: startBybitFixtures, queues: ['bybit'] })
+const fixtures = workers.upstream
+const harness = (env: Record<string, string> = {}) => workers.start({ env })
 
 const spotRequest = (symbol: string): Extract<JobRequest, { queue: 'bybit' }> => ({
   queue: 'bybit',
@@ -23,29 +25,13 @@ const chainRequest = {
 } as const
 const BTC = { exchange: 'bybit', underlying: 'BTC' } as const
 
-beforeAll(async () => {
-  fixtures = await startBybitFixtures()
-})
-afterEach(async () => {
-  await h?.stop()
-  h = undefined
-  fixtures.calls.length = 0
-})
-afterAll(() => fixtures.close())
-
-/** A fresh worker on fresh prefixes per test: pauses and retries must not leak between tests. */
-async function harness(env: Record<string, string> = {}) {
-  h = await startBybitHarness(fixtures.origin, { env })
-  return h
-}
-
 /** Waits out the first call, adds more work during the pause, and checks when calls resumed. */
-async function pausedFor(h: BybitHarness, pauseMs: number) {
+async function pausedFor(h: Harness<BybitFixtures>, pauseMs: number) {
   const first = await h.add(spotRequest('BTCUSDT'))
   await waitFor(() => (fixtures.calls.length >= 1 ? true : undefined), { what: 'the first call' })
   const second = await h.add(spotRequest('ETHUSDT'))
   for (const job of [first, second]) {
-    const done = await settled(h.queue, job.id, 15_000)
+    const done = await h.settled(job, 15_000)
     expect(await done.getState()).toBe('completed')
     // The refused run did not spend an attempt.
     expect(done.attemptsMade).toBe(1)
@@ -80,7 +66,7 @@ describe('not found', () => {
   it('a 10001 for a symbol writes a negative entry and fails without retrying', async () => {
     const h = await harness()
     const job = await h.add(spotRequest('NOPEUSDT'))
-    const done = await settled(h.queue, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(1)
     expect(done.opts.attempts).toBeGreaterThan(1)
@@ -97,7 +83,7 @@ describe('transient failures', () => {
     const h = await harness()
     fixtures.failNext(BybitFailure.serverError(), BybitFailure.requestTimeout())
     const job = await h.add(spotRequest('SOLUSDT'))
-    const done = await settled(h.queue, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('completed')
     expect(done.attemptsMade).toBe(3)
     expect(fixtures.calls).toHaveLength(3)
@@ -106,7 +92,7 @@ describe('transient failures', () => {
   it('never caches garbage, and marks the previous chain after the last attempt', async () => {
     const h = await harness()
     const seed = await h.add(chainRequest)
-    await settled(h.queue, seed.id)
+    await h.settled(seed)
     const before = (await readEntry(h.redis, h.key(optionChain, BTC))) as Envelope
 
     const garbage = {
@@ -120,7 +106,7 @@ describe('transient failures', () => {
     }
     fixtures.failNext(garbage, garbage)
     const refresh = await h.add(chainRequest, 'update', { attempts: 2 })
-    const done = await settled(h.queue, refresh.id)
+    const done = await h.settled(refresh)
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(2)
 

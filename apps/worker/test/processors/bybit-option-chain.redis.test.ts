@@ -1,36 +1,21 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { type OptionChain, optionChain } from '@marketcache/shared/datasets/option-chain'
 import type { Envelope } from '@marketcache/shared/envelope'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Instruments } from '../../src/providers/bybit/adapter'
-import { type BybitFixtures, bybitEnvelope, startBybitFixtures } from '../providers/bybit/fixtures'
-import { readEntry } from '../support/entries'
-import { settled } from '../support/wait'
-import { type BybitHarness, startBybitHarness } from './bybit-harness'
+import { bybitEnvelope, startBybitFixtures } from '../providers/bybit/fixtures'
+import { readEntry, readValue } from '../support/entries'
+import { useHarness } from '../support/harness'
 
-let fixtures: BybitFixtures
-let h: BybitHarness
+const h = useHarness({ upstream: startBybitFixtures, queues: ['bybit'] })
+const fixtures = h.upstream
 
 const BTC = { exchange: 'bybit', underlying: 'BTC' } as const
 const TIME = bybitEnvelope('tickers-option-btc.json').time
 const listed = bybitEnvelope('instruments-option-btc.json').result.list
 
 const endpoints = () => fixtures.calls.map((call) => call.path.split('?')[0])
-async function value<T>(key: string): Promise<T> {
-  return JSON.parse(((await readEntry(h.redis, key)) as Envelope).data) as T
-}
-
-beforeAll(async () => {
-  fixtures = await startBybitFixtures()
-  h = await startBybitHarness(fixtures.origin)
-})
-afterEach(() => {
-  fixtures.calls.length = 0
-})
-afterAll(async () => {
-  await h.stop()
-  await fixtures.close()
-})
+const value = <T>(key: string) => readValue<T>(h.redis, key)
 
 describe('bybit.option-chain', () => {
   it('without cached instruments, fetches them, writes both keys, with one tickers call', async () => {
@@ -39,7 +24,7 @@ describe('bybit.option-chain', () => {
       name: 'bybit.option-chain',
       data: { underlying: 'BTC' },
     })
-    const done = await settled(h.queue, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('completed')
     expect(done.returnvalue).toEqual({
       written: [h.key(instruments, BTC), h.key(optionChain, BTC)],
@@ -72,7 +57,7 @@ describe('bybit.option-chain', () => {
       name: 'bybit.option-chain',
       data: { underlying: 'BTC' },
     })
-    const done = await settled(h.queue, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('completed')
     expect(done.returnvalue).toEqual({ written: [h.key(optionChain, BTC)] })
     expect(endpoints()).toEqual(['/v5/market/tickers'])
@@ -87,7 +72,7 @@ describe('bybit.option-chain', () => {
       name: 'bybit.instruments',
       data: { underlying: 'BTC' },
     })
-    await settled(h.queue, seed.id)
+    await h.settled(seed)
     expect((await value<Instruments>(h.key(instruments, BTC))).contracts).toHaveLength(10)
     fixtures.calls.length = 0
 
@@ -96,7 +81,7 @@ describe('bybit.option-chain', () => {
       name: 'bybit.option-chain',
       data: { underlying: 'BTC' },
     })
-    const done = await settled(h.queue, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('completed')
     expect(endpoints()).toEqual(['/v5/market/tickers', '/v5/market/instruments-info'])
     expect((await value<Instruments>(h.key(instruments, BTC))).contracts).toHaveLength(
@@ -113,7 +98,7 @@ describe('bybit.option-chain', () => {
       name: 'bybit.option-chain',
       data: { underlying: 'NOPE' },
     })
-    const done = await settled(h.queue, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(1)
     expect(done.opts.attempts).toBeGreaterThan(1)

@@ -3,33 +3,19 @@ import { type OptionChain, optionChain } from '@marketcache/shared/datasets/opti
 import { spot } from '@marketcache/shared/datasets/spot'
 import type { Envelope } from '@marketcache/shared/envelope'
 import { Value } from '@sinclair/typebox/value'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Instruments } from '../../src/providers/bybit/adapter'
 import { readEntry } from '../support/entries'
-import { type RunningSimulator, startSimulator } from '../support/simulator'
-import { settled, waitFor } from '../support/wait'
-import { type BybitHarness, startBybitHarness } from './bybit-harness'
+import { useHarnessPerTest } from '../support/harness'
+import { startSimulator } from '../support/simulator'
+import { waitFor } from '../support/wait'
 
-let sim: RunningSimulator
-let h: BybitHarness | undefined
+const workers = useHarnessPerTest({ upstream: () => startSimulator(), queues: ['bybit'] })
+const sim = workers.upstream
+const harness = (env: Record<string, string> = {}) => workers.start({ env })
 
 const BTC = { exchange: 'bybit', underlying: 'BTC' } as const
 const bybitCalls = async () => (await sim.stats()).byProvider.bybit
-
-beforeAll(async () => {
-  sim = await startSimulator()
-})
-afterEach(async () => {
-  await h?.stop()
-  h = undefined
-  await sim.reset()
-})
-afterAll(() => sim.close())
-
-async function harness(env: Record<string, string> = {}) {
-  h = await startBybitHarness(new URL(sim.baseUrl).origin, { env })
-  return h
-}
 
 describe('the bybit queue against the simulator', () => {
   it('one bybit.option-chain job: exactly one tickers call, chain and instruments written', async () => {
@@ -39,7 +25,7 @@ describe('the bybit queue against the simulator', () => {
       name: 'bybit.option-chain',
       data: { underlying: 'BTC' },
     })
-    const done = await settled(h.queue, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('completed')
     const stats = await sim.stats()
     expect(stats.byEndpoint['/v5/market/tickers']).toBe(1)
@@ -64,7 +50,7 @@ describe('the bybit queue against the simulator', () => {
       name: 'bybit.option-chain',
       data: { underlying: 'BTC' },
     })
-    expect(await (await settled(h.queue, again.id)).getState()).toBe('completed')
+    expect(await (await h.settled(again)).getState()).toBe('completed')
     const after = await sim.stats()
     expect(after.byEndpoint['/v5/market/tickers']).toBe(2)
     expect(after.byEndpoint['/v5/market/instruments-info']).toBe(1)
@@ -90,7 +76,7 @@ describe('the bybit queue against the simulator', () => {
     expect(await bybitCalls()).toBe(1)
 
     for (const job of [first, second]) {
-      const done = await settled(h.queue, job.id)
+      const done = await h.settled(job)
       expect(await done.getState()).toBe('completed')
       expect(done.attemptsMade).toBe(1)
     }

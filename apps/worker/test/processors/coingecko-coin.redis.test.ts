@@ -6,19 +6,16 @@ import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { etagOf } from '../../src/envelope-builder'
 import { readEntry } from '../support/entries'
-import { type Harness, startHarness } from '../support/harness'
-import { type RunningSimulator, startSimulator } from '../support/simulator'
-import { settled, waitFor } from '../support/wait'
+import { useHarness } from '../support/harness'
+import { startSimulator } from '../support/simulator'
+import { waitFor } from '../support/wait'
 
-let sim: RunningSimulator
-let h: Harness
+// A short fresh window proves the per-dataset override reaches the envelopes.
+const h = useHarness({ upstream: () => startSimulator(), env: { COIN_FRESH_S: '30' } })
 let subscriber: Redis
 const events: WrittenEvent[] = []
 
 beforeAll(async () => {
-  sim = await startSimulator()
-  // A short fresh window proves the per-dataset override reaches the envelopes.
-  h = await startHarness(sim.baseUrl, { env: { COIN_FRESH_S: '30' } })
   subscriber = h.redis.duplicate()
   await subscriber.subscribe(h.keys.writtenChannel())
   subscriber.on('message', (_channel, message) => {
@@ -27,25 +24,21 @@ beforeAll(async () => {
   })
 })
 
-afterAll(async () => {
-  await subscriber.quit()
-  await h.stop()
-  await sim.close()
-})
+afterAll(() => subscriber.quit())
 
 describe('coingecko.coin', () => {
   it('writes coin and tokenomics from one /coins/{id} call and announces both', async () => {
     const job = await h.add({ queue: 'coingecko', name: 'coingecko.coin', data: { id: 'bitcoin' } })
-    const done = await settled(h.worker.queues.coingecko, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('completed')
 
-    const coinKey = h.key('coin', 'bitcoin')
-    const tokenomicsKey = h.key('tokenomics', 'bitcoin')
+    const coinKey = h.key(coin, { id: 'bitcoin' })
+    const tokenomicsKey = h.key(tokenomics, { id: 'bitcoin' })
     // The documented layout, from the key builder's own parts: prefix, version, dataset, id.
     expect(coinKey).toBe(h.keys.cache('coin', 1, ['bitcoin']))
     expect(done.returnvalue).toEqual({ written: [coinKey, tokenomicsKey] })
 
-    const stats = await sim.stats()
+    const stats = await h.upstream.stats()
     expect(stats.byEndpoint['/coins/{id}']).toBe(1)
     expect(stats.total).toBe(1)
 

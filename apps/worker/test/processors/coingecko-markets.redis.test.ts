@@ -1,12 +1,15 @@
+import { coin } from '@marketcache/shared/datasets/coin'
+import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
 import type { Envelope } from '@marketcache/shared/envelope'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readEntry } from '../support/entries'
-import { type Harness, startHarness } from '../support/harness'
-import { type RunningSimulator, startSimulator } from '../support/simulator'
+import { useHarness } from '../support/harness'
+import { startSimulator } from '../support/simulator'
 import { settled } from '../support/wait'
 
-let sim: RunningSimulator
-let h: Harness
+const h = useHarness({ upstream: () => startSimulator() })
+const coinKey = (id: string) => h.key(coin, { id })
+const tokenomicsKey = (id: string) => h.key(tokenomics, { id })
 
 async function keysOf(dataset: 'coin' | 'tokenomics'): Promise<string[]> {
   const found: string[] = []
@@ -25,35 +28,25 @@ async function keysOf(dataset: 'coin' | 'tokenomics'): Promise<string[]> {
   return found
 }
 
-beforeAll(async () => {
-  sim = await startSimulator()
-  h = await startHarness(sim.baseUrl)
-})
-afterEach(() => sim.reset())
-afterAll(async () => {
-  await h.stop()
-  await sim.close()
-})
-
 describe('coingecko.markets', () => {
   it('fills coin and tokenomics for the top 50 with exactly one provider call', async () => {
     const job = await h.add(
       { queue: 'coingecko', name: 'coingecko.markets', data: { top: 50 } },
       'warm',
     )
-    const done = await settled(h.worker.queues.coingecko, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('completed')
     expect((done.returnvalue as { written: string[] }).written).toHaveLength(100)
 
-    const stats = await sim.stats()
+    const stats = await h.upstream.stats()
     expect(stats.total).toBe(1)
     expect(stats.byEndpoint['/coins/markets']).toBe(1)
     expect(await keysOf('coin')).toHaveLength(50)
     expect(await keysOf('tokenomics')).toHaveLength(50)
 
-    const bitcoin = (await readEntry(h.redis, h.key('coin', 'bitcoin'))) as Envelope
+    const bitcoin = (await readEntry(h.redis, coinKey('bitcoin'))) as Envelope
     expect(JSON.parse(bitcoin.data)).toMatchObject({ id: 'bitcoin', market_cap_rank: 1 })
-    const ethereum = (await readEntry(h.redis, h.key('tokenomics', 'ethereum'))) as Envelope
+    const ethereum = (await readEntry(h.redis, tokenomicsKey('ethereum'))) as Envelope
     expect(JSON.parse(ethereum.data)).toMatchObject({ max_supply: null, max_supply_infinite: true })
   })
 
@@ -63,25 +56,25 @@ describe('coingecko.markets', () => {
       name: 'coingecko.markets',
       data: { ids: ['solana', 'dogecoin', 'no-such-coin'] },
     })
-    const done = await settled(h.worker.queues.coingecko, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('completed')
     expect((done.returnvalue as { written: string[] }).written).toEqual([
-      h.key('coin', 'solana'),
-      h.key('tokenomics', 'solana'),
-      h.key('coin', 'dogecoin'),
-      h.key('tokenomics', 'dogecoin'),
-      h.key('coin', 'no-such-coin'),
-      h.key('tokenomics', 'no-such-coin'),
+      coinKey('solana'),
+      tokenomicsKey('solana'),
+      coinKey('dogecoin'),
+      tokenomicsKey('dogecoin'),
+      coinKey('no-such-coin'),
+      tokenomicsKey('no-such-coin'),
     ])
-    expect((await sim.stats()).total).toBe(1)
-    expect(await readEntry(h.redis, h.key('coin', 'solana'))).toMatchObject({ source: 'coingecko' })
-    expect(await readEntry(h.redis, h.key('coin', 'no-such-coin'))).toMatchObject({
+    expect((await h.upstream.stats()).total).toBe(1)
+    expect(await readEntry(h.redis, coinKey('solana'))).toMatchObject({ source: 'coingecko' })
+    expect(await readEntry(h.redis, coinKey('no-such-coin'))).toMatchObject({
       notFound: true,
     })
-    expect(await readEntry(h.redis, h.key('tokenomics', 'no-such-coin'))).toMatchObject({
+    expect(await readEntry(h.redis, tokenomicsKey('no-such-coin'))).toMatchObject({
       notFound: true,
     })
-    expect(await h.redis.pttl(h.key('coin', 'no-such-coin'))).toBeLessThanOrEqual(
+    expect(await h.redis.pttl(coinKey('no-such-coin'))).toBeLessThanOrEqual(
       h.config.freshness.coin.negativeMs,
     )
   })
@@ -96,6 +89,6 @@ describe('coingecko.markets', () => {
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(1)
     expect(done.failedReason).toContain('INVALID_JOB')
-    expect((await sim.stats()).total).toBe(0)
+    expect((await h.upstream.stats()).total).toBe(0)
   })
 })

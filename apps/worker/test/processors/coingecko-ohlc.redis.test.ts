@@ -1,14 +1,12 @@
-import { cacheKey } from '@marketcache/shared/dataset'
 import { type Ohlcv, ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import type { Envelope } from '@marketcache/shared/envelope'
 import type { JobRequest } from '@marketcache/shared/jobs'
 import { Value } from '@sinclair/typebox/value'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readEntry } from '../support/entries'
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server'
-import { type Harness, startHarness } from '../support/harness'
-import { type RunningSimulator, startSimulator } from '../support/simulator'
-import { settled } from '../support/wait'
+import { fixture, startFixtureServer } from '../support/fixture-server'
+import { type Harness, type Upstream, useHarness } from '../support/harness'
+import { startSimulator } from '../support/simulator'
 
 const HALF_HOUR = 1_800_000
 const FOUR_HOURS = 14_400_000
@@ -17,28 +15,14 @@ const FOUR_HOURS = 14_400_000
 const ohlcRequest = (id: string, interval: string) =>
   ({ queue: 'coingecko', name: 'coingecko.ohlc', data: { id, interval } }) as JobRequest
 
-function keyOf(h: Harness, symbol: string, interval: '30m' | '4h') {
-  return cacheKey(h.keys, ohlcv, { exchange: 'coingecko', symbol, interval })
+function keyOf(h: Harness<Upstream>, symbol: string, interval: '30m' | '4h') {
+  return h.key(ohlcv, { exchange: 'coingecko', symbol, interval })
 }
 
-async function run(h: Harness, id: string, interval: string) {
-  const job = await h.add(ohlcRequest(id, interval))
-  return settled(h.worker.queues.coingecko, job.id)
-}
+const run = (h: Harness<Upstream>, id: string, interval: string) => h.run(ohlcRequest(id, interval))
 
 describe('coingecko.ohlc against the simulator', () => {
-  let sim: RunningSimulator
-  let h: Harness
-
-  beforeAll(async () => {
-    sim = await startSimulator()
-    h = await startHarness(sim.baseUrl)
-  })
-  afterEach(() => sim.reset())
-  afterAll(async () => {
-    await h.stop()
-    await sim.close()
-  })
+  const h = useHarness({ upstream: () => startSimulator() })
 
   it.each([
     ['30m', 1, HALF_HOUR],
@@ -50,10 +34,10 @@ describe('coingecko.ohlc against the simulator', () => {
     expect(key).toBe(h.keys.cache('ohlcv', 1, ['coingecko', 'bitcoin', interval]))
     expect(done.returnvalue).toEqual({ written: [key] })
 
-    const stats = await sim.stats()
+    const stats = await h.upstream.stats()
     expect(stats.byEndpoint['/coins/{id}/ohlc']).toBe(1)
     expect(stats.total).toBe(1)
-    const asked = new URL(sim.calls[0]?.path ?? '', 'http://sim')
+    const asked = new URL(h.upstream.calls[0]?.path ?? '', 'http://sim')
     expect(asked.pathname).toBe('/api/v3/coins/bitcoin/ohlc')
     expect(Object.fromEntries(asked.searchParams)).toEqual({
       vs_currency: 'usd',
@@ -99,22 +83,12 @@ describe('coingecko.ohlc against the simulator', () => {
     expect(await done.getState()).toBe('failed')
     expect(done.attemptsMade).toBe(1)
     expect(done.failedReason).toMatch(/^INVALID_JOB: .*30m, 4h/)
-    expect((await sim.stats()).total).toBe(0)
+    expect((await h.upstream.stats()).total).toBe(0)
   })
 })
 
 describe('coingecko.ohlc against the recorded fixtures', () => {
-  let fixtures: FixtureServer
-  let h: Harness
-
-  beforeAll(async () => {
-    fixtures = await startFixtureServer()
-    h = await startHarness(fixtures.baseUrl)
-  })
-  afterAll(async () => {
-    await h.stop()
-    await fixtures.close()
-  })
+  const h = useHarness({ upstream: () => startFixtureServer() })
 
   it('writes the recorded candles, each opening 30 minutes before its close', async () => {
     const done = await run(h, 'bitcoin', '30m')
@@ -137,7 +111,7 @@ describe('coingecko.ohlc against the recorded fixtures', () => {
   it('never caches candles of the wrong width', async () => {
     // The recording is in 30-minute candles; asked as 4h it must not be written as 4h candles.
     const job = await h.add(ohlcRequest('bitcoin', '4h'), 'update', { attempts: 1 })
-    const done = await settled(h.worker.queues.coingecko, job.id)
+    const done = await h.settled(job)
     expect(await done.getState()).toBe('failed')
     expect(done.failedReason).toMatch(/not 4h apart/)
     expect(await h.redis.exists(keyOf(h, 'bitcoin', '4h'))).toBe(0)

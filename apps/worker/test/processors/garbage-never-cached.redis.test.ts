@@ -1,12 +1,11 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import type { Envelope } from '@marketcache/shared/envelope'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Instruments } from '../../src/providers/bybit/adapter'
-import { type BybitFixtures, startBybitFixtures } from '../providers/bybit/fixtures'
+import { startBybitFixtures } from '../providers/bybit/fixtures'
 import { readEntry } from '../support/entries'
-import { settled } from '../support/wait'
-import { type BybitHarness, startBybitHarness } from './bybit-harness'
+import { useHarness } from '../support/harness'
 
 /**
  * `entryOf` is the one guard: whatever a processor assembles, a value failing its dataset schema
@@ -14,19 +13,9 @@ import { type BybitHarness, startBybitHarness } from './bybit-harness'
  * an expiry that is a string but no date (each row still passes its schema), so the chain it
  * assembles has a days-to-expiry that is not a number.
  */
-let fixtures: BybitFixtures
-let h: BybitHarness
+const h = useHarness({ upstream: startBybitFixtures, queues: ['bybit'] })
 
 const BTC = { exchange: 'bybit', underlying: 'BTC' } as const
-
-beforeAll(async () => {
-  fixtures = await startBybitFixtures()
-  h = await startBybitHarness(fixtures.origin)
-})
-afterAll(async () => {
-  await h.stop()
-  await fixtures.close()
-})
 
 describe('a value that fails its dataset schema', () => {
   it('fails the job as the provider bad response and caches nothing', async () => {
@@ -35,7 +24,7 @@ describe('a value that fails its dataset schema', () => {
       name: 'bybit.instruments',
       data: { underlying: 'BTC' },
     } as const
-    const listed = await settled(h.queue, (await h.add(request)).id)
+    const listed = await h.run(request)
     expect(await listed.getState()).toBe('completed')
     const key = h.key(instruments, BTC)
     const value = JSON.parse(((await readEntry(h.redis, key)) as Envelope).data) as Instruments
@@ -44,10 +33,11 @@ describe('a value that fails its dataset schema', () => {
     first.expiry = 'someday'
     await h.redis.hset(key, 'data', JSON.stringify(value))
 
-    const job = await settled(
-      h.queue,
-      (await h.add({ queue: 'bybit', name: 'bybit.option-chain', data: { underlying: 'BTC' } })).id,
-    )
+    const job = await h.run({
+      queue: 'bybit',
+      name: 'bybit.option-chain',
+      data: { underlying: 'BTC' },
+    })
     expect(await job.getState()).toBe('failed')
     expect(job.failedReason).toMatch(
       /^bybit \/v5\/market\/tickers: option-chain\/expiries\/\d+\/days_to_expiry: /,

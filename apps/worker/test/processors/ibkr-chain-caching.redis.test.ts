@@ -1,24 +1,18 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { type OptionChain, optionChain } from '@marketcache/shared/datasets/option-chain'
-import type { Envelope } from '@marketcache/shared/envelope'
 import type { Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type IbkrHarness, startIbkrHarness } from '../providers/ibkr/harness'
-import { type IbkrSimulator, startIbkrSimulator } from '../providers/ibkr/simulator'
-import { readEntry } from '../support/entries'
+import { describe, expect, it } from 'vitest'
+import { readValue } from '../support/entries'
+import { useHarness } from '../support/harness'
+import { startSimulator } from '../support/simulator'
 
-let sim: IbkrSimulator
-let h: IbkrHarness
-
-beforeAll(async () => {
-  sim = await startIbkrSimulator()
-  h = await startIbkrHarness(sim.gatewayUrl, { IBKR_CHAIN_MONTHS: '2', IBKR_CHAIN_STRIKES: '3' })
+const h = useHarness({
+  upstream: () => startSimulator(),
+  queues: ['ibkr'],
+  env: { IBKR_CHAIN_MONTHS: '2', IBKR_CHAIN_STRIKES: '3' },
 })
-afterAll(async () => {
-  await h.stop()
-  await sim.close()
-})
+const sim = h.upstream
 
 const params = { exchange: 'ibkr', underlying: 'SPY' } as const
 const chainRequest = {
@@ -28,9 +22,7 @@ const chainRequest = {
 } as const
 const SECDEF = ['/iserver/secdef/search', '/iserver/secdef/strikes', '/iserver/secdef/info']
 
-async function storedValue<T>(key: string): Promise<T> {
-  return JSON.parse(((await readEntry(h.redis, key)) as Envelope).data) as T
-}
+const storedValue = <T>(key: string) => readValue<T>(h.redis, key)
 
 describe('ibkr.option-chain against the simulator', () => {
   it('qualifies once, then refreshes the chain with snapshots only', async () => {

@@ -1,31 +1,18 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import { spot } from '@marketcache/shared/datasets/spot'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type IbkrHarness, type IbkrRequest, startIbkrHarness } from '../providers/ibkr/harness'
-import { type IbkrSimulator, startIbkrSimulator } from '../providers/ibkr/simulator'
+import type { JobRequest } from '@marketcache/shared/jobs'
+import { describe, expect, it } from 'vitest'
 import { readEntry } from '../support/entries'
-
-let sim: IbkrSimulator
-let h: IbkrHarness | undefined
-
-beforeAll(async () => {
-  sim = await startIbkrSimulator()
-})
-afterEach(async () => {
-  await h?.stop()
-  h = undefined
-  await sim.reset()
-})
-afterAll(() => sim.close())
+import { useHarnessPerTest } from '../support/harness'
+import { startSimulator } from '../support/simulator'
 
 /** A fresh worker per test: a pause or a failure must not leak into the next test. */
-async function harness(env: Record<string, string> = {}) {
-  h = await startIbkrHarness(sim.gatewayUrl, env)
-  return h
-}
+const workers = useHarnessPerTest({ upstream: () => startSimulator(), queues: ['ibkr'] })
+const sim = workers.upstream
+const harness = (env: Record<string, string> = {}) => workers.start({ env })
 
-const spotRequest: IbkrRequest = { queue: 'ibkr', name: 'ibkr.spot', data: { symbols: ['AAPL'] } }
+const spotRequest: JobRequest = { queue: 'ibkr', name: 'ibkr.spot', data: { symbols: ['AAPL'] } }
 
 describe('ibkr error policy against the simulator', () => {
   it('waits out a pacing 429: no call before the pause, and no attempt spent', async () => {
@@ -49,7 +36,7 @@ describe('ibkr error policy against the simulator', () => {
     expect(await (await h.run(spotRequest)).getState()).toBe('completed')
     await sim.faults({ ibkr: { authenticated: false } })
 
-    const job = await h.run(spotRequest, 4)
+    const job = await h.run(spotRequest, 'miss', { attempts: 4 })
     expect(await job.getState()).toBe('failed')
     expect(job.attemptsMade).toBe(1)
     expect(job.failedReason).toMatch(/not authenticated/)

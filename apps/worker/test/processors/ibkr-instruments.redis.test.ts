@@ -2,28 +2,13 @@ import { instruments } from '@marketcache/shared/datasets/instruments'
 import type { Envelope } from '@marketcache/shared/envelope'
 import type { Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { gatewayUrl } from '../providers/ibkr/client'
-import { ibkrFixtureRoute } from '../providers/ibkr/fixture-route'
-import { type IbkrHarness, startIbkrHarness } from '../providers/ibkr/harness'
+import { describe, expect, it } from 'vitest'
+import { IBKR_FIXTURE_ENV, startIbkrFixtures } from '../providers/ibkr/fixture-route'
 import { readEntry } from '../support/entries'
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server'
+import { useHarness } from '../support/harness'
 
-let server: FixtureServer
-let h: IbkrHarness
-
-beforeAll(async () => {
-  server = await startFixtureServer({ route: ibkrFixtureRoute() })
-  h = await startIbkrHarness(gatewayUrl(server.baseUrl), {
-    IBKR_CHAIN_MONTHS: '2',
-    IBKR_CHAIN_STRIKES: '4',
-    IBKR_RATE_MAX: '100',
-  })
-})
-afterAll(async () => {
-  await h.stop()
-  await server.close()
-})
+const h = useHarness({ upstream: startIbkrFixtures, queues: ['ibkr'], env: IBKR_FIXTURE_ENV })
+const server = h.upstream
 
 const calls = (endpoint: string) =>
   server.requests.filter((r) => r.path.startsWith(`/v1/api${endpoint}`)).length

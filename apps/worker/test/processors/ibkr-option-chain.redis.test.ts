@@ -3,30 +3,15 @@ import { type OptionChain, optionChain } from '@marketcache/shared/datasets/opti
 import type { Envelope } from '@marketcache/shared/envelope'
 import type { Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { gatewayUrl } from '../providers/ibkr/client'
-import { ibkrFixtureRoute } from '../providers/ibkr/fixture-route'
-import { type IbkrHarness, startIbkrHarness } from '../providers/ibkr/harness'
+import { describe, expect, it } from 'vitest'
+import { IBKR_FIXTURE_ENV, startIbkrFixtures } from '../providers/ibkr/fixture-route'
 import { readEntry } from '../support/entries'
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server'
+import { startHarness, useHarness } from '../support/harness'
 
 type Contract = Static<typeof instruments.value>['contracts'][number]
 
-let server: FixtureServer
-let h: IbkrHarness
-
-beforeAll(async () => {
-  server = await startFixtureServer({ route: ibkrFixtureRoute() })
-  h = await startIbkrHarness(gatewayUrl(server.baseUrl), {
-    IBKR_CHAIN_MONTHS: '2',
-    IBKR_CHAIN_STRIKES: '4',
-    IBKR_RATE_MAX: '100',
-  })
-})
-afterAll(async () => {
-  await h.stop()
-  await server.close()
-})
+const h = useHarness({ upstream: startIbkrFixtures, queues: ['ibkr'], env: IBKR_FIXTURE_ENV })
+const server = h.upstream
 
 const params = { exchange: 'ibkr', underlying: 'AAPL' } as const
 const chainRequest = {
@@ -124,10 +109,10 @@ describe('ibkr.option-chain against recorded shapes', () => {
 
 describe('ibkr.option-chain with an outdated qualification', () => {
   it('qualifies again once the cached instruments are past their stale window', async () => {
-    const short = await startIbkrHarness(gatewayUrl(server.baseUrl), {
-      IBKR_RATE_MAX: '100',
-      INSTRUMENTS_FRESH_S: '0.2',
-      INSTRUMENTS_STALE_S: '0',
+    const short = await startHarness({
+      upstream: server,
+      queues: ['ibkr'],
+      env: { IBKR_RATE_MAX: '100', INSTRUMENTS_FRESH_S: '0.2', INSTRUMENTS_STALE_S: '0' },
     })
     try {
       expect(await (await short.run(chainRequest)).getState()).toBe('completed')

@@ -3,23 +3,13 @@ import { spot } from '@marketcache/shared/datasets/spot'
 import type { Envelope } from '@marketcache/shared/envelope'
 import type { Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type IbkrHarness, startIbkrHarness } from '../providers/ibkr/harness'
-import { type IbkrSimulator, startIbkrSimulator } from '../providers/ibkr/simulator'
+import { describe, expect, it } from 'vitest'
 import { readEntry } from '../support/entries'
+import { useHarness } from '../support/harness'
+import { startSimulator } from '../support/simulator'
 
-let sim: IbkrSimulator
-let h: IbkrHarness
-
-beforeAll(async () => {
-  sim = await startIbkrSimulator()
-  h = await startIbkrHarness(sim.gatewayUrl)
-})
-afterEach(() => sim.reset())
-afterAll(async () => {
-  await h.stop()
-  await sim.close()
-})
+const h = useHarness({ upstream: () => startSimulator(), queues: ['ibkr'] })
+const sim = h.upstream
 
 const spotKey = (symbol: string) => h.key(spot, { exchange: 'ibkr', symbol })
 const spotRequest = (...symbols: string[]) =>

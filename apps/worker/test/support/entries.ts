@@ -1,8 +1,25 @@
-import { decodeEnvelope, ENVELOPE_FIELDS, type StoredEntry } from '@marketcache/shared/envelope'
+import {
+  decodeEnvelope,
+  ENVELOPE_FIELDS,
+  type Envelope,
+  type StoredEntry,
+} from '@marketcache/shared/envelope'
 import type { Redis } from 'ioredis'
 
 /** Reads an entry the way the API does (HMGET in ENVELOPE_FIELDS order). */
 export async function readEntry(redis: Redis, key: string): Promise<StoredEntry | null> {
   const values = await redis.hmget(key, ...ENVELOPE_FIELDS)
   return decodeEnvelope(values)
+}
+
+/** The parsed value of an entry that must exist (not negative). */
+export async function readValue<T>(redis: Redis, key: string): Promise<T> {
+  return JSON.parse(((await readEntry(redis, key)) as Envelope).data) as T
+}
+
+/** An entry that must exist and not be negative; throws otherwise. */
+export async function readEnvelope(redis: Redis, key: string): Promise<Envelope> {
+  const entry = await readEntry(redis, key)
+  if (entry === null || 'notFound' in entry) throw new Error(`no envelope at ${key}`)
+  return entry
 }

@@ -25,6 +25,8 @@ export interface FixtureServer {
   requests: { path: string; headers: IncomingHttpHeaders }[]
   /** Answers the next calls with these, in order, before falling back to the fixtures. */
   answerNext(...answers: CannedAnswer[]): void
+  /** Forgets the requests and any canned answer not yet given, between tests. */
+  reset(): Promise<void>
   close(): Promise<void>
 }
 
@@ -86,6 +88,10 @@ export async function startFixtureServer(
     baseUrl: `http://127.0.0.1:${port}/api/v3`,
     requests,
     answerNext: (...answers) => queued.push(...answers),
+    reset: async () => {
+      requests.length = 0
+      queued.length = 0
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

@@ -1,53 +1,310 @@
-import { cacheKey } from '@marketcache/shared/dataset'
+import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
 import { type JobOrigin, type JobRequest, producerJobOptions } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
-import { type DatasetName, datasets } from '@marketcache/shared/registry'
-import type { Job } from 'bullmq'
+import type { Static } from '@sinclair/typebox'
+import { type Job, Queue } from 'bullmq'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import type { WorkerConfig } from '../../src/config'
-import type { Logger } from '../../src/logger'
-import { type RunningWorker, startWorker } from '../../src/start-worker'
+import type { ProcessorContext } from '../../src/contracts/processor'
+import type { ConsumedQueue, ProviderQueue } from '../../src/contracts/queue'
+import { createQueueWorker } from '../../src/job-runner'
+import { createLogger, type Logger, type LogLevel } from '../../src/logger'
+import { createProcessorContext } from '../../src/processor-context'
+import { ProviderCallCounter } from '../../src/provider-calls'
+import { providerQueues } from '../../src/queues/consumed'
+import { createCacheRedis, createQueueRedis } from '../../src/redis'
+import { startWorker } from '../../src/start-worker'
+import { captureLogger } from './capture-logger'
 import { testConfig, testRedis } from './config'
+import { settled } from './wait'
 
-export interface Harness extends ReturnType<typeof testRedis> {
+/** What a harness points every provider at: the simulator or a fixture server. */
+export interface Upstream {
+  /** CoinGecko's base URL, `<origin>/api/v3`; Bybit (`<origin>`) and IBKR (`<origin>/v1/api`) share the origin. */
+  baseUrl: string
+  /** Forgets what it was asked (calls, stats, canned answers), between tests. */
+  reset(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface HarnessOptions<U extends Upstream | undefined = undefined> {
+  /**
+   * The providers' upstream: a function starting one (the harness then closes it on `stop`) or
+   * one already running (left open). @defaultValue none: nothing may call a provider
+   */
+  upstream?: U | (() => Promise<U>)
+  /** Worker env on top of `testConfig`'s. */
+  env?: Record<string, string>
+  /** The processors' clock. @defaultValue Date.now */
+  now?: () => number
+  /** Freshness jitter in [0, 1). @defaultValue Math.random */
+  random?: () => number
+  /**
+   * The queues that get a BullMQ worker (`[]` for tests of provider clients, which need only the
+   * upstream, the prefixes and the clean-up); producers exist on every queue. Given (or with
+   * `random`), the harness wires those queues itself with `createProcessorContext`, as
+   * `startWorker` does. @defaultValue every queue, through `startWorker`
+   */
+  queues?: readonly ConsumedQueue[]
+  /** Captures the worker's log lines at this level into `logs`. @defaultValue silent */
+  logs?: LogLevel
+}
+
+/** Producer handles on every consumed queue, and `close` for the workers behind them. */
+export interface HarnessWorker {
+  queues: { readonly [Q in ConsumedQueue]: Queue }
+  /** Lets running jobs finish, then releases connections. Idempotent. */
+  close(): Promise<void>
+}
+
+export interface Harness<U extends Upstream | undefined = undefined>
+  extends ReturnType<typeof testRedis> {
+  upstream: U
   config: WorkerConfig
-  worker: RunningWorker
   keys: Keys
-  /** Enqueues like a producer does: payload + origin, shared job options. */
+  worker: HarnessWorker
+  /** Parsed log records and raw lines, when `logs` was given. */
+  logs: { lines: string[]; records: Record<string, unknown>[] }
+  /** Enqueues like a producer does (payload + origin, shared job options) on the request's queue. */
   add(
     request: JobRequest,
     origin?: JobOrigin,
     options?: Parameters<typeof producerJobOptions>[2],
   ): Promise<Job & { id: string }>
-  key(dataset: DatasetName, id: string): string
+  /** Waits until the job has completed or failed, and returns it re-read. */
+  settled(job: Job & { id: string }, timeoutMs?: number): Promise<Job>
+  /** `add`, then `settled`. */
+  run(
+    request: JobRequest,
+    origin?: JobOrigin,
+    options?: Parameters<typeof producerJobOptions>[2],
+  ): Promise<Job>
+  /** Every job of that name the queue still holds, in any state. */
+  jobs(queue: ConsumedQueue, name: JobRequest['name']): Promise<Job[]>
+  key<D extends AnyDataset>(dataset: D, params: Static<D['params']>): string
+  /** Closes these (provider clients a test built, say) first on `stop`. */
+  closeAfter(...closables: { close(): Promise<void> }[]): void
   stop(): Promise<void>
 }
 
-/** A started worker on its own prefixes, pointed at `baseUrl`. */
-export async function startHarness(
-  baseUrl: string,
-  options: { env?: Record<string, string>; logger?: Logger } = {},
-): Promise<Harness> {
+/** Test env every harness starts from: limits high enough not to slow tests, small IBKR chains. */
+const HARNESS_ENV = {
+  BYBIT_RATE_MAX: '1000',
+  BYBIT_TIMEOUT_MS: '5000',
+  IBKR_TIMEOUT_MS: '2000',
+  IBKR_CHAIN_MONTHS: '1',
+  IBKR_CHAIN_STRIKES: '3',
+}
+
+/**
+ * A worker on its own key and queue prefixes, real Redis and BullMQ, every provider pointed at
+ * `upstream`. `stop` closes what the harness started and deletes only its own prefixes.
+ */
+export async function startHarness<U extends Upstream | undefined = undefined>(
+  options: HarnessOptions<U> = {},
+): Promise<Harness<U>> {
+  const owned = typeof options.upstream === 'function'
+  const upstream = (
+    typeof options.upstream === 'function' ? await options.upstream() : options.upstream
+  ) as U
+  const origin = upstream ? new URL(upstream.baseUrl).origin : undefined
   const t = testRedis()
-  const config = testConfig(t, { COINGECKO_BASE_URL: baseUrl, ...options.env })
-  const worker = await startWorker(config, options.logger ? { logger: options.logger } : {})
+  const config = testConfig(t, {
+    ...HARNESS_ENV,
+    ...(origin
+      ? {
+          COINGECKO_BASE_URL: `${origin}/api/v3`,
+          BYBIT_BASE_URL: origin,
+          IBKR_BASE_URL: `${origin}/v1/api`,
+        }
+      : {}),
+    ...options.env,
+  })
+  const captured = options.logs ? captureLogger(options.logs) : undefined
+  const logger = captured?.logger ?? createLogger('silent')
+  const worker =
+    options.queues === undefined && options.random === undefined
+      ? await startWorker(config, { logger, ...(options.now ? { now: options.now } : {}) })
+      : await startQueues(config, logger, options)
   const keys = new Keys(t.keyPrefix)
+
+  const add: Harness<U>['add'] = async (request, origin = 'miss', jobOptions) => {
+    const job = await worker.queues[request.queue as ConsumedQueue].add(
+      request.name,
+      { ...request.data, origin },
+      producerJobOptions(request, origin, jobOptions),
+    )
+    return job as Job & { id: string }
+  }
+  const closables: { close(): Promise<void> }[] = []
+  const settledJob: Harness<U>['settled'] = (job, timeoutMs = 30_000) =>
+    settled(worker.queues[job.queueName as ConsumedQueue], job.id, timeoutMs)
   return {
     ...t,
+    upstream,
     config,
-    worker,
     keys,
-    async add(request, origin = 'miss', jobOptions) {
-      const job = await worker.queues.coingecko.add(
-        request.name,
-        { ...request.data, origin },
-        producerJobOptions(request, origin, jobOptions),
-      )
-      return job as Job & { id: string }
+    worker,
+    logs: captured ?? { lines: [], records: [] },
+    add,
+    settled: settledJob,
+    run: async (request, origin, jobOptions) => settledJob(await add(request, origin, jobOptions)),
+    async jobs(queue, name) {
+      const all = await worker.queues[queue].getJobs([
+        'completed',
+        'failed',
+        'active',
+        'waiting',
+        'prioritized',
+        'delayed',
+      ])
+      return all.filter((job) => job.name === name)
     },
-    key: (dataset, id) => cacheKey(keys, datasets[dataset], { id }),
+    key: (dataset, params) => cacheKey(keys, dataset, params),
+    closeAfter: (...more) => {
+      closables.push(...more)
+    },
     async stop() {
+      await Promise.all(closables.map((closable) => closable.close()))
       await worker.close()
+      if (owned) await upstream?.close()
       await t.cleanup()
+    },
+  }
+}
+
+/**
+ * The worker's wiring for the chosen queues only, with the clock and jitter given: the real
+ * context (`createProcessorContext`), queue specs (`providerQueues`) and `createQueueWorker`.
+ */
+async function startQueues(
+  config: WorkerConfig,
+  logger: Logger,
+  options: Pick<HarnessOptions<Upstream | undefined>, 'now' | 'random' | 'queues'>,
+): Promise<HarnessWorker> {
+  const cacheRedis = createCacheRedis(config.cacheRedisUrl, 'mc-test-cache')
+  const queueRedis = createQueueRedis(config.queueRedisUrl, 'mc-test-queue')
+  const keys = new Keys(config.keyPrefix)
+  const queues = {} as Record<ConsumedQueue, Queue>
+  const enqueue: ProcessorContext['enqueue'] = async (request, origin) => {
+    await queues[request.queue as ConsumedQueue].add(
+      request.name,
+      { ...request.data, origin },
+      producerJobOptions(request, origin),
+    )
+  }
+  const context = createProcessorContext({
+    cacheRedis,
+    keys,
+    freshness: config.freshness,
+    logger,
+    enqueue,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  })
+  const specs = providerQueues(config, {
+    context,
+    counter: new ProviderCallCounter(cacheRedis, keys, logger),
+  })
+  const all = Object.keys(specs) as ConsumedQueue[]
+  for (const name of all) {
+    queues[name] = new Queue(name, { connection: queueRedis, prefix: config.queuePrefix })
+  }
+  const workers = (options.queues ?? all).map((name) =>
+    createQueueWorker(specs[name] as ProviderQueue, {
+      connection: queueRedis,
+      prefix: config.queuePrefix,
+      writer: context.writer,
+      backoff: config.backoff,
+      logger,
+    }),
+  )
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()))
+  for (const worker of workers) {
+    worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped'))
+  }
+  let closing: Promise<void> | undefined
+  const close = async () => {
+    await Promise.all(workers.map((worker) => worker.close()))
+    await Promise.all(all.map((name) => queues[name].close()))
+    await Promise.all(all.map((name) => specs[name].close()))
+    await Promise.all([queueRedis.quit(), cacheRedis.quit()])
+  }
+  return {
+    queues,
+    close: () => {
+      closing ??= close()
+      return closing
+    },
+  }
+}
+
+/**
+ * A handle that stands for what `beforeAll` starts: use it inside tests and hooks only. Its
+ * `upstream` is such a handle too, so a file may name it at its top level.
+ */
+function lateBound<T extends object>(what: string, current: () => T | undefined): T {
+  const get = (): T => {
+    const value = current()
+    if (value === undefined) throw new Error(`${what} starts in beforeAll; use it inside tests`)
+    return value
+  }
+  const upstream = (): object | undefined =>
+    (current() as { upstream?: object } | undefined)?.upstream
+  return new Proxy({} as T, {
+    get: (_target, property) =>
+      property === 'upstream'
+        ? lateBound(`${what}'s upstream`, upstream)
+        : Reflect.get(get(), property),
+  })
+}
+
+/**
+ * One harness for the whole file: `startHarness` in `beforeAll`, `stop` in `afterAll`, and the
+ * upstream's `reset` after each test unless `resetUpstream` is false (tests that count calls
+ * across the file).
+ */
+export function useHarness<U extends Upstream | undefined = undefined>(
+  options: HarnessOptions<U> & { resetUpstream?: boolean } = {},
+): Harness<U> {
+  let started: Harness<U> | undefined
+  beforeAll(async () => {
+    started = await startHarness(options)
+  })
+  if (options.resetUpstream !== false) afterEach(() => started?.upstream?.reset())
+  afterAll(() => started?.stop())
+  return lateBound('useHarness', () => started)
+}
+
+/**
+ * One upstream for the file and a fresh worker per test (pauses, retries and limits must not
+ * leak between tests): `start` inside a test, with overrides; the worker is stopped and the
+ * upstream reset after each test, and the upstream closed after all.
+ */
+export function useHarnessPerTest<U extends Upstream>(
+  options: HarnessOptions<U> & { upstream: () => Promise<U> },
+): { upstream: U; start(overrides?: Omit<HarnessOptions<U>, 'upstream'>): Promise<Harness<U>> } {
+  let upstream: U | undefined
+  let current: Harness<U> | undefined
+  beforeAll(async () => {
+    upstream = await options.upstream()
+  })
+  afterEach(async () => {
+    await current?.stop()
+    current = undefined
+    await upstream?.reset()
+  })
+  afterAll(() => upstream?.close())
+  return {
+    upstream: lateBound('useHarnessPerTest', () => upstream),
+    async start(overrides = {}) {
+      current = await startHarness({
+        ...options,
+        ...overrides,
+        env: { ...options.env, ...overrides.env },
+        upstream: upstream as U,
+      })
+      return current
     },
   }
 }

@@ -9,11 +9,18 @@ export type SimStats = StatsSnapshot
 /** One provider request as the simulator received it. */
 export interface SimCall {
   at: number
+  /** The whole path with the query: `/api/v3/…` (CoinGecko), `/v5/…` (Bybit), `/v1/api/…` (IBKR). */
   path: string
 }
 
+/** Where each provider lives on the simulator: `/api/v3` CoinGecko, the root Bybit, `/v1/api` IBKR. */
+const PROVIDER_PATHS = ['/api/v3/', '/v5/', '/v1/api/']
+
+/** Bybit switches that turn the simulated rate limits and IP bans off, for `startSimulator`. */
+export const NO_BYBIT_LIMITS = { rateLimitPerSecond: 0, ipLimitPer5s: 0 } as const
+
 export interface RunningSimulator {
-  /** CoinGecko base URL, for COINGECKO_BASE_URL. */
+  /** CoinGecko base URL, for COINGECKO_BASE_URL; Bybit and IBKR are on the same origin. */
   baseUrl: string
   /** Provider requests in arrival order, with arrival times. */
   calls: SimCall[]
@@ -24,7 +31,10 @@ export interface RunningSimulator {
   close(): Promise<void>
 }
 
-/** The simulator on a free port, without latency or quota unless a test asks for them. */
+/**
+ * The simulator on a free port, without latency or quota unless a test asks for them; Bybit's
+ * limits and the IBKR gateway's pacing stay on unless switched off.
+ */
 export async function startSimulator(
   options: {
     faults?: Partial<Faults>
@@ -43,7 +53,9 @@ export async function startSimulator(
   })
   const calls: SimCall[] = []
   sim.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/v3/')) calls.push({ at: Date.now(), path: request.url })
+    if (PROVIDER_PATHS.some((prefix) => request.url.startsWith(prefix))) {
+      calls.push({ at: Date.now(), path: request.url })
+    }
   })
   await sim.listen({ port: 0, host: '127.0.0.1' })
   const { port } = sim.server.address() as AddressInfo
@@ -55,7 +67,9 @@ export async function startSimulator(
         ? {}
         : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     })
-    if (!response.ok) throw new Error(`simulator ${path} answered ${response.status}`)
+    if (!response.ok) {
+      throw new Error(`simulator ${path} answered ${response.status}: ${await response.text()}`)
+    }
     return response.status === 204 ? null : ((await response.json()) as unknown)
   }
   return {

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../../../src/logger'
 import { ProviderCallCounter } from '../../../src/provider-calls'
 import { BybitAdapter } from '../../../src/providers/bybit/adapter'
 import { BybitClient } from '../../../src/providers/bybit/client'
+import type { Harness, Upstream } from '../../support/harness'
 
 export interface AdapterOptions {
   env?: Record<string, string>
@@ -33,4 +34,12 @@ export function bybitAdapterFor(
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
   })
   return { adapter, client }
+}
+
+/** An adapter on the harness's upstream, counting under its prefix, closed when it stops. */
+export function bybitAdapterIn(h: Harness<Upstream>, options: AdapterOptions = {}): BybitAdapter {
+  const origin = new URL(h.upstream.baseUrl).origin
+  const { adapter, client } = bybitAdapterFor(origin, h.redis, h.keyPrefix, options)
+  h.closeAfter(client)
+  return adapter
 }

@@ -1,22 +1,16 @@
 import { filterChain } from '@marketcache/shared/datasets/option-chain'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ProviderBadResponseError, ProviderNotFoundError } from '../../../src/errors'
 import { bybitChain } from '../../../src/providers/bybit/chain'
-import type { BybitClient } from '../../../src/providers/bybit/client'
 import { captureLogger } from '../../support/capture-logger'
-import { testRedis } from '../../support/config'
-import { type AdapterOptions, bybitAdapterFor } from './adapter-for'
-import { type BybitFixtures, bybitEnvelope, startBybitFixtures } from './fixtures'
+import { useHarness } from '../../support/harness'
+import { type AdapterOptions, bybitAdapterIn } from './adapter-for'
+import { bybitEnvelope, startBybitFixtures } from './fixtures'
 
-const t = testRedis()
-let fixtures: BybitFixtures
-const clients: BybitClient[] = []
+const h = useHarness({ upstream: startBybitFixtures, queues: [] })
+const fixtures = h.upstream
 
-function adapterFor(options: AdapterOptions = {}) {
-  const { adapter, client } = bybitAdapterFor(fixtures.origin, t.redis, t.keyPrefix, options)
-  clients.push(client)
-  return adapter
-}
+const adapterFor = (options: AdapterOptions = {}) => bybitAdapterIn(h, options)
 
 const TIME = bybitEnvelope('tickers-option-btc.json').time
 const listed = bybitEnvelope('instruments-option-btc.json').result.list as { symbol: string }[]
@@ -29,18 +23,6 @@ const envelopeOf = (list: unknown[], nextPageCursor: string) => ({
     retExtInfo: {},
     time: TIME,
   }),
-})
-
-beforeAll(async () => {
-  fixtures = await startBybitFixtures()
-})
-afterEach(() => {
-  fixtures.calls.length = 0
-})
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()))
-  await fixtures.close()
-  await t.cleanup()
 })
 
 describe('instruments paging', () => {

@@ -1,5 +1,5 @@
 import { Keys } from '@marketcache/shared/keys'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   ProviderBadResponseError,
   ProviderNotFoundError,
@@ -7,39 +7,21 @@ import {
   ProviderRejectedError,
   ProviderUnavailableError,
 } from '../../../src/errors'
-import type { BybitClient } from '../../../src/providers/bybit/client'
-import { testRedis } from '../../support/config'
+import { useHarness } from '../../support/harness'
 import { waitFor } from '../../support/wait'
-import { type AdapterOptions, bybitAdapterFor } from './adapter-for'
-import { BybitFailure, type BybitFixtures, startBybitFixtures } from './fixtures'
+import { type AdapterOptions, bybitAdapterFor, bybitAdapterIn } from './adapter-for'
+import { BybitFailure, startBybitFixtures } from './fixtures'
 
-const t = testRedis()
-let fixtures: BybitFixtures
-const clients: BybitClient[] = []
+const h = useHarness({ upstream: startBybitFixtures, queues: [] })
+const fixtures = h.upstream
 
-function adapterFor(options: AdapterOptions = {}) {
-  const { adapter, client } = bybitAdapterFor(fixtures.origin, t.redis, t.keyPrefix, options)
-  clients.push(client)
-  return adapter
-}
+const adapterFor = (options: AdapterOptions = {}) => bybitAdapterIn(h, options)
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => null,
     (error: unknown) => error,
   )
-
-beforeAll(async () => {
-  fixtures = await startBybitFixtures()
-})
-afterEach(() => {
-  fixtures.calls.length = 0
-})
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()))
-  await fixtures.close()
-  await t.cleanup()
-})
 
 describe('Bybit client requests', () => {
   it('asks for one spot symbol by name, and for several with one unfiltered call', async () => {
@@ -63,16 +45,16 @@ describe('Bybit client requests', () => {
   })
 
   it('counts every call, failures included, by endpoint', async () => {
-    const keyPrefix = `${t.keyPrefix}-count`
-    const { adapter, client } = bybitAdapterFor(fixtures.origin, t.redis, keyPrefix)
-    clients.push(client)
+    const keyPrefix = `${h.keyPrefix}-count`
+    const { adapter, client } = bybitAdapterFor(fixtures.origin, h.redis, keyPrefix)
+    h.closeAfter(client)
     fixtures.failNext(BybitFailure.serverError())
     await failure(adapter.optionTickers('BTC'))
     await adapter.optionTickers('BTC')
     await adapter.klines('BTCUSDT', '5m')
     const counts = await waitFor(
       async () => {
-        const hash = await t.redis.hgetall(new Keys(keyPrefix).providerCalls())
+        const hash = await h.redis.hgetall(new Keys(keyPrefix).providerCalls())
         return hash['bybit./v5/market/kline'] === '1' ? hash : undefined
       },
       { what: 'call counters' },
@@ -153,8 +135,8 @@ describe('Bybit failures', () => {
   })
 
   it('reads a refused connection as transient', async () => {
-    const { adapter, client } = bybitAdapterFor('http://127.0.0.1:9', t.redis, t.keyPrefix)
-    clients.push(client)
+    const { adapter, client } = bybitAdapterFor('http://127.0.0.1:9', h.redis, h.keyPrefix)
+    h.closeAfter(client)
     await expect(adapter.spot(['BTCUSDT'])).rejects.toBeInstanceOf(ProviderUnavailableError)
   })
 

@@ -94,11 +94,17 @@ export async function startBybitFixtures(): Promise<BybitFixtures> {
       return pending.shift() ?? bybitRoute(url)
     },
   })
+  const resetServer = server.reset
   return Object.assign(server, {
     origin: new URL(server.baseUrl).origin,
     calls,
     failNext: (...answers: CannedAnswer[]) => {
       pending.push(...answers)
+    },
+    reset: async () => {
+      calls.length = 0
+      pending.length = 0
+      await resetServer()
     },
   })
 }

@@ -1,23 +1,16 @@
 import { filterChain } from '@marketcache/shared/datasets/option-chain'
 import type { ConditionsPatch } from '@marketcache/simulator/conditions'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ProviderRateLimitError } from '../../../src/errors'
 import { bybitChain } from '../../../src/providers/bybit/chain'
-import type { BybitClient } from '../../../src/providers/bybit/client'
-import { testRedis } from '../../support/config'
-import { type RunningSimulator, startSimulator } from '../../support/simulator'
-import { type AdapterOptions, bybitAdapterFor } from './adapter-for'
+import { useHarness } from '../../support/harness'
+import { startSimulator } from '../../support/simulator'
+import { type AdapterOptions, bybitAdapterIn } from './adapter-for'
 
-const t = testRedis()
-let sim: RunningSimulator
-const clients: BybitClient[] = []
+const h = useHarness({ upstream: () => startSimulator(), queues: [] })
+const sim = h.upstream
 
-function adapterFor(options: AdapterOptions = {}) {
-  const origin = new URL(sim.baseUrl).origin
-  const { adapter, client } = bybitAdapterFor(origin, t.redis, t.keyPrefix, options)
-  clients.push(client)
-  return adapter
-}
+const adapterFor = (options: AdapterOptions = {}) => bybitAdapterIn(h, options)
 /** Bybit's own section of the simulator's switches. */
 const bybit = (switches: Record<string, unknown>) =>
   sim.faults({ bybit: switches } as ConditionsPatch)
@@ -26,16 +19,6 @@ const failure = (promise: Promise<unknown>) =>
     () => null,
     (error: unknown) => error,
   )
-
-beforeAll(async () => {
-  sim = await startSimulator()
-})
-afterEach(() => sim.reset())
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()))
-  await sim.close()
-  await t.cleanup()
-})
 
 describe('Bybit adapter against the simulator', () => {
   it('pages through instruments with the simulator’s opaque cursors, each instrument once', async () => {

@@ -1,5 +1,4 @@
-import { Keys } from '@marketcache/shared/keys'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/config'
 import {
   ProviderBadResponseError,
@@ -12,12 +11,11 @@ import { createLogger } from '../../../src/logger'
 import { ProviderCallCounter } from '../../../src/provider-calls'
 import { CoinGeckoAdapter } from '../../../src/providers/coingecko/adapter'
 import { CoinGeckoClient } from '../../../src/providers/coingecko/client'
-import { testRedis } from '../../support/config'
-import { type FixtureServer, startFixtureServer } from '../../support/fixture-server'
+import { startFixtureServer } from '../../support/fixture-server'
+import { useHarness } from '../../support/harness'
 
-const t = testRedis()
-let server: FixtureServer
-const clients: CoinGeckoClient[] = []
+const h = useHarness({ upstream: () => startFixtureServer(), queues: [] })
+const server = h.upstream
 
 function adapterFor(env: Record<string, string> = {}) {
   const config = loadConfig({
@@ -27,24 +25,12 @@ function adapterFor(env: Record<string, string> = {}) {
   })
   const logger = createLogger('silent')
   const client = new CoinGeckoClient(config.coingecko, {
-    counter: new ProviderCallCounter(t.redis, new Keys(t.keyPrefix), logger),
+    counter: new ProviderCallCounter(h.redis, h.keys, logger),
     logger,
   })
-  clients.push(client)
+  h.closeAfter(client)
   return new CoinGeckoAdapter(client)
 }
-
-beforeAll(async () => {
-  server = await startFixtureServer()
-})
-afterEach(() => {
-  server.requests.length = 0
-})
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()))
-  await server.close()
-  await t.cleanup()
-})
 
 describe('CoinGecko client against recorded shapes', () => {
   it('asks /coins/{id} for market data only', async () => {
@@ -155,10 +141,10 @@ describe('CoinGecko client against recorded shapes', () => {
     const config = loadConfig({ COINGECKO_BASE_URL: 'http://127.0.0.1:9/api/v3' })
     const logger = createLogger('silent')
     const client = new CoinGeckoClient(config.coingecko, {
-      counter: new ProviderCallCounter(t.redis, new Keys(t.keyPrefix), logger),
+      counter: new ProviderCallCounter(h.redis, h.keys, logger),
       logger,
     })
-    clients.push(client)
+    h.closeAfter(client)
     await expect(new CoinGeckoAdapter(client).coin('bitcoin')).rejects.toBeInstanceOf(
       ProviderUnavailableError,
     )

@@ -1,5 +1,4 @@
-import { Keys } from '@marketcache/shared/keys'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   ProviderBadResponseError,
   ProviderNotFoundError,
@@ -8,42 +7,27 @@ import {
   ProviderUnavailableError,
 } from '../../../src/errors'
 import type { IbkrAdapterOptions } from '../../../src/providers/ibkr/adapter'
-import type { IbkrClient } from '../../../src/providers/ibkr/client'
 import { OPTION_FIELDS, STOCK_FIELDS } from '../../../src/providers/ibkr/fields'
-import { testRedis } from '../../support/config'
-import { type FixtureServer, startFixtureServer } from '../../support/fixture-server'
+import { useHarness } from '../../support/harness'
 import { waitFor } from '../../support/wait'
 import { gatewayUrl, ibkrAdapterFor } from './client'
-import { ibkrAnswer, ibkrFixtureRoute } from './fixture-route'
+import { ibkrAnswer, startIbkrFixtures } from './fixture-route'
 
-const t = testRedis()
-let server: FixtureServer
-const clients: IbkrClient[] = []
+const h = useHarness({ upstream: startIbkrFixtures, queues: [] })
+const server = h.upstream
 
 /** A fresh client (and so fresh pre-flight state on the fixture side is not implied). */
 function adapterFor(env: Record<string, string> = {}, options: IbkrAdapterOptions = {}) {
-  const built = ibkrAdapterFor(gatewayUrl(server.baseUrl), t, env, {
+  const built = ibkrAdapterFor(gatewayUrl(server.baseUrl), h, env, {
     snapshotRetryMs: 20,
     ...options,
   })
-  clients.push(built.client)
+  h.closeAfter(built.client)
   return built.adapter
 }
 
 const paths = () => server.requests.map((r) => new URL(r.path, 'http://x'))
 const snapshotCalls = () => paths().filter((u) => u.pathname.endsWith('/marketdata/snapshot'))
-
-beforeAll(async () => {
-  server = await startFixtureServer({ route: ibkrFixtureRoute() })
-})
-afterEach(() => {
-  server.requests.length = 0
-})
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()))
-  await server.close()
-  await t.cleanup()
-})
 
 describe('IBKR secdef against recorded shapes', () => {
   it('searches stocks and picks the listing with the STK section and its option months', async () => {
@@ -191,15 +175,15 @@ describe('IBKR gateway failures', () => {
   })
 
   it('counts every call by endpoint', async () => {
-    const key = new Keys(t.keyPrefix).providerCalls()
-    await t.redis.del(key)
+    const key = h.keys.providerCalls()
+    await h.redis.del(key)
     const adapter = adapterFor()
     await adapter.search('MSFT')
     await adapter.strikes('265598', 'DEC28')
     await adapter.info('265598', 'DEC28', 230, 'put')
     const counts = await waitFor(
       async () => {
-        const hash = await t.redis.hgetall(key)
+        const hash = await h.redis.hgetall(key)
         return hash['ibkr./iserver/secdef/info'] ? hash : undefined
       },
       { what: 'call counters' },

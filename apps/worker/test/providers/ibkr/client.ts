@@ -23,7 +23,7 @@ export function ibkrAdapterFor(
   return { adapter: new IbkrAdapter(client, options), client, config }
 }
 
-/** The gateway's base URL on a fixture server (which answers every path it is sent). */
+/** The gateway's base URL on a fixture server or the simulator (`<origin>/v1/api`). */
 export function gatewayUrl(fixtureBaseUrl: string): string {
   return `${new URL(fixtureBaseUrl).origin}/v1/api`
 }

@@ -1,11 +1,10 @@
 import type { IbkrClient } from '../../../src/providers/ibkr/client'
 import { testRedis } from '../../support/config'
-import { startFixtureServer } from '../../support/fixture-server'
+import { startSimulator } from '../../support/simulator'
 import { type ContractSubject, providerContract } from '../provider-contract'
 import { gatewayUrl, ibkrAdapterFor } from './client'
 import { ibkrContractCases } from './contract-cases'
-import { ibkrAnswer, ibkrFixtureRoute } from './fixture-route'
-import { startIbkrSimulator } from './simulator'
+import { ibkrAnswer, startIbkrFixtures } from './fixture-route'
 
 const LIMITS = { months: 2, strikes: 3 }
 
@@ -33,8 +32,8 @@ function subjectOn(baseUrl: string, env: Record<string, string> = {}) {
 }
 
 providerContract('ibkr against the simulator', async (): Promise<ContractSubject> => {
-  const sim = await startIbkrSimulator()
-  const subject = subjectOn(sim.gatewayUrl)
+  const sim = await startSimulator()
+  const subject = subjectOn(gatewayUrl(sim.baseUrl))
   return {
     ...subject,
     provokeRateLimit: () => sim.faults({ ibkr: { forced429: 1 } }),
@@ -47,7 +46,7 @@ providerContract('ibkr against the simulator', async (): Promise<ContractSubject
 })
 
 providerContract('ibkr against recorded-shape fixtures', async (): Promise<ContractSubject> => {
-  const server = await startFixtureServer({ route: ibkrFixtureRoute() })
+  const server = await startIbkrFixtures()
   // The fixture server does not pace, so neither need the client.
   const subject = subjectOn(gatewayUrl(server.baseUrl), { IBKR_RATE_MAX: '1000' })
   return {

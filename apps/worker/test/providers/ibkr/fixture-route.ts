@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import type { CannedAnswer } from '../../support/fixture-server'
+import { type CannedAnswer, startFixtureServer } from '../../support/fixture-server'
 
 const FIXTURES = new URL('../../fixtures/ibkr/', import.meta.url)
 
@@ -83,4 +83,16 @@ export function ibkrFixtureRoute(): (url: URL) => CannedAnswer {
         return json(404, { error: `no route ${path}` })
     }
   }
+}
+
+/** A fixture server answering as the gateway would (`ibkrFixtureRoute`), with its own pre-flight state. */
+export function startIbkrFixtures() {
+  return startFixtureServer({ route: ibkrFixtureRoute() })
+}
+
+/** Worker env for the recorded AAPL chain: its two months, four strikes each; fixtures do not pace. */
+export const IBKR_FIXTURE_ENV = {
+  IBKR_CHAIN_MONTHS: '2',
+  IBKR_CHAIN_STRIKES: '4',
+  IBKR_RATE_MAX: '100',
 }
