@@ -21,12 +21,20 @@ export interface WorkerDeps {
   queueRedis?: Redis
   /** Clock for fetchedAt and freshness. @defaultValue Date.now */
   now?: () => number
+  /** Freshness jitter in [0, 1), so tests can pin it. @defaultValue Math.random */
+  random?: () => number
+  /**
+   * The queues this process runs a worker on; every queue can still be enqueued on (derived
+   * jobs enqueue their inputs' fills). @defaultValue every consumed queue
+   */
+  run?: readonly ConsumedQueue[]
 }
 
 export interface RunningWorker {
   /** Producer handles on the consumed queues (what warm-ups enqueue on; handy for tests). */
   queues: { readonly [Q in ConsumedQueue]: Queue }
-  workers: { readonly [Q in ConsumedQueue]: ProviderWorker }
+  /** The workers this process runs (every queue unless `run` names fewer). */
+  workers: { readonly [Q in ConsumedQueue]?: ProviderWorker }
   /** Stops schedules, lets running jobs finish, then releases connections. Idempotent. */
   close(): Promise<void>
 }
@@ -57,6 +65,7 @@ export async function startWorker(
     logger,
     enqueue,
     ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
   })
   const specs = providerQueues(config, {
     context,
@@ -67,7 +76,7 @@ export async function startWorker(
     queues[name] = new Queue(name, { connection: queueRedis, prefix: config.queuePrefix })
     queues[name].on('error', (error) => logger.error({ err: error, queue: name }, 'queue error'))
   }
-  const workers = await runWorkers(specs, {
+  const workers = await runWorkers(specs, deps.run ?? queueNames, {
     connection: queueRedis,
     prefix: config.queuePrefix,
     writer: context.writer,
@@ -81,7 +90,7 @@ export async function startWorker(
   const close = async () => {
     logger.info('worker closing')
     await schedules.stop()
-    await Promise.all(queueNames.map((name) => workers[name].close()))
+    await Promise.all(Object.values(workers).map((worker) => worker.close()))
     await Promise.all(queueNames.map((name) => queues[name].close()))
     await Promise.all(queueNames.map((name) => specs[name].close()))
     await Promise.all(owned.map((client) => client.quit().catch(() => client.disconnect())))
@@ -106,15 +115,16 @@ function connections(config: WorkerConfig, deps: WorkerDeps, logger: Logger) {
 /** One error-policy worker per queue spec, started once every one is connected. */
 async function runWorkers(
   specs: { readonly [Q in ConsumedQueue]: ProviderQueue<Q> },
+  names: readonly ConsumedQueue[],
   deps: QueueWorkerDeps,
-): Promise<Record<ConsumedQueue, ProviderWorker>> {
-  const names = Object.keys(specs) as ConsumedQueue[]
-  const workers = {} as Record<ConsumedQueue, ProviderWorker>
+): Promise<Partial<Record<ConsumedQueue, ProviderWorker>>> {
+  const workers: Partial<Record<ConsumedQueue, ProviderWorker>> = {}
   // Each spec is typed by its own name; the loop variable only knows the union.
   for (const name of names) workers[name] = createQueueWorker(specs[name] as ProviderQueue, deps)
-  await Promise.all(names.map((name) => workers[name].waitUntilReady()))
-  for (const name of names) {
-    workers[name]
+  const running = Object.entries(workers) as [ConsumedQueue, ProviderWorker][]
+  await Promise.all(running.map(([, worker]) => worker.waitUntilReady()))
+  for (const [name, worker] of running) {
+    worker
       .run()
       .catch((error: unknown) => deps.logger.error({ err: error, queue: name }, 'worker stopped'))
   }

@@ -2,18 +2,12 @@ import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
 import { type JobOrigin, type JobRequest, producerJobOptions } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
 import type { Static } from '@sinclair/typebox'
-import { type Job, Queue } from 'bullmq'
+import type { Job } from 'bullmq'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import type { WorkerConfig } from '../../src/config'
-import type { ProcessorContext } from '../../src/contracts/processor'
-import type { ConsumedQueue, ProviderQueue } from '../../src/contracts/queue'
-import { createQueueWorker } from '../../src/job-runner'
-import { createLogger, type Logger, type LogLevel } from '../../src/logger'
-import { createProcessorContext } from '../../src/processor-context'
-import { ProviderCallCounter } from '../../src/provider-calls'
-import { providerQueues } from '../../src/queues/consumed'
-import { createCacheRedis, createQueueRedis } from '../../src/redis'
-import { startWorker } from '../../src/start-worker'
+import type { ConsumedQueue } from '../../src/contracts/queue'
+import { createLogger, type LogLevel } from '../../src/logger'
+import { type RunningWorker, startWorker } from '../../src/start-worker'
 import { captureLogger } from './capture-logger'
 import { testConfig, testRedis } from './config'
 import { settled } from './wait'
@@ -41,20 +35,12 @@ export interface HarnessOptions<U extends Upstream | undefined = undefined> {
   random?: () => number
   /**
    * The queues that get a BullMQ worker (`[]` for tests of provider clients, which need only the
-   * upstream, the prefixes and the clean-up); producers exist on every queue. Given (or with
-   * `random`), the harness wires those queues itself with `createProcessorContext`, as
-   * `startWorker` does. @defaultValue every queue, through `startWorker`
+   * upstream, the prefixes and the clean-up); producers exist on every queue.
+   * @defaultValue every queue
    */
   queues?: readonly ConsumedQueue[]
   /** Captures the worker's log lines at this level into `logs`. @defaultValue silent */
   logs?: LogLevel
-}
-
-/** Producer handles on every consumed queue, and `close` for the workers behind them. */
-export interface HarnessWorker {
-  queues: { readonly [Q in ConsumedQueue]: Queue }
-  /** Lets running jobs finish, then releases connections. Idempotent. */
-  close(): Promise<void>
 }
 
 export interface Harness<U extends Upstream | undefined = undefined>
@@ -62,7 +48,7 @@ export interface Harness<U extends Upstream | undefined = undefined>
   upstream: U
   config: WorkerConfig
   keys: Keys
-  worker: HarnessWorker
+  worker: RunningWorker
   /** Parsed log records and raw lines, when `logs` was given. */
   logs: { lines: string[]; records: Record<string, unknown>[] }
   /** Enqueues like a producer does (payload + origin, shared job options) on the request's queue. */
@@ -122,10 +108,12 @@ export async function startHarness<U extends Upstream | undefined = undefined>(
   })
   const captured = options.logs ? captureLogger(options.logs) : undefined
   const logger = captured?.logger ?? createLogger('silent')
-  const worker =
-    options.queues === undefined && options.random === undefined
-      ? await startWorker(config, { logger, ...(options.now ? { now: options.now } : {}) })
-      : await startQueues(config, logger, options)
+  const worker = await startWorker(config, {
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.queues ? { run: options.queues } : {}),
+  })
   const keys = new Keys(t.keyPrefix)
 
   const add: Harness<U>['add'] = async (request, origin = 'miss', jobOptions) => {
@@ -169,72 +157,6 @@ export async function startHarness<U extends Upstream | undefined = undefined>(
       await worker.close()
       if (owned) await upstream?.close()
       await t.cleanup()
-    },
-  }
-}
-
-/**
- * The worker's wiring for the chosen queues only, with the clock and jitter given: the real
- * context (`createProcessorContext`), queue specs (`providerQueues`) and `createQueueWorker`.
- */
-async function startQueues(
-  config: WorkerConfig,
-  logger: Logger,
-  options: Pick<HarnessOptions<Upstream | undefined>, 'now' | 'random' | 'queues'>,
-): Promise<HarnessWorker> {
-  const cacheRedis = createCacheRedis(config.cacheRedisUrl, 'mc-test-cache')
-  const queueRedis = createQueueRedis(config.queueRedisUrl, 'mc-test-queue')
-  const keys = new Keys(config.keyPrefix)
-  const queues = {} as Record<ConsumedQueue, Queue>
-  const enqueue: ProcessorContext['enqueue'] = async (request, origin) => {
-    await queues[request.queue as ConsumedQueue].add(
-      request.name,
-      { ...request.data, origin },
-      producerJobOptions(request, origin),
-    )
-  }
-  const context = createProcessorContext({
-    cacheRedis,
-    keys,
-    freshness: config.freshness,
-    logger,
-    enqueue,
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.random ? { random: options.random } : {}),
-  })
-  const specs = providerQueues(config, {
-    context,
-    counter: new ProviderCallCounter(cacheRedis, keys, logger),
-  })
-  const all = Object.keys(specs) as ConsumedQueue[]
-  for (const name of all) {
-    queues[name] = new Queue(name, { connection: queueRedis, prefix: config.queuePrefix })
-  }
-  const workers = (options.queues ?? all).map((name) =>
-    createQueueWorker(specs[name] as ProviderQueue, {
-      connection: queueRedis,
-      prefix: config.queuePrefix,
-      writer: context.writer,
-      backoff: config.backoff,
-      logger,
-    }),
-  )
-  await Promise.all(workers.map((worker) => worker.waitUntilReady()))
-  for (const worker of workers) {
-    worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped'))
-  }
-  let closing: Promise<void> | undefined
-  const close = async () => {
-    await Promise.all(workers.map((worker) => worker.close()))
-    await Promise.all(all.map((name) => queues[name].close()))
-    await Promise.all(all.map((name) => specs[name].close()))
-    await Promise.all([queueRedis.quit(), cacheRedis.quit()])
-  }
-  return {
-    queues,
-    close: () => {
-      closing ??= close()
-      return closing
     },
   }
 }
