@@ -78,13 +78,19 @@ export class Enqueuer {
   /**
    * Adds the job, or finds the one already pending for the same fetch (BullMQ deduplication), and
    * returns its public id (`coingecko.42`) so the client can poll it either way.
+   * @param seenAt - when the caller read the entries as needing a fill (see `JobPayload.seenAt`).
    */
-  enqueue(request: JobRequest, origin: JobOrigin): Promise<string> {
+  enqueue(request: JobRequest, origin: JobOrigin, seenAt?: number): Promise<string> {
     const options = producerJobOptions(request, origin, { attempts: this.options.attempts })
     const flight = `${request.queue}|${origin}|${options.deduplication.id}`
     const pending = this.inflight.get(flight)
     if (pending) return pending
-    const added = this.add(request, origin, options).finally(() => this.inflight.delete(flight))
+    // An update asks for a new version whatever is cached, so when it was asked does not matter.
+    const payload: JobPayload =
+      origin === 'update'
+        ? { ...request.data, origin }
+        : { ...request.data, origin, seenAt: seenAt ?? Date.now() }
+    const added = this.add(request, payload, options).finally(() => this.inflight.delete(flight))
     this.inflight.set(flight, added)
     return added
   }
@@ -108,11 +114,10 @@ export class Enqueuer {
 
   private async add(
     request: JobRequest,
-    origin: JobOrigin,
+    payload: JobPayload,
     options: ProducerJobOptions,
   ): Promise<string> {
     const queue = this.queues[request.queue]
-    const payload: JobPayload = { ...request.data, origin }
     const id = await onBackend('queue', async () => {
       // On a deduplicated add BullMQ 6 returns the existing job's id; the lookup is a fallback.
       const job = await queue.add(request.name, payload, options)

@@ -51,6 +51,9 @@ export async function fillAndWait(
   options: FillOptions,
 ): Promise<FillOutcome[]> {
   const { reader, enqueuer, events, policy } = services
+  // The caller has just read the targets as missing: a job whose keys are written after this
+  // (by a fill another replica asked for) is dropped by the worker instead of calling again.
+  const seenAt = Date.now()
   const wait = events.waitForWrites(
     targets.map((target) => target.key),
     options.waitMs,
@@ -58,7 +61,7 @@ export async function fillAndWait(
   try {
     const jobIds = new Map<string, string>()
     for (const job of jobs) {
-      const jobId = await enqueuer.enqueue(job.request, options.origin)
+      const jobId = await enqueuer.enqueue(job.request, options.origin, seenAt)
       for (const key of job.keys) jobIds.set(key, jobId)
     }
     const filled: (StoredEntry | undefined)[] = targets.map(() => undefined)

@@ -67,7 +67,7 @@ describe('GET /v1/backtests', () => {
     expect(b.json().jobId).toBe(a.json().jobId)
     const jobs = await t.pendingJobs()
     expect(jobs).toHaveLength(1)
-    expect(jobs[0]?.data).toEqual({ ...DEFAULTS, origin: 'miss' })
+    expect(jobs[0]?.data).toEqual({ ...DEFAULTS, origin: 'miss', seenAt: expect.any(Number) })
 
     await writeEntry(t.redis, t.keys, keyOf({ symbol: 'BTCUSDT' }), envelope(DATA))
     for (const url of [omitted, explicit]) {
