@@ -99,6 +99,7 @@ function createServices(deps: AppDeps, subscriber: Redis, log: FastifyBaseLogger
   const enqueuer = new Enqueuer(queueRedis, {
     prefix: config.queuePrefix,
     attempts: config.jobAttempts,
+    missBacklog: config.missBacklog,
     onError: (queue, error) => log.debug({ queue, err: error.message }, 'queue connection error'),
   })
   const batches = new BacktestBatches(queueRedis, {

@@ -1,6 +1,7 @@
 import { collar } from '@marketcache/shared/datasets/collar'
 import { ConfigError, parseEnv } from '@marketcache/shared/env'
 import { type Static, Type } from '@sinclair/typebox'
+import { type BacklogLimit, type MissQueue, missBacklogEnv, missBacklogFrom } from './miss-backlog'
 
 /** Every default in one place; each line says why it is what it is. */
 const DEFAULTS = {
@@ -83,6 +84,7 @@ const EnvSchema = Type.Object({
     ],
     { default: DEFAULTS.LOG_LEVEL },
   ),
+  ...missBacklogEnv,
 })
 
 /** What an API key may do beyond reading. */
@@ -116,6 +118,8 @@ export interface ApiConfig {
    */
   readonly inputMoveLimits: Readonly<Record<string, number>>
   readonly logLevel: Static<typeof EnvSchema>['LOG_LEVEL']
+  /** Waiting read misses allowed per queue, and each queue's rate (Retry-After of OVERLOADED). */
+  readonly missBacklog: Readonly<Record<MissQueue, BacklogLimit>>
 }
 
 const API_KEY = /^[A-Za-z0-9_-]{16,}$/
@@ -178,5 +182,6 @@ export function loadConfig(
     redisCommandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
     inputMoveLimits: Object.freeze({ [collar.name]: vars.COLLAR_SPOT_MOVE_PCT / 100 }),
     logLevel: vars.LOG_LEVEL,
+    missBacklog: missBacklogFrom(vars),
   })
 }

@@ -10,12 +10,20 @@ import {
 } from '@marketcache/shared/jobs'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { onBackend } from './errors'
+import { ApiError, onBackend } from './errors'
+import {
+  type BacklogLimit,
+  MissBacklog,
+  type MissQueue,
+  waitingAtMissPriority,
+} from './miss-backlog'
 
 export interface EnqueuerOptions {
   /** BullMQ key prefix (QUEUE_PREFIX). */
   prefix: string
   attempts: number
+  /** Waiting read misses allowed per queue (see MissBacklog). */
+  missBacklog: Readonly<Record<MissQueue, BacklogLimit>>
   onError?: (queue: QueueName, error: Error) => void
 }
 
@@ -47,6 +55,7 @@ export class Enqueuer {
   private readonly inflight = new Map<string, Promise<string>>()
   /** When each fetch was last refreshed in the background. */
   private readonly refreshedAt = new Map<string, number>()
+  private readonly backlog: MissBacklog
 
   constructor(
     connection: Redis,
@@ -73,6 +82,9 @@ export class Enqueuer {
       derive: queue(QueueName.derive),
       control: queue(QueueName.control),
     }
+    this.backlog = new MissBacklog(options.missBacklog, (name) =>
+      waitingAtMissPriority(this.queues[name]),
+    )
   }
 
   /**
@@ -118,6 +130,10 @@ export class Enqueuer {
     options: ProducerJobOptions,
   ): Promise<string> {
     const queue = this.queues[request.queue]
+    if (payload.origin === 'miss') {
+      const admission = await onBackend('queue', () => this.backlog.admit(request.queue))
+      if (!admission.admitted) throw overloaded(request.queue, admission.retryAfterS)
+    }
     const id = await onBackend('queue', async () => {
       // On a deduplicated add BullMQ 6 returns the existing job's id; the lookup is a fallback.
       const job = await queue.add(request.name, payload, options)
@@ -154,4 +170,13 @@ export class Enqueuer {
   async close(): Promise<void> {
     await Promise.allSettled(Object.values(this.queues).map((queue) => queue.close()))
   }
+}
+
+/** A read's miss refused: the queue already holds as many waiting misses as it may. */
+function overloaded(queue: QueueName, retryAfterS: number): ApiError {
+  return new ApiError(
+    'OVERLOADED',
+    `the ${queue} queue holds as many waiting fetches as it may; retry after Retry-After`,
+    { headers: { 'retry-after': String(retryAfterS) } },
+  )
 }

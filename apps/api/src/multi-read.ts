@@ -136,6 +136,9 @@ function settledItem(outcome: FillOutcome): Pick<Item, 'status' | 'envelope' | '
       return { status: ItemStatus.stale, envelope: outcome.envelope }
     case 'pending':
       return { status: ItemStatus.pending, envelope: null, jobId: outcome.jobId }
+    case 'overloaded':
+      // A refused miss with nothing to serve: the whole answer is 503, as for a single read.
+      throw outcome.error
   }
 }
 

@@ -29,6 +29,7 @@ export const READ_ERRORS: readonly ErrorCode[] = [
   'INVALID_PARAMS',
   'NOT_FOUND',
   'FILL_PENDING',
+  'OVERLOADED',
   'BACKEND_UNAVAILABLE',
 ]
 

@@ -208,5 +208,7 @@ async function waitForFill(
       return read.send(CacheStatus.stale, outcome.envelope, outcome.error)
     case 'pending':
       throw fillPending(outcome.jobId)
+    case 'overloaded':
+      throw outcome.error
   }
 }

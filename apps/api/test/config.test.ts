@@ -26,6 +26,18 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.apiKeys)).toBe(true)
   })
 
+  it('sizes each miss backlog to about two minutes of its provider rate', () => {
+    expect(loadConfig({}).missBacklog).toEqual({
+      coingecko: { max: 60, perSecond: 0.5 },
+      bybit: { max: 2400, perSecond: 20 },
+      ibkr: { max: 120, perSecond: 1 },
+      derive: { max: 1000, perSecond: 100 },
+    })
+    const raised = loadConfig({ COINGECKO_RATE_MAX: '500', COINGECKO_MISS_BACKLOG_MAX: '1000' })
+    expect(raised.missBacklog.coingecko).toEqual({ max: 1000, perSecond: 500 / 60 })
+    expect(() => loadConfig({ BYBIT_MISS_BACKLOG_MAX: '0' })).toThrow(/BYBIT_MISS_BACKLOG_MAX/)
+  })
+
   it('defaults the queue Redis to the cache Redis and converts numbers', () => {
     const config = loadConfig({
       CACHE_REDIS_URL: 'redis://cache:6380',

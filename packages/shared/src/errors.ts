@@ -34,6 +34,11 @@ export const ErrorCodes = {
     description:
       'The entry is being fetched and was not ready within the wait; retry after Retry-After, or poll the job.',
   },
+  OVERLOADED: {
+    status: 503,
+    description:
+      "The provider's queue holds as many waiting fetches as it may and nothing servable is cached; retry after Retry-After.",
+  },
   BACKEND_UNAVAILABLE: {
     status: 503,
     description: 'Redis (cache or queue) is unreachable; retry after Retry-After.',

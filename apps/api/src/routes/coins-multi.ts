@@ -64,7 +64,12 @@ export const coinsMultiRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices
               },
             ),
           ),
-          ...errorResponses(['INVALID_PARAMS', 'TOO_MANY_IDS', 'BACKEND_UNAVAILABLE']),
+          ...errorResponses([
+            'INVALID_PARAMS',
+            'TOO_MANY_IDS',
+            'OVERLOADED',
+            'BACKEND_UNAVAILABLE',
+          ]),
         },
       },
     },
