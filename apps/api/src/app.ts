@@ -59,9 +59,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app)
 
   const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, app.log)
-  const services = createServices(deps, subscriber, app.log)
-  const { keys, events, telemetry, enqueuer, batches } = services
+  const keys = new Keys(config.keyPrefix)
   const auth = new ApiKeyAuth(config.apiKeys)
+  const services = createServices(deps, { subscriber, keys, auth }, app.log)
+  const { events, telemetry, enqueuer, batches } = services
 
   await app.register(datasetRoutes, { services })
   await app.register(coinsMultiRoutes, { services })
@@ -89,9 +90,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 /** The per-app services every route module gets; nothing module-level. */
-function createServices(deps: AppDeps, subscriber: Redis, log: FastifyBaseLogger): ApiServices {
+function createServices(
+  deps: AppDeps,
+  built: { subscriber: Redis; keys: Keys; auth: ApiKeyAuth },
+  log: FastifyBaseLogger,
+): ApiServices {
   const { config, cacheRedis, queueRedis } = deps
-  const keys = new Keys(config.keyPrefix)
+  const { subscriber, keys, auth } = built
   const telemetry = new ReadTelemetry(cacheRedis, keys.readStats(), {
     onError: (error) =>
       log.warn({ err: error.message }, 'read counters not flushed; kept for the next try'),
@@ -117,5 +122,6 @@ function createServices(deps: AppDeps, subscriber: Redis, log: FastifyBaseLogger
     batches,
     events: new WrittenEvents(subscriber, keys.writtenChannel()),
     telemetry,
+    auth,
   }
 }

@@ -32,6 +32,8 @@ const DEFAULTS = {
    * served STALE and recomputed once the spot has moved further than this from its basis.
    */
   COLLAR_SPOT_MOVE_PCT: collar.staleWhen!.movedBy * 100,
+  /** `fresh=true` spends provider quota on demand, so only keys with the write scope may ask. */
+  FRESH_REQUIRES_KEY: true,
   LOG_LEVEL: 'info',
 } as const
 
@@ -71,6 +73,7 @@ const EnvSchema = Type.Object({
     maximum: 100,
     default: DEFAULTS.COLLAR_SPOT_MOVE_PCT,
   }),
+  FRESH_REQUIRES_KEY: Type.Boolean({ default: DEFAULTS.FRESH_REQUIRES_KEY }),
   LOG_LEVEL: Type.Union(
     [
       Type.Literal('fatal'),
@@ -115,6 +118,8 @@ export interface ApiConfig {
    * fresh entry is served STALE. A dataset not listed uses its own `staleWhen.movedBy`.
    */
   readonly inputMoveLimits: Readonly<Record<string, number>>
+  /** `fresh=true` needs an API key with the write scope. */
+  readonly freshRequiresKey: boolean
   readonly logLevel: Static<typeof EnvSchema>['LOG_LEVEL']
 }
 
@@ -177,6 +182,7 @@ export function loadConfig(
     jobAttempts: vars.JOB_ATTEMPTS,
     redisCommandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
     inputMoveLimits: Object.freeze({ [collar.name]: vars.COLLAR_SPOT_MOVE_PCT / 100 }),
+    freshRequiresKey: vars.FRESH_REQUIRES_KEY,
     logLevel: vars.LOG_LEVEL,
   })
 }

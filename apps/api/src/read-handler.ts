@@ -3,6 +3,7 @@ import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
 import type { JobOrigin, JobRequest } from '@marketcache/shared/jobs'
 import { decideRead, type ReadDecision } from '@marketcache/shared/read-decision'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Scope } from './config'
 import { ApiError, RetryAfterSeconds } from './errors'
 import { type FillOptions, type FillTarget, fillOneAndWait } from './fill-wait'
 import { CacheStatus, sendEnvelope } from './http-cache'
@@ -77,6 +78,8 @@ export function datasetReadHandler(
   const inputMoved = inputMovedCheck(services, dataset)
   return async function readDataset(request: FastifyRequest, reply: FastifyReply) {
     const read = parseRead(services, dataset, options, request, reply)
+    // A forced refresh spends provider quota on demand: 401/403 before anything is read.
+    if (read.fresh && services.config.freshRequiresKey) services.auth.check(request, Scope.write)
     const startedAt = Date.now()
     const entry = await services.reader.read(read.key)
     const decision = decideRead(entry, startedAt, services.policy, read.maxStalenessMs)

@@ -1,6 +1,7 @@
 import type { Keys } from '@marketcache/shared/keys'
 import type { ReadPolicy } from '@marketcache/shared/read-decision'
 import type { Redis } from 'ioredis'
+import type { ApiKeyAuth } from './auth'
 import type { BacktestBatches } from './backtest-batches'
 import type { CacheReader } from './cache-reader'
 import type { ApiConfig } from './config'
@@ -20,4 +21,5 @@ export interface ApiServices {
   batches: BacktestBatches
   events: WrittenEvents
   telemetry: ReadTelemetry
+  auth: ApiKeyAuth
 }

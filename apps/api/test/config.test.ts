@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       jobAttempts: 4,
       redisCommandTimeoutMs: 500,
       inputMoveLimits: { collar: 0.05 },
+      freshRequiresKey: true,
       logLevel: 'info',
     })
     expect(Object.isFrozen(config)).toBe(true)
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
     ['COLLAR_SPOT_MOVE_PCT', '0'],
     ['COLLAR_SPOT_MOVE_PCT', '150'],
     ['COLLAR_SPOT_MOVE_PCT', 'five'],
+    ['FRESH_REQUIRES_KEY', 'maybe'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(name)
@@ -58,6 +60,10 @@ describe('loadConfig', () => {
 
   it('reads COLLAR_SPOT_MOVE_PCT as a percentage', () => {
     expect(loadConfig({ COLLAR_SPOT_MOVE_PCT: '2.5' }).inputMoveLimits).toEqual({ collar: 0.025 })
+  })
+
+  it('reads FRESH_REQUIRES_KEY=false', () => {
+    expect(loadConfig({ FRESH_REQUIRES_KEY: 'false' }).freshRequiresKey).toBe(false)
   })
 
   it('rejects a default wait above the maximum', () => {
