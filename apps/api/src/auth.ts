@@ -39,6 +39,16 @@ export class ApiKeyAuth {
     return this.match(key)?.scopes ?? null
   }
 
+  /**
+   * A stable id of the configured key the request presents (a digest prefix, never the key), or
+   * null without one: an unknown key is no identity, or a client could rotate made-up keys.
+   */
+  keyIdOf(request: FastifyRequest): string | null {
+    const key = presentedKey(request)
+    const known = key === null ? null : this.match(key)
+    return known ? known.digest.toString('hex').slice(0, 16) : null
+  }
+
   /** Throws 401 without a known key, 403 without `scope`. */
   check(request: FastifyRequest, scope: Scope): void {
     const key = presentedKey(request)

@@ -28,6 +28,12 @@ export interface FillOptions {
    * for, servable or not. @defaultValue false
    */
   forced?: boolean
+  /**
+   * Re-read the targets before enqueuing, and enqueue only for those still open. For a caller
+   * that spent a round trip since its own read (the costly rate limit): a fill landing in that
+   * gap would otherwise be fetched again by a job created after it finished. @defaultValue false
+   */
+  reread?: boolean
 }
 
 /** How the wait ended for one target. */
@@ -42,7 +48,8 @@ export type FillOutcome =
 /**
  * THE miss wait, for one key or many: enqueue the jobs, then wait for the keys' written events.
  * The wait is registered BEFORE the enqueue and the keys re-read after it, so a write landing in
- * between is seen by one or the other. Outcomes come in the order of `targets`.
+ * between is seen by one or the other (with `reread`, also before it: what landed is not enqueued).
+ * Outcomes come in the order of `targets`.
  */
 export async function fillAndWait(
   services: ApiServices,
@@ -56,11 +63,6 @@ export async function fillAndWait(
     options.waitMs,
   )
   try {
-    const jobIds = new Map<string, string>()
-    for (const job of jobs) {
-      const jobId = await enqueuer.enqueue(job.request, options.origin)
-      for (const key of job.keys) jobIds.set(key, jobId)
-    }
     const filled: (StoredEntry | undefined)[] = targets.map(() => undefined)
     const fallbacks = targets.map((target) => target.fallback)
     // A written event also follows a failed refresh (lastError marked on the old entry), so an
@@ -96,7 +98,15 @@ export async function fillAndWait(
       return stillOpen
     }
 
-    if ((await settle(new Set())) > 0) await settle(await wait.written)
+    if (options.reread) await settle(new Set())
+    const open = new Set(targets.flatMap((target, index) => (filled[index] ? [] : [target.key])))
+    const jobIds = new Map<string, string>()
+    for (const job of jobs) {
+      if (!job.keys.some((key) => open.has(key))) continue
+      const jobId = await enqueuer.enqueue(job.request, options.origin)
+      for (const key of job.keys) jobIds.set(key, jobId)
+    }
+    if (open.size > 0 && (await settle(new Set())) > 0) await settle(await wait.written)
     return targets.map((target, index) =>
       outcome(filled[index], fallbacks[index] ?? null, jobIds.get(target.key)),
     )

@@ -58,7 +58,13 @@ export function parseIdList(raw: string): string[] {
 export async function readCoins(
   services: ApiServices,
   ids: readonly string[],
-  options: { waitMs: number; maxStalenessMs?: number; log: FastifyBaseLogger },
+  options: {
+    waitMs: number
+    maxStalenessMs?: number
+    log: FastifyBaseLogger
+    /** Spends the costly budget once some ids are missing; throws (RATE_LIMITED) to refuse. */
+    admitMisses: () => Promise<void>
+  },
 ): Promise<string> {
   const { keys, policy, reader, enqueuer, telemetry } = services
   const now = Date.now()
@@ -90,6 +96,9 @@ export async function readCoins(
     return { ...item, fallback: decision.fallback, previous: entries[index] ?? null }
   })
 
+  const missing = items.filter((item) => item.status === ItemStatus.pending)
+  // Refused, the request enqueues nothing: not the fill, nor the background refreshes.
+  if (missing.length > 0) await options.admitMisses()
   for (const [origin, refreshIds] of Object.entries(refreshes)) {
     for (const { request } of coinPages(refreshIds)) {
       enqueuer.refreshInBackground(request, origin as JobOrigin, (error) =>
@@ -98,7 +107,6 @@ export async function readCoins(
     }
   }
 
-  const missing = items.filter((item) => item.status === ItemStatus.pending)
   if (missing.length > 0) await fillMissing(services, missing, options)
   return `{"items":[${items.map(renderItem).join(',')}]}`
 }
@@ -115,10 +123,12 @@ async function fillMissing(
   }))
   const targets = missing.map(({ key, previous, fallback }) => ({ key, previous, fallback }))
   const { waitMs, maxStalenessMs } = options
+  // The costly budget was spent since the first read (see readCoins): re-read before enqueuing.
   const outcomes = await fillAndWait(services, targets, jobs, {
     origin: 'miss',
     waitMs,
     maxStalenessMs,
+    reread: true,
   })
   missing.forEach((item, index) => {
     const outcome = outcomes[index]

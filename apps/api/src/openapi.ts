@@ -33,6 +33,7 @@ export const READ_ERRORS: readonly ErrorCode[] = [
   'UNAUTHORIZED',
   'FORBIDDEN',
   'NOT_FOUND',
+  'RATE_LIMITED',
   'FILL_PENDING',
   'BACKEND_UNAVAILABLE',
 ]

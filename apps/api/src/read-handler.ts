@@ -198,8 +198,11 @@ async function waitForFill(
   target: FillTarget,
   options: Pick<FillOptions, 'origin' | 'forced'>,
 ): Promise<FastifyReply> {
+  // The costly budget, now that this read is known to call a provider; refused, nothing is enqueued.
+  await services.rateLimits.admitCostly(read.request)
   const outcome = await fillOneAndWait(services, target, read.job, {
     ...options,
+    reread: true,
     waitMs: read.waitMs,
     ...(read.maxStalenessMs === undefined ? {} : { maxStalenessMs: read.maxStalenessMs }),
   })

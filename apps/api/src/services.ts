@@ -6,6 +6,7 @@ import type { BacktestBatches } from './backtest-batches'
 import type { CacheReader } from './cache-reader'
 import type { ApiConfig } from './config'
 import type { Enqueuer } from './enqueuer'
+import type { RateLimits } from './rate-limits'
 import type { ReadTelemetry } from './read-telemetry'
 import type { WrittenEvents } from './written-events'
 
@@ -22,4 +23,5 @@ export interface ApiServices {
   events: WrittenEvents
   telemetry: ReadTelemetry
   auth: ApiKeyAuth
+  rateLimits: RateLimits
 }
