@@ -29,6 +29,13 @@ export interface FillOptions {
    * for, servable or not. @defaultValue false
    */
   forced?: boolean
+  /**
+   * When the caller read the targets as missing (epoch ms). It goes on the jobs as `seenAt`: a
+   * fill landing after it (before the job ran) makes the worker drop the job, however long the
+   * caller took between its read and the enqueue (the costly rate limit is a round trip).
+   * @defaultValue now
+   */
+  seenAt?: number
 }
 
 /** How the wait ended for one target. */
@@ -45,7 +52,8 @@ export type FillOutcome =
 /**
  * THE miss wait, for one key or many: enqueue the jobs, then wait for the keys' written events.
  * The wait is registered BEFORE the enqueue and the keys re-read after it, so a write landing in
- * between is seen by one or the other. Outcomes come in the order of `targets`.
+ * between is seen by one or the other.
+ * Outcomes come in the order of `targets`.
  */
 export async function fillAndWait(
   services: ApiServices,
@@ -54,9 +62,9 @@ export async function fillAndWait(
   options: FillOptions,
 ): Promise<FillOutcome[]> {
   const { reader, enqueuer, events, policy } = services
-  // The caller has just read the targets as missing: a job whose keys are written after this
-  // (by a fill another replica asked for) is dropped by the worker instead of calling again.
-  const seenAt = Date.now()
+  // A job whose keys are written after the caller's read (by a fill another replica asked for)
+  // is dropped by the worker instead of calling again.
+  const seenAt = options.seenAt ?? Date.now()
   const wait = events.waitForWrites(
     targets.map((target) => target.key),
     options.waitMs,

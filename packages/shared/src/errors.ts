@@ -26,7 +26,9 @@ export const ErrorCodes = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body is not application/json.' },
   RATE_LIMITED: {
     status: 429,
-    description: 'This client sent too many requests; retry after the Retry-After delay.',
+    description:
+      'This client (API key, else IP) spent its budget for the window: of all requests, or of ' +
+      'those that fetch from a provider (misses, fresh=true); retry after the Retry-After delay.',
   },
   INTERNAL: { status: 500, description: 'An unexpected error; the message carries no internals.' },
   FILL_PENDING: {

@@ -68,6 +68,7 @@ export const coinsMultiRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices
             'INVALID_PARAMS',
             'TOO_MANY_IDS',
             'OVERLOADED',
+            'RATE_LIMITED',
             'BACKEND_UNAVAILABLE',
           ]),
         },
@@ -80,6 +81,7 @@ export const coinsMultiRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices
         waitMs: wait ?? config.readWaitMs,
         ...(maxStaleness === undefined ? {} : { maxStalenessMs: maxStaleness * 1000 }),
         log: request.log,
+        admitMisses: () => services.rateLimits.admitCostly(request),
       })
       return reply
         .header('cache-control', 'no-store')
