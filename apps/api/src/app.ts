@@ -6,6 +6,7 @@ import { ApiKeyAuth } from './auth'
 import { BacktestBatches } from './backtest-batches'
 import { CacheReader } from './cache-reader'
 import { CacheStats } from './cache-stats'
+import { Catalogs } from './catalogs'
 import type { ApiConfig } from './config'
 import { Enqueuer } from './enqueuer'
 import { frameworkErrors, installErrorHandling } from './error-handler'
@@ -119,13 +120,15 @@ function createServices(
     attempts: config.jobAttempts,
     onError: (error) => log.debug({ err: error.message }, 'batch queue connection error'),
   })
+  const reader = new CacheReader(cacheRedis)
   return {
     config,
     keys,
     policy: { refreshAheadRatio: config.refreshAheadRatio, errorRetryMs: config.errorRetryMs },
     cacheRedis,
     queueRedis,
-    reader: new CacheReader(cacheRedis),
+    reader,
+    catalogs: new Catalogs(reader, keys),
     enqueuer,
     batches,
     events: new WrittenEvents(subscriber, keys.writtenChannel()),

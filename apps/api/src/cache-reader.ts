@@ -15,6 +15,11 @@ export class CacheReader {
     return decodeEnvelope(values)
   }
 
+  /** Only the entity tag of the entry at `key`: enough to tell whether a kept copy is current. */
+  async etag(key: string): Promise<string | null> {
+    return onBackend('cache', () => this.redis.hget(key, 'etag'))
+  }
+
   /** Entries for many keys in one round trip, in the order of `keys`. */
   async readMany(keys: readonly string[]): Promise<(StoredEntry | null)[]> {
     if (keys.length === 0) return []

@@ -96,7 +96,10 @@ export async function readCoins(
     return { ...item, fallback: decision.fallback, previous: entries[index] ?? null }
   })
 
-  const missing = items.filter((item) => item.status === ItemStatus.pending)
+  const missing = await listedOrSettled(
+    services,
+    items.filter((item) => item.status === ItemStatus.pending),
+  )
   // Refused, the request enqueues nothing: not the fill, nor the background refreshes.
   if (missing.length > 0) await options.admitMisses()
   for (const [origin, refreshIds] of Object.entries(refreshes)) {
@@ -109,6 +112,26 @@ export async function readCoins(
 
   if (missing.length > 0) await fillMissing(services, missing, { ...options, readAt: now })
   return `{"items":[${items.map(renderItem).join(',')}]}`
+}
+
+/**
+ * The missing items CoinGecko's cached id list may contain; the others cost no call and are
+ * settled here: their old copy if servable, else NOT_FOUND.
+ */
+async function listedOrSettled(services: ApiServices, missing: Item[]): Promise<Item[]> {
+  const listed = await Promise.all(
+    missing.map((item) => services.catalogs.mayList(coin, { id: item.id })),
+  )
+  return missing.filter((item, index) => {
+    if (listed[index]) return true
+    Object.assign(
+      item,
+      item.fallback
+        ? { status: ItemStatus.stale, envelope: item.fallback }
+        : { status: ItemStatus.notFound, envelope: null },
+    )
+    return false
+  })
 }
 
 /** The missing items through the one read engine: one `/coins/markets` job per 250 ids. */

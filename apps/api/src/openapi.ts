@@ -16,6 +16,7 @@ export const Tag = {
   options: 'options',
   ohlcv: 'ohlcv',
   market: 'market',
+  catalogs: 'catalogs',
   analytics: 'analytics',
   commands: 'commands',
   jobs: 'jobs',
@@ -72,6 +73,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: Tag.options, description: 'Option chains, filtered at read time' },
         { name: Tag.ohlcv, description: 'Candles (Bybit, CoinGecko)' },
         { name: Tag.market, description: 'Whether a market is open' },
+        { name: Tag.catalogs, description: "The providers' own id lists" },
         {
           name: Tag.analytics,
           description:

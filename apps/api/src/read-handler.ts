@@ -42,12 +42,10 @@ export function fillPending(jobId: string): ApiError {
   )
 }
 
-function notFound(dataset: AnyDataset, params: object): ApiError {
+function notFound(dataset: AnyDataset, params: object, why?: string): ApiError {
   const what = dataset.segments(params).join('/')
-  return new ApiError(
-    'NOT_FOUND',
-    `${dataset.name} ${what} does not exist at ${dataset.fill(params).queue}`,
-  )
+  const where = `${dataset.name} ${what} does not exist at ${dataset.fill(params).queue}`
+  return new ApiError('NOT_FOUND', why === undefined ? where : `${where}: ${why}`)
 }
 
 /** One request's read of one entry: validated params, its key and job, and how to answer. */
@@ -201,6 +199,11 @@ async function waitForFill(
   target: FillTarget,
   options: Pick<FillOptions, 'origin' | 'forced'>,
 ): Promise<FastifyReply> {
+  // An id the provider's cached catalog lacks costs no call: its old copy if one is servable, else 404.
+  if (!(await services.catalogs.mayList(read.dataset, read.params))) {
+    if (target.fallback) return read.send(CacheStatus.stale, target.fallback)
+    throw notFound(read.dataset, read.params, 'it is not in the provider catalog')
+  }
   // The costly budget, now that this read is known to call a provider; refused, nothing is enqueued.
   await services.rateLimits.admitCostly(read.request)
   const outcome = await fillOneAndWait(services, target, read.job, {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis'
 import type { ApiKeyAuth } from './auth'
 import type { BacktestBatches } from './backtest-batches'
 import type { CacheReader } from './cache-reader'
+import type { Catalogs } from './catalogs'
 import type { ApiConfig } from './config'
 import type { Enqueuer } from './enqueuer'
 import type { RateLimits } from './rate-limits'
@@ -18,6 +19,8 @@ export interface ApiServices {
   cacheRedis: Redis
   queueRedis: Redis
   reader: CacheReader
+  /** The provider id lists a miss is checked against. */
+  catalogs: Catalogs
   enqueuer: Enqueuer
   batches: BacktestBatches
   events: WrittenEvents

@@ -44,6 +44,7 @@ const ROUTES: [path: string, method: string, statuses: string[]][] = [
     'get',
     ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
   ],
+  ['/v1/catalogs/{name}', 'get', ['200', '304', '400', '401', '403', '404', '429', '500', '503']],
   ['/v1/crypto-collar', 'get', ['200', '304', '400', '401', '403', '404', '429', '500', '503']],
   [
     '/v1/options/{exchange}/{underlying}/summary',
@@ -141,6 +142,7 @@ describe('OpenAPI', () => {
     ],
     ['/v1/ohlcv/{exchange}/{symbol}', 'Ohlcv', ['exchange', 'symbol', 'interval', 'limit']],
     ['/v1/market-status/{market}', 'MarketStatus', ['market']],
+    ['/v1/catalogs/{name}', 'Catalog', ['name']],
     [
       '/v1/crypto-collar',
       'CollarResponse',

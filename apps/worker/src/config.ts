@@ -30,8 +30,14 @@ const DEFAULTS = {
   /** First retry waits up to this long (full jitter), doubling per attempt. */
   BACKOFF_BASE_MS: 1_000,
   BACKOFF_MAX_MS: 60_000,
-  /** Keeps the top 50 coins warm; `[]` disables warm-ups. */
+  /** Keeps CoinGecko's id list and the top 50 coins warm; `[]` disables warm-ups. */
   WARM_SCHEDULES: JSON.stringify([
+    {
+      name: 'coin-catalog',
+      cron: '7 * * * *',
+      atStart: true,
+      request: { queue: 'coingecko', name: 'coingecko.catalog', data: {} },
+    },
     {
       name: 'top-coins',
       cron: '*/5 * * * *',

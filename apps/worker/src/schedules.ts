@@ -40,16 +40,16 @@ export function startWarmSchedules(
   // Enqueues still in flight, so stop() can let them land before the queues close.
   const pending = new Set<Promise<void>>()
 
-  const enqueue = async (warm: WarmSchedule, scheduledAt: Date): Promise<void> => {
-    const tick = tickStartMs(scheduledAt)
+  /** `tick` names the run in its dedup id: a cron tick's second, or `start` for `atStart`. */
+  const enqueue = async (warm: WarmSchedule, seenAt: number, tick: string): Promise<void> => {
     const { request } = warm
-    const data: JobPayload = { ...request.data, origin: 'warm', seenAt: tick }
+    const data: JobPayload = { ...request.data, origin: 'warm', seenAt }
     try {
       const job = await queueFor(request.queue).add(
         request.name,
         data,
         producerJobOptions(request, 'warm', {
-          dedup: dedupId('warm', warm.name, String(tick)),
+          dedup: dedupId('warm', warm.name, tick),
           dedupTtlMs: WARM_DEDUP_TTL_MS,
         }),
       )
@@ -60,17 +60,23 @@ export function startWarmSchedules(
     }
   }
 
+  const track = (run: Promise<void>) => {
+    pending.add(run)
+    return run.finally(() => pending.delete(run))
+  }
   const tasks: ScheduledTask[] = schedules.map((warm) =>
     schedule(
       warm.cron,
       ({ date }) => {
-        const run = enqueue(warm, date)
-        pending.add(run)
-        return run.finally(() => pending.delete(run))
+        const tick = tickStartMs(date)
+        return track(enqueue(warm, tick, String(tick)))
       },
       { name: `warm-${warm.name}`, logger: cronLogger },
     ),
   )
+  // Replicas starting within WARM_DEDUP_TTL_MS of each other share the one start-up job.
+  for (const warm of schedules.filter((s) => s.atStart))
+    void track(enqueue(warm, Date.now(), 'start'))
   log.info({ schedules: schedules.map((s) => `${s.name} ${s.cron}`) }, 'warm-up schedules started')
 
   return {

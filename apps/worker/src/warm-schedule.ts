@@ -11,6 +11,8 @@ export const WarmScheduleSchema = Type.Object(
     name: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
     /** node-cron syntax; a sixth leading field counts seconds. */
     cron: Type.String({ minLength: 1 }),
+    /** Also enqueue once when the worker starts (once for replicas starting within minutes). */
+    atStart: Type.Optional(Type.Boolean()),
     request: JobRequestSchema,
   },
   { additionalProperties: false },

@@ -85,4 +85,47 @@ describe('warm-up schedules', () => {
     }
     for (const tick of ticks) expect(tick % 1000).toBe(0)
   })
+
+  it('runs an atStart schedule once when replicas start, not once per replica', async () => {
+    const prefixes = testRedis()
+    const atStart = JSON.stringify([
+      {
+        name: 'coin-catalog',
+        cron: '7 * * * *',
+        atStart: true,
+        request: { queue: 'coingecko', name: 'coingecko.catalog', data: {} },
+      },
+    ])
+    const config = testConfig(prefixes, {
+      COINGECKO_BASE_URL: sim.baseUrl,
+      WARM_SCHEDULES: atStart,
+    })
+    const callsBefore = (await sim.stats()).byEndpoint['/coins/list'] ?? 0
+    const replicas = [await startWorker(config), await startWorker(config)]
+    try {
+      const inspector = new Queue('coingecko', {
+        connection: prefixes.redis,
+        prefix: prefixes.queuePrefix,
+      })
+      const jobs = await waitFor(
+        async () => {
+          const done = await inspector.getJobs(['completed'])
+          return done.length > 0 ? done : undefined
+        },
+        { timeoutMs: 8000, what: 'the start-up catalog job' },
+      )
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(jobs.map((job) => job.name)).toEqual(['coingecko.catalog'])
+      expect(await inspector.getJobCounts('completed', 'prioritized', 'waiting')).toEqual({
+        completed: 1,
+        prioritized: 0,
+        waiting: 0,
+      })
+      expect(((await sim.stats()).byEndpoint['/coins/list'] ?? 0) - callsBefore).toBe(1)
+      await inspector.close()
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.close()))
+      await prefixes.cleanup()
+    }
+  })
 })

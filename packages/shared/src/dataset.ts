@@ -49,6 +49,12 @@ export interface DatasetDefinition<
    * fills `coin` and `tokenomics`), so a command can list every key it refreshes.
    */
   fillsAlso?: readonly AnyDataset[]
+  /**
+   * The provider catalog (see `datasets/catalog.ts`) that must list these params' id before a
+   * miss may spend quota on it: once that catalog is cached, a miss for an id it lacks is a 404
+   * with no job. Absent, or null for these params: no catalog applies.
+   */
+  listedIn?(params: Static<P>): { catalog: string; id: string } | null
   /** Where the provider can fill many entries with one call: how to ask it (update-cache, multi-gets). */
   batch?: BatchFill<Static<P>>
 }

@@ -46,6 +46,8 @@ export const Jobs = {
       Type.Object({ top: Type.Integer({ minimum: 1, maximum: MARKETS_PAGE_SIZE }) }),
     ]),
   ),
+  /** `/coins/list`: fills the `catalog` of every CoinGecko coin id. */
+  'coingecko.catalog': job('coingecko', Type.Object({})),
   /** `/coins/{id}/ohlc`: fills `ohlcv` for one coin and interval. */
   'coingecko.ohlc': job('coingecko', Type.Object({ id: CoinId, interval: IntervalName })),
   /** Spot tickers: fills `spot` for each symbol (one call for all of them). */

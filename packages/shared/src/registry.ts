@@ -1,4 +1,5 @@
 import { backtest } from './datasets/backtest'
+import { catalog } from './datasets/catalog'
 import { coin } from './datasets/coin'
 import { collar } from './datasets/collar'
 import { instruments } from './datasets/instruments'
@@ -21,6 +22,7 @@ export const datasets = {
   collar,
   'options-summary': optionsSummary,
   backtest,
+  catalog,
 } as const
 
 export type DatasetName = keyof typeof datasets

@@ -136,6 +136,7 @@ describe('jobs', () => {
       collar: { underlying: 'ETH' },
       'options-summary': { exchange: 'bybit', underlying: 'SOL' },
       backtest: { symbol: 'BTCUSDT' },
+      catalog: { name: 'coingecko-coins' },
     }
     for (const dataset of Object.values(datasets)) {
       const raw = samples[dataset.name]

@@ -1,5 +1,6 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
 import type { AnyDataset } from '@marketcache/shared/dataset'
+import { CatalogName } from '@marketcache/shared/datasets/catalog'
 import { Market } from '@marketcache/shared/markets'
 import { type DatasetName, datasets } from '@marketcache/shared/registry'
 import { BACKTEST_QUERY_PARAMS, BacktestQuery } from '../backtest-params'
@@ -101,6 +102,21 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     response: {
       description: 'The cached series: as stored without `limit`, else its last `limit` candles.',
     },
+  },
+  catalog: {
+    path: '/v1/catalogs/:name',
+    tag: Tag.catalogs,
+    summary: 'Every id a provider lists',
+    description:
+      "A provider's own id list, refreshed by the worker hourly and at start (`coingecko-coins`: " +
+      "CoinGecko's /coins/list). Once it is cached, a read of an id it lacks answers 404 " +
+      'NOT_FOUND without a provider call.',
+    params: Type.Object({
+      name: Type.String({
+        enum: Object.values(CatalogName),
+        description: `One of ${Object.values(CatalogName).join(', ')}.`,
+      }),
+    }),
   },
   'market-status': {
     path: '/v1/market-status/:market',

@@ -215,6 +215,17 @@ const DATASET_CASES: [string, DatasetCase][] = [
     },
   ],
   [
+    'catalog',
+    {
+      dataset: 'catalog',
+      params: { name: 'coingecko-coins' },
+      queue: 'coingecko',
+      job: 'coingecko.catalog',
+      data: {},
+      keyParams: { name: 'coingecko-coins' },
+    },
+  ],
+  [
     'market-status',
     {
       dataset: 'market-status',

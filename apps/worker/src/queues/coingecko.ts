@@ -5,6 +5,7 @@
  */
 import type { WorkerConfig } from '../config'
 import type { ProviderQueue, QueueDeps } from '../contracts/queue'
+import { coingeckoCatalogProcessor } from '../processors/coingecko-catalog'
 import { coingeckoCoinProcessor } from '../processors/coingecko-coin'
 import { coingeckoMarketsProcessor } from '../processors/coingecko-markets'
 import { coingeckoOhlcProcessor } from '../processors/coingecko-ohlc'
@@ -28,6 +29,7 @@ export function coingeckoQueue(config: WorkerConfig, deps: QueueDeps): ProviderQ
       'coingecko.coin': coingeckoCoinProcessor(adapter, deps.context),
       'coingecko.markets': coingeckoMarketsProcessor(adapter, deps.context),
       'coingecko.ohlc': coingeckoOhlcProcessor(adapter, deps.context),
+      'coingecko.catalog': coingeckoCatalogProcessor(adapter, deps.context),
     },
     close: () => client.close(),
   }

@@ -28,6 +28,8 @@ export const coin = defineDataset({
   params: CoinIdParams,
   parseParams: (raw) => ({ id: parseCoinId(raw.id) }),
   segments: (params) => [params.id],
+  // Made-up ids are refused before they cost a call, once CoinGecko's id list is cached.
+  listedIn: (params) => ({ catalog: 'coingecko-coins', id: params.id }),
   value: CoinValue,
   freshness: { freshMs: 300_000, staleMs: 600_000, errorMs: 3_600_000, negativeMs: 60_000 },
   fill: (params) => ({ queue: 'coingecko', name: 'coingecko.coin', data: { id: params.id } }),

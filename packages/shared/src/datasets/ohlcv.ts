@@ -50,6 +50,9 @@ export const ohlcv = defineDataset({
     }
   },
   segments: (params) => [params.exchange, params.symbol, params.interval],
+  // CoinGecko series are keyed by coin id; Bybit pairs have no catalog here yet.
+  listedIn: (params) =>
+    params.exchange === 'coingecko' ? { catalog: 'coingecko-coins', id: params.symbol } : null,
   value: OhlcvValue,
   freshness: { freshMs: 3_600_000, staleMs: 3_600_000, errorMs: 86_400_000, negativeMs: 300_000 },
   // A candle series is only as fresh as its last candle: one-minute candles go stale in a minute.

@@ -24,6 +24,8 @@ export const tokenomics = defineDataset({
   params: CoinIdParams,
   parseParams: (raw) => ({ id: parseCoinId(raw.id) }),
   segments: (params) => [params.id],
+  // Made-up ids are refused before they cost a call, once CoinGecko's id list is cached.
+  listedIn: (params) => ({ catalog: 'coingecko-coins', id: params.id }),
   value: TokenomicsValue,
   freshness: { freshMs: 600_000, staleMs: 1_200_000, errorMs: 7_200_000, negativeMs: 60_000 },
   // Supplies come with the same /coins/{id} call as prices, so one job fills both entries.

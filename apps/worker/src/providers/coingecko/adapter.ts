@@ -9,7 +9,11 @@ export const CoinGeckoEndpoint = {
   coin: '/coins/{id}',
   markets: '/coins/markets',
   ohlc: '/coins/{id}/ohlc',
+  list: '/coins/list',
 } as const
+
+/** An id the key builder accepts, in CoinGecko's lowercase: others could never be read anyway. */
+const LISTED_ID = /^[a-z0-9._-]{1,64}$/
 
 /** The flags that keep `/coins/{id}` to market data: the rest is large and unused. */
 const COIN_DETAIL_QUERY = {
@@ -109,5 +113,27 @@ export class CoinGeckoAdapter {
       })
     }
     return mapped.record
+  }
+
+  /**
+   * One `/coins/list` call: every id CoinGecko lists, sorted and each once. Rows without a
+   * usable id are left out; a body that is not a list, or lists nothing usable, is a bad response.
+   */
+  async catalog(): Promise<string[]> {
+    const endpoint = CoinGeckoEndpoint.list
+    const body = await this.#client.get(endpoint, '/coins/list', { include_platform: 'false' })
+    const bad = (problem: string) =>
+      new ProviderBadResponseError(`coingecko ${endpoint}: ${problem}`, {
+        provider: 'coingecko',
+        endpoint,
+      })
+    if (!Array.isArray(body)) throw bad('body is not a list')
+    const ids = new Set<string>()
+    for (const row of body) {
+      const id = (row as { id?: unknown } | null)?.id
+      if (typeof id === 'string' && LISTED_ID.test(id)) ids.add(id)
+    }
+    if (ids.size === 0) throw bad(`none of ${body.length} rows has a usable id`)
+    return [...ids].sort()
   }
 }

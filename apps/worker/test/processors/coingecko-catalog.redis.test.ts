@@ -1,0 +1,30 @@
+import { type Catalog, catalog } from '@marketcache/shared/datasets/catalog'
+import type { Envelope } from '@marketcache/shared/envelope'
+import { describe, expect, it } from 'vitest'
+import { readEntry } from '../support/entries'
+import { useHarness } from '../support/harness'
+import { startSimulator } from '../support/simulator'
+
+const h = useHarness({ upstream: () => startSimulator() })
+const params = { name: 'coingecko-coins' } as const
+
+describe('coingecko.catalog', () => {
+  it('writes every CoinGecko id from one /coins/list call, sorted', async () => {
+    const done = await h.run({ queue: 'coingecko', name: 'coingecko.catalog', data: {} })
+    expect(await done.getState()).toBe('completed')
+    const key = h.key(catalog, params)
+    expect(done.returnvalue).toEqual({ written: [key] })
+
+    const entry = (await readEntry(h.redis, key)) as Envelope
+    const value = JSON.parse(entry.data) as Catalog
+    expect(value).toMatchObject({ name: 'coingecko-coins', provider: 'coingecko' })
+    expect(value.ids).toContain('bitcoin')
+    expect(value.ids).not.toContain('made-up-coin')
+    expect(value.ids).toEqual([...new Set(value.ids)].sort())
+    expect(entry.source).toBe('coingecko')
+    expect(entry.freshUntil - entry.fetchedAt).toBeLessThanOrEqual(3_600_000)
+    const stats = await h.upstream.stats()
+    expect(stats.byEndpoint['/coins/list']).toBe(1)
+    expect(stats.total).toBe(1)
+  })
+})
