@@ -19,6 +19,8 @@ export interface Stack {
   apis: string[]
   sim: string
   keyPrefix: string
+  /** BullMQ's prefix, to inspect the queues. */
+  queuePrefix: string
   /** GET on the API. */
   get(path: string, headers?: Record<string, string>): Promise<Response>
   /** POST JSON on the API with the write key. */
@@ -91,6 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     apis,
     sim,
     keyPrefix,
+    queuePrefix,
     redis,
     get: (path, headers = {}) => fetch(`${api}${path}`, { headers }),
     post: (path, body) =>
