@@ -9,6 +9,7 @@ import { CacheStats } from './cache-stats'
 import type { ApiConfig } from './config'
 import { Enqueuer } from './enqueuer'
 import { frameworkErrors, installErrorHandling } from './error-handler'
+import { loggerOptions } from './logger'
 import { registerOpenApi } from './openapi'
 import { ReadTelemetry } from './read-telemetry'
 import { closeClient, createSubscriber } from './redis-clients'
@@ -45,7 +46,7 @@ const BODY_LIMIT_BYTES = 64 * 1024
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, cacheRedis, queueRedis } = deps
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
     bodyLimit: BODY_LIMIT_BYTES,
     // Long enough that a 65-character id reaches the handler and gets its 400, not a 404.
     routerOptions: { maxParamLength: 256 },

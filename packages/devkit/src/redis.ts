@@ -55,7 +55,12 @@ export async function freePort(): Promise<number> {
  * answers. Used by `pnpm start` when no Redis is configured, and by tests that stop Redis on purpose.
  */
 export async function startPrivateRedis(
-  options: { port?: number; args?: string[] } = {},
+  options: {
+    port?: number
+    args?: string[]
+    /** Started with `--requirepass`; the returned `url` carries it. */
+    password?: string
+  } = {},
 ): Promise<RunningRedis> {
   const port = options.port ?? (await freePort())
   const child: ChildProcess = spawn(
@@ -69,11 +74,13 @@ export async function startPrivateRedis(
       '',
       '--appendonly',
       'no',
+      ...(options.password ? ['--requirepass', options.password] : []),
       ...(options.args ?? []),
     ],
     { stdio: 'ignore' },
   )
-  const url = `redis://127.0.0.1:${port}`
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : ''
+  const url = `redis://${auth}127.0.0.1:${port}`
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   for (let attempt = 0; attempt < 100; attempt++) {
     if (await pingRedis(url, 200)) {
