@@ -55,6 +55,12 @@ export function toApiError(error: FastifyError | Error, request: FastifyRequest)
   return null
 }
 
+/** A body read that failed because the client aborted (Node's 'aborted', ECONNRESET). */
+function clientAborted(error: FastifyError | Error, request: FastifyRequest): boolean {
+  const code = (error as { code?: unknown }).code
+  return (code === 'ECONNRESET' || error.message === 'aborted') && request.raw.destroyed
+}
+
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value)
   return reply
@@ -110,6 +116,14 @@ export function installErrorHandling(app: FastifyInstance): void {
         request.log.debug({ err: apiError.cause ?? apiError }, 'backend unavailable')
       }
       return sendError(reply, apiError)
+    }
+    if (clientAborted(error, request)) {
+      // The client hung up mid-body: its doing, not ours; the answer reaches it only if it still reads.
+      request.log.info({ err: error.message }, 'client closed the request before its body arrived')
+      return sendError(
+        reply,
+        new ApiError('INVALID_BODY', 'the request body ended before its Content-Length'),
+      )
     }
     request.log.error({ err: error }, 'unexpected error')
     return sendError(reply, new ApiError('INTERNAL', 'an unexpected error occurred'))
