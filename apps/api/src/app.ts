@@ -11,6 +11,7 @@ import { Enqueuer } from './enqueuer'
 import { frameworkErrors, installErrorHandling } from './error-handler'
 import { loggerOptions } from './logger'
 import { registerOpenApi } from './openapi'
+import { QueueRedisGuard } from './queue-redis-guard'
 import { ReadTelemetry } from './read-telemetry'
 import { closeClient, createSubscriber } from './redis-clients'
 import { backtestBatchRoutes } from './routes/backtest-batches'
@@ -57,6 +58,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Commands take JSON only: anything else is a 415, not a string body that fails validation.
   app.removeContentTypeParser('text/plain')
   installErrorHandling(app)
+  // Refuses to start on an evicting queue Redis (QueueRedisEvictsError names the fix).
+  const queueGuard = new QueueRedisGuard(queueRedis, app.log)
+  await queueGuard.assertAtStart().catch(async (error: unknown) => {
+    await Promise.all([closeClient(cacheRedis), closeClient(queueRedis)])
+    throw error
+  })
   await registerOpenApi(app)
 
   const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, app.log)
@@ -70,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(updateCacheRoutes, { services, auth })
   await app.register(jobRoutes, { services })
   await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })
-  await app.register(healthRoutes, { cacheRedis, queueRedis })
+  await app.register(healthRoutes, { cacheRedis, queueRedis, queueGuard })
 
   app.addHook('onClose', async () => {
     await telemetry.close()

@@ -1,7 +1,8 @@
 import { producerJobOptions } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
 import { redactUrl } from '@marketcache/shared/log-safety'
-import { RedisOutageLog } from '@marketcache/shared/redis-outage'
+import { assertQueueRedis } from '@marketcache/shared/queue-redis'
+import { isConnectionError, RedisOutageLog } from '@marketcache/shared/redis-outage'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { WorkerConfig } from './config'
@@ -50,6 +51,13 @@ export async function startWorker(
   const { cacheRedis, queueRedis, owned, outages, servers } = connections(config, deps, logger)
   const reportQueueError = (error: unknown) => outages.report(servers.queue, error)
   logger.info({ config: redacted(config) }, 'worker starting')
+  try {
+    // An evicting queue Redis loses jobs: refuse before anything is enqueued or consumed.
+    await checkQueueRedis(queueRedis, logger)
+  } catch (error) {
+    await quitAll(owned)
+    throw error
+  }
 
   const keys = new Keys(config.keyPrefix)
   const queues = {} as Record<ConsumedQueue, Queue>
@@ -99,7 +107,7 @@ export async function startWorker(
     await Promise.all(Object.values(workers).map((worker) => worker.close()))
     await Promise.all(queueNames.map((name) => queues[name].close()))
     await Promise.all(queueNames.map((name) => specs[name].close()))
-    await Promise.all(owned.map((client) => client.quit().catch(() => client.disconnect())))
+    await quitAll(owned)
     logger.info('worker closed')
   }
   return { queues, workers, close: () => (closing ??= close()) }
@@ -140,6 +148,26 @@ async function runWorkers(
       .catch((error: unknown) => deps.logger.error({ err: error, queue: name }, 'worker stopped'))
   }
   return workers
+}
+
+/**
+ * The queue Redis policy check, once Redis takes our commands: like BullMQ's own start-up, it
+ * waits through an outage (or refused credentials) instead of failing, since the outage log
+ * already says why nothing happens.
+ */
+async function checkQueueRedis(queueRedis: Redis, logger: Logger): Promise<void> {
+  for (;;) {
+    try {
+      return await assertQueueRedis((name) => queueRedis.config('GET', name), logger)
+    } catch (error) {
+      if (!isConnectionError(error)) throw error
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
+  }
+}
+
+async function quitAll(clients: readonly Redis[]): Promise<void> {
+  await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())))
 }
 
 /** The config as logged: Redis URLs without their passwords. */

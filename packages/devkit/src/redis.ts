@@ -74,6 +74,9 @@ export async function startPrivateRedis(
       '',
       '--appendonly',
       'no',
+      // Redis' default, said out loud: BullMQ (and both apps) refuse an evicting server.
+      '--maxmemory-policy',
+      'noeviction',
       ...(options.password ? ['--requirepass', options.password] : []),
       ...(options.args ?? []),
     ],
