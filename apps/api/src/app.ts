@@ -12,6 +12,7 @@ import { frameworkErrors, installErrorHandling } from './error-handler'
 import { loggerOptions } from './logger'
 import { registerOpenApi } from './openapi'
 import { QueueRedisGuard } from './queue-redis-guard'
+import { type RateLimits, registerRateLimits } from './rate-limits'
 import { ReadTelemetry } from './read-telemetry'
 import { closeClient, createSubscriber } from './redis-clients'
 import { backtestBatchRoutes } from './routes/backtest-batches'
@@ -67,9 +68,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app)
 
   const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, app.log)
-  const services = createServices(deps, subscriber, app.log)
-  const { keys, events, telemetry, enqueuer, batches } = services
+  const keys = new Keys(config.keyPrefix)
   const auth = new ApiKeyAuth(config.apiKeys)
+  const rateLimits = await registerRateLimits(app, {
+    redis: cacheRedis,
+    keys,
+    auth,
+    limits: config.rateLimit,
+  })
+  const services = createServices(deps, { subscriber, keys, auth, rateLimits }, app.log)
+  const { events, telemetry, enqueuer, batches } = services
 
   await app.register(datasetRoutes, { services })
   await app.register(coinsMultiRoutes, { services })
@@ -97,9 +105,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 /** The per-app services every route module gets; nothing module-level. */
-function createServices(deps: AppDeps, subscriber: Redis, log: FastifyBaseLogger): ApiServices {
+function createServices(
+  deps: AppDeps,
+  built: { subscriber: Redis; keys: Keys; auth: ApiKeyAuth; rateLimits: RateLimits },
+  log: FastifyBaseLogger,
+): ApiServices {
   const { config, cacheRedis, queueRedis } = deps
-  const keys = new Keys(config.keyPrefix)
+  const { subscriber, keys, auth, rateLimits } = built
   const telemetry = new ReadTelemetry(cacheRedis, keys.readStats(), {
     onError: (error) =>
       log.warn({ err: error.message }, 'read counters not flushed; kept for the next try'),
@@ -107,6 +119,7 @@ function createServices(deps: AppDeps, subscriber: Redis, log: FastifyBaseLogger
   const enqueuer = new Enqueuer(queueRedis, {
     prefix: config.queuePrefix,
     attempts: config.jobAttempts,
+    missBacklog: config.missBacklog,
     onError: (queue, error) => log.debug({ queue, err: error.message }, 'queue connection error'),
   })
   const batches = new BacktestBatches(queueRedis, {
@@ -125,5 +138,7 @@ function createServices(deps: AppDeps, subscriber: Redis, log: FastifyBaseLogger
     batches,
     events: new WrittenEvents(subscriber, keys.writtenChannel()),
     telemetry,
+    auth,
+    rateLimits,
   }
 }

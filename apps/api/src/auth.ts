@@ -36,31 +36,48 @@ export class ApiKeyAuth {
 
   /** The scopes of the presented key, or null when it is unknown. */
   scopesOf(key: string): readonly Scope[] | null {
-    const digest = sha256(key)
-    let scopes: readonly Scope[] | null = null
-    for (const known of this.known) {
-      if (timingSafeEqual(known.digest, digest)) scopes = known.scopes
-    }
-    return scopes
+    return this.match(key)?.scopes ?? null
   }
 
-  /** An onRequest hook: 401 without a known key, 403 without `scope`. Runs before the body is parsed. */
-  require(scope: Scope): onRequestHookHandler {
-    return async (request) => {
-      const key = presentedKey(request)
-      const scopes = key === null ? null : this.scopesOf(key)
-      if (scopes === null) {
-        throw new ApiError(
-          'UNAUTHORIZED',
-          key === null
-            ? 'send an API key as Authorization: Bearer <key> or X-API-Key: <key>'
-            : 'the API key is not recognised',
-          { headers: { 'www-authenticate': 'Bearer realm="marketcache"' } },
-        )
-      }
-      if (!scopes.includes(scope)) {
-        throw new ApiError('FORBIDDEN', `this API key lacks the "${scope}" scope`)
-      }
+  /**
+   * A stable id of the configured key the request presents (a digest prefix, never the key), or
+   * null without one: an unknown key is no identity, or a client could rotate made-up keys.
+   */
+  keyIdOf(request: FastifyRequest): string | null {
+    const key = presentedKey(request)
+    const known = key === null ? null : this.match(key)
+    return known ? known.digest.toString('hex').slice(0, 16) : null
+  }
+
+  /** Throws 401 without a known key, 403 without `scope`. */
+  check(request: FastifyRequest, scope: Scope): void {
+    const key = presentedKey(request)
+    const scopes = key === null ? null : this.scopesOf(key)
+    if (scopes === null) {
+      throw new ApiError(
+        'UNAUTHORIZED',
+        key === null
+          ? 'send an API key as Authorization: Bearer <key> or X-API-Key: <key>'
+          : 'the API key is not recognised',
+        { headers: { 'www-authenticate': 'Bearer realm="marketcache"' } },
+      )
     }
+    if (!scopes.includes(scope)) {
+      throw new ApiError('FORBIDDEN', `this API key lacks the "${scope}" scope`)
+    }
+  }
+
+  /** An onRequest hook: `check`, before the body is parsed. */
+  require(scope: Scope): onRequestHookHandler {
+    return async (request) => this.check(request, scope)
+  }
+
+  private match(key: string): KnownKey | null {
+    const digest = sha256(key)
+    let match: KnownKey | null = null
+    for (const known of this.known) {
+      if (timingSafeEqual(known.digest, digest)) match = known
+    }
+    return match
   }
 }

@@ -1,6 +1,7 @@
 import { collar } from '@marketcache/shared/datasets/collar'
 import { ConfigError, parseEnv } from '@marketcache/shared/env'
 import { type Static, Type } from '@sinclair/typebox'
+import { type BacklogLimit, type MissQueue, missBacklogEnv, missBacklogFrom } from './miss-backlog'
 
 /** Every default in one place; each line says why it is what it is. */
 const DEFAULTS = {
@@ -32,6 +33,14 @@ const DEFAULTS = {
    * served STALE and recomputed once the spot has moved further than this from its basis.
    */
   COLLAR_SPOT_MOVE_PCT: collar.staleWhen!.movedBy * 100,
+  /** Per client (API key, else IP) and window: far above a dashboard's polling, so only floods hit it. */
+  RATE_LIMIT_MAX: 1000,
+  /** Misses and `fresh=true` spend provider quota: two a second per client, over the window. */
+  RATE_LIMIT_COSTLY_MAX: 120,
+  /** One minute: long enough to absorb bursts, short enough that a refused client soon recovers. */
+  RATE_LIMIT_WINDOW_MS: 60_000,
+  /** `fresh=true` spends provider quota on demand, so only keys with the write scope may ask. */
+  FRESH_REQUIRES_KEY: true,
   LOG_LEVEL: 'info',
 } as const
 
@@ -71,6 +80,14 @@ const EnvSchema = Type.Object({
     maximum: 100,
     default: DEFAULTS.COLLAR_SPOT_MOVE_PCT,
   }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: DEFAULTS.RATE_LIMIT_MAX }),
+  RATE_LIMIT_COSTLY_MAX: Type.Integer({ minimum: 1, default: DEFAULTS.RATE_LIMIT_COSTLY_MAX }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({
+    minimum: 1000,
+    maximum: 3_600_000,
+    default: DEFAULTS.RATE_LIMIT_WINDOW_MS,
+  }),
+  FRESH_REQUIRES_KEY: Type.Boolean({ default: DEFAULTS.FRESH_REQUIRES_KEY }),
   LOG_LEVEL: Type.Union(
     [
       Type.Literal('fatal'),
@@ -83,6 +100,7 @@ const EnvSchema = Type.Object({
     ],
     { default: DEFAULTS.LOG_LEVEL },
   ),
+  ...missBacklogEnv,
 })
 
 /** What an API key may do beyond reading. */
@@ -115,7 +133,19 @@ export interface ApiConfig {
    * fresh entry is served STALE. A dataset not listed uses its own `staleWhen.movedBy`.
    */
   readonly inputMoveLimits: Readonly<Record<string, number>>
+  /** Per-client budgets (API key, else IP) per window, shared by every replica through Redis. */
+  readonly rateLimit: {
+    /** Any request but the operational routes (health, docs). */
+    readonly max: number
+    /** Requests that can spend provider quota: a miss, `fresh=true`. */
+    readonly costlyMax: number
+    readonly windowMs: number
+  }
+  /** `fresh=true` needs an API key with the write scope. */
+  readonly freshRequiresKey: boolean
   readonly logLevel: Static<typeof EnvSchema>['LOG_LEVEL']
+  /** Waiting read misses allowed per queue, and each queue's rate (Retry-After of OVERLOADED). */
+  readonly missBacklog: Readonly<Record<MissQueue, BacklogLimit>>
 }
 
 const API_KEY = /^[A-Za-z0-9_-]{16,}$/
@@ -162,6 +192,11 @@ export function loadConfig(
       `invalid configuration:\n  READ_WAIT_MS=${vars.READ_WAIT_MS}: must not exceed READ_WAIT_MAX_MS (${vars.READ_WAIT_MAX_MS})`,
     )
   }
+  if (vars.RATE_LIMIT_COSTLY_MAX > vars.RATE_LIMIT_MAX) {
+    throw new ConfigError(
+      `invalid configuration:\n  RATE_LIMIT_COSTLY_MAX=${vars.RATE_LIMIT_COSTLY_MAX}: must not exceed RATE_LIMIT_MAX (${vars.RATE_LIMIT_MAX})`,
+    )
+  }
   return Object.freeze({
     cacheRedisUrl: vars.CACHE_REDIS_URL,
     queueRedisUrl: vars.QUEUE_REDIS_URL ?? vars.CACHE_REDIS_URL,
@@ -177,6 +212,13 @@ export function loadConfig(
     jobAttempts: vars.JOB_ATTEMPTS,
     redisCommandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
     inputMoveLimits: Object.freeze({ [collar.name]: vars.COLLAR_SPOT_MOVE_PCT / 100 }),
+    rateLimit: Object.freeze({
+      max: vars.RATE_LIMIT_MAX,
+      costlyMax: vars.RATE_LIMIT_COSTLY_MAX,
+      windowMs: vars.RATE_LIMIT_WINDOW_MS,
+    }),
+    freshRequiresKey: vars.FRESH_REQUIRES_KEY,
     logLevel: vars.LOG_LEVEL,
+    missBacklog: missBacklogFrom(vars),
   })
 }

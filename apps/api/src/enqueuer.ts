@@ -10,12 +10,20 @@ import {
 } from '@marketcache/shared/jobs'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { onBackend } from './errors'
+import { ApiError, onBackend } from './errors'
+import {
+  type BacklogLimit,
+  MissBacklog,
+  type MissQueue,
+  waitingAtMissPriority,
+} from './miss-backlog'
 
 export interface EnqueuerOptions {
   /** BullMQ key prefix (QUEUE_PREFIX). */
   prefix: string
   attempts: number
+  /** Waiting read misses allowed per queue (see MissBacklog). */
+  missBacklog: Readonly<Record<MissQueue, BacklogLimit>>
   onError?: (queue: QueueName, error: Error) => void
 }
 
@@ -47,6 +55,7 @@ export class Enqueuer {
   private readonly inflight = new Map<string, Promise<string>>()
   /** When each fetch was last refreshed in the background. */
   private readonly refreshedAt = new Map<string, number>()
+  private readonly backlog: MissBacklog
 
   constructor(
     connection: Redis,
@@ -73,18 +82,27 @@ export class Enqueuer {
       derive: queue(QueueName.derive),
       control: queue(QueueName.control),
     }
+    this.backlog = new MissBacklog(options.missBacklog, (name) =>
+      waitingAtMissPriority(this.queues[name]),
+    )
   }
 
   /**
    * Adds the job, or finds the one already pending for the same fetch (BullMQ deduplication), and
    * returns its public id (`coingecko.42`) so the client can poll it either way.
+   * @param seenAt - when the caller read the entries as needing a fill (see `JobPayload.seenAt`).
    */
-  enqueue(request: JobRequest, origin: JobOrigin): Promise<string> {
+  enqueue(request: JobRequest, origin: JobOrigin, seenAt?: number): Promise<string> {
     const options = producerJobOptions(request, origin, { attempts: this.options.attempts })
     const flight = `${request.queue}|${origin}|${options.deduplication.id}`
     const pending = this.inflight.get(flight)
     if (pending) return pending
-    const added = this.add(request, origin, options).finally(() => this.inflight.delete(flight))
+    // An update asks for a new version whatever is cached, so when it was asked does not matter.
+    const payload: JobPayload =
+      origin === 'update'
+        ? { ...request.data, origin }
+        : { ...request.data, origin, seenAt: seenAt ?? Date.now() }
+    const added = this.add(request, payload, options).finally(() => this.inflight.delete(flight))
     this.inflight.set(flight, added)
     return added
   }
@@ -108,11 +126,14 @@ export class Enqueuer {
 
   private async add(
     request: JobRequest,
-    origin: JobOrigin,
+    payload: JobPayload,
     options: ProducerJobOptions,
   ): Promise<string> {
     const queue = this.queues[request.queue]
-    const payload: JobPayload = { ...request.data, origin }
+    if (payload.origin === 'miss') {
+      const admission = await onBackend('queue', () => this.backlog.admit(request.queue))
+      if (!admission.admitted) throw overloaded(request.queue, admission.retryAfterS)
+    }
     const id = await onBackend('queue', async () => {
       // On a deduplicated add BullMQ 6 returns the existing job's id; the lookup is a fallback.
       const job = await queue.add(request.name, payload, options)
@@ -149,4 +170,13 @@ export class Enqueuer {
   async close(): Promise<void> {
     await Promise.allSettled(Object.values(this.queues).map((queue) => queue.close()))
   }
+}
+
+/** A read's miss refused: the queue already holds as many waiting misses as it may. */
+function overloaded(queue: QueueName, retryAfterS: number): ApiError {
+  return new ApiError(
+    'OVERLOADED',
+    `the ${queue} queue holds as many waiting fetches as it may; retry after Retry-After`,
+    { headers: { 'retry-after': String(retryAfterS) } },
+  )
 }

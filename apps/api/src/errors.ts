@@ -118,6 +118,13 @@ const RetryAfterHeader = {
   description: 'Seconds to wait before retrying.',
 } as const
 
+/** What a 429 sends besides Retry-After: the budget that refused the request. */
+const RateLimitHeaders = {
+  'RateLimit-Limit': { type: 'integer', description: 'Requests the budget allows per window.' },
+  'RateLimit-Remaining': { type: 'integer', description: 'Requests left in the window: 0.' },
+  'RateLimit-Reset': { type: 'integer', description: 'Seconds until the window ends.' },
+} as const
+
 const WwwAuthenticateHeader = {
   type: 'string',
   description: 'Bearer realm="marketcache": how to authenticate.',
@@ -137,9 +144,13 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<number, TSch
   }
   const responses: Record<number, TSchema> = {}
   for (const [status, list] of byStatus) {
-    const retryable = list.some((code) => code === 'BACKEND_UNAVAILABLE' || code === 'FILL_PENDING')
+    const retryable = list.some(
+      (code) =>
+        code === 'BACKEND_UNAVAILABLE' || code === 'FILL_PENDING' || code === 'RATE_LIMITED',
+    )
     const headers = {
       ...(retryable ? { 'Retry-After': RetryAfterHeader } : {}),
+      ...(list.includes('RATE_LIMITED') ? RateLimitHeaders : {}),
       ...(list.includes('UNAUTHORIZED') ? { 'WWW-Authenticate': WwwAuthenticateHeader } : {}),
     }
     responses[status] = Type.Ref(ErrorResponse.$id!, {

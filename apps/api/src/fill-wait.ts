@@ -1,6 +1,7 @@
 import { type Envelope, isNewVersion, type StoredEntry } from '@marketcache/shared/envelope'
 import type { JobOrigin, JobRequest } from '@marketcache/shared/jobs'
 import { decideRead, lastRefreshError } from '@marketcache/shared/read-decision'
+import { ApiError } from './errors'
 import type { ApiServices } from './services'
 
 /** One key a read waits for. */
@@ -28,6 +29,13 @@ export interface FillOptions {
    * for, servable or not. @defaultValue false
    */
   forced?: boolean
+  /**
+   * When the caller read the targets as missing (epoch ms). It goes on the jobs as `seenAt`: a
+   * fill landing after it (before the job ran) makes the worker drop the job, however long the
+   * caller took between its read and the enqueue (the costly rate limit is a round trip).
+   * @defaultValue now
+   */
+  seenAt?: number
 }
 
 /** How the wait ended for one target. */
@@ -38,11 +46,14 @@ export type FillOutcome =
   | { status: 'stale'; envelope: Envelope; error: string | null }
   /** Not in time and nothing to serve: the job to poll. */
   | { status: 'pending'; jobId: string }
+  /** The miss was refused (its queue's backlog is full) and nothing is servable: 503 OVERLOADED. */
+  | { status: 'overloaded'; error: ApiError }
 
 /**
  * THE miss wait, for one key or many: enqueue the jobs, then wait for the keys' written events.
  * The wait is registered BEFORE the enqueue and the keys re-read after it, so a write landing in
- * between is seen by one or the other. Outcomes come in the order of `targets`.
+ * between is seen by one or the other.
+ * Outcomes come in the order of `targets`.
  */
 export async function fillAndWait(
   services: ApiServices,
@@ -51,16 +62,15 @@ export async function fillAndWait(
   options: FillOptions,
 ): Promise<FillOutcome[]> {
   const { reader, enqueuer, events, policy } = services
+  // A job whose keys are written after the caller's read (by a fill another replica asked for)
+  // is dropped by the worker instead of calling again.
+  const seenAt = options.seenAt ?? Date.now()
   const wait = events.waitForWrites(
     targets.map((target) => target.key),
     options.waitMs,
   )
   try {
-    const jobIds = new Map<string, string>()
-    for (const job of jobs) {
-      const jobId = await enqueuer.enqueue(job.request, options.origin)
-      for (const key of job.keys) jobIds.set(key, jobId)
-    }
+    const { jobIds, refused } = await enqueueAll(enqueuer, jobs, options.origin, seenAt)
     const filled: (StoredEntry | undefined)[] = targets.map(() => undefined)
     const fallbacks = targets.map((target) => target.fallback)
     // A written event also follows a failed refresh (lastError marked on the old entry), so an
@@ -96,24 +106,52 @@ export async function fillAndWait(
       return stillOpen
     }
 
-    if ((await settle(new Set())) > 0) await settle(await wait.written)
+    // Nothing is coming for a refused key, so only keys with a job in the queue are waited for.
+    const waiting = () => targets.some((target, index) => !filled[index] && jobIds.has(target.key))
+    if ((await settle(new Set())) > 0 && waiting()) await settle(await wait.written)
     return targets.map((target, index) =>
-      outcome(filled[index], fallbacks[index] ?? null, jobIds.get(target.key)),
+      outcome(filled[index], fallbacks[index] ?? null, jobIds.get(target.key), refused),
     )
   } finally {
     wait.cancel()
   }
 }
 
+/**
+ * Enqueues every job; a miss its queue refuses (backlog full) leaves its keys in `refused`, so
+ * they are answered from a stale copy or with 503 OVERLOADED, while the other jobs go ahead.
+ */
+async function enqueueAll(
+  enqueuer: ApiServices['enqueuer'],
+  jobs: readonly FillJob[],
+  origin: JobOrigin,
+  seenAt: number,
+) {
+  const jobIds = new Map<string, string>()
+  let refused: ApiError | null = null
+  for (const job of jobs) {
+    try {
+      const jobId = await enqueuer.enqueue(job.request, origin, seenAt)
+      for (const key of job.keys) jobIds.set(key, jobId)
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'OVERLOADED')) throw error
+      refused = error
+    }
+  }
+  return { jobIds, refused }
+}
+
 function outcome(
   entry: StoredEntry | undefined,
   fallback: Envelope | null,
   jobId: string | undefined,
+  refused: ApiError | null,
 ): FillOutcome {
   if (entry) return { status: 'filled', entry }
   if (fallback) return { status: 'stale', envelope: fallback, error: lastRefreshError(fallback) }
-  if (jobId === undefined) throw new Error('a fill target no job fills')
-  return { status: 'pending', jobId }
+  if (jobId !== undefined) return { status: 'pending', jobId }
+  if (refused) return { status: 'overloaded', error: refused }
+  throw new Error('a fill target no job fills')
 }
 
 /** `fillAndWait` for one key and the one job that fills it. */

@@ -58,7 +58,13 @@ export function parseIdList(raw: string): string[] {
 export async function readCoins(
   services: ApiServices,
   ids: readonly string[],
-  options: { waitMs: number; maxStalenessMs?: number; log: FastifyBaseLogger },
+  options: {
+    waitMs: number
+    maxStalenessMs?: number
+    log: FastifyBaseLogger
+    /** Spends the costly budget once some ids are missing; throws (RATE_LIMITED) to refuse. */
+    admitMisses: () => Promise<void>
+  },
 ): Promise<string> {
   const { keys, policy, reader, enqueuer, telemetry } = services
   const now = Date.now()
@@ -90,6 +96,9 @@ export async function readCoins(
     return { ...item, fallback: decision.fallback, previous: entries[index] ?? null }
   })
 
+  const missing = items.filter((item) => item.status === ItemStatus.pending)
+  // Refused, the request enqueues nothing: not the fill, nor the background refreshes.
+  if (missing.length > 0) await options.admitMisses()
   for (const [origin, refreshIds] of Object.entries(refreshes)) {
     for (const { request } of coinPages(refreshIds)) {
       enqueuer.refreshInBackground(request, origin as JobOrigin, (error) =>
@@ -98,8 +107,7 @@ export async function readCoins(
     }
   }
 
-  const missing = items.filter((item) => item.status === ItemStatus.pending)
-  if (missing.length > 0) await fillMissing(services, missing, options)
+  if (missing.length > 0) await fillMissing(services, missing, { ...options, readAt: now })
   return `{"items":[${items.map(renderItem).join(',')}]}`
 }
 
@@ -107,7 +115,7 @@ export async function readCoins(
 async function fillMissing(
   services: ApiServices,
   missing: Item[],
-  options: { waitMs: number; maxStalenessMs?: number },
+  options: { waitMs: number; maxStalenessMs?: number; readAt: number },
 ): Promise<void> {
   const jobs = coinPages(missing.map((item) => item.id)).map(({ request, params }) => ({
     request,
@@ -119,6 +127,7 @@ async function fillMissing(
     origin: 'miss',
     waitMs,
     maxStalenessMs,
+    seenAt: options.readAt,
   })
   missing.forEach((item, index) => {
     const outcome = outcomes[index]
@@ -136,6 +145,9 @@ function settledItem(outcome: FillOutcome): Pick<Item, 'status' | 'envelope' | '
       return { status: ItemStatus.stale, envelope: outcome.envelope }
     case 'pending':
       return { status: ItemStatus.pending, envelope: null, jobId: outcome.jobId }
+    case 'overloaded':
+      // A refused miss with nothing to serve: the whole answer is 503, as for a single read.
+      throw outcome.error
   }
 }
 

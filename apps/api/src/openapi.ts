@@ -24,11 +24,18 @@ export const Tag = {
 } as const
 export type Tag = (typeof Tag)[keyof typeof Tag]
 
-/** What any dataset read may answer besides 200 and 304 (INTERNAL is always added). */
+/**
+ * What any dataset read may answer besides 200 and 304 (INTERNAL is always added): 401 and 403
+ * are for `fresh=true` without a key with the write scope.
+ */
 export const READ_ERRORS: readonly ErrorCode[] = [
   'INVALID_PARAMS',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
   'NOT_FOUND',
+  'RATE_LIMITED',
   'FILL_PENDING',
+  'OVERLOADED',
   'BACKEND_UNAVAILABLE',
 ]
 

@@ -3,6 +3,7 @@ import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
 import type { JobOrigin, JobRequest } from '@marketcache/shared/jobs'
 import { decideRead, type ReadDecision } from '@marketcache/shared/read-decision'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Scope } from './config'
 import { ApiError, RetryAfterSeconds } from './errors'
 import { type FillOptions, type FillTarget, fillOneAndWait } from './fill-wait'
 import { CacheStatus, sendEnvelope } from './http-cache'
@@ -58,6 +59,8 @@ interface DatasetRead {
   fresh: boolean
   waitMs: number
   maxStalenessMs: number | undefined
+  /** When the entry was read: the jobs' `seenAt`. */
+  readAt: number
   request: FastifyRequest
   /** Sends an envelope with the request's headers and filter applied. */
   send(status: CacheStatus, envelope: Envelope, cacheError?: string | null): FastifyReply
@@ -77,9 +80,10 @@ export function datasetReadHandler(
   const inputMoved = inputMovedCheck(services, dataset)
   return async function readDataset(request: FastifyRequest, reply: FastifyReply) {
     const read = parseRead(services, dataset, options, request, reply)
-    const startedAt = Date.now()
+    // A forced refresh spends provider quota on demand: 401/403 before anything is read.
+    if (read.fresh && services.config.freshRequiresKey) services.auth.check(request, Scope.write)
     const entry = await services.reader.read(read.key)
-    const decision = decideRead(entry, startedAt, services.policy, read.maxStalenessMs)
+    const decision = decideRead(entry, read.readAt, services.policy, read.maxStalenessMs)
     if (read.fresh) return forceRefresh(services, read, entry, decision)
     return serveDecision(services, read, entry, decision, inputMoved)
   }
@@ -108,6 +112,8 @@ function parseRead(
     fresh: query.fresh === true,
     waitMs: query.wait ?? services.config.readWaitMs,
     maxStalenessMs: query.maxStaleness === undefined ? undefined : query.maxStaleness * 1000,
+    // Taken just before the read, as the read decision's clock.
+    readAt: Date.now(),
     request,
     send: (status, envelope, cacheError) =>
       sendEnvelope(request, reply, status, envelope, { cacheError, filter }),
@@ -195,8 +201,11 @@ async function waitForFill(
   target: FillTarget,
   options: Pick<FillOptions, 'origin' | 'forced'>,
 ): Promise<FastifyReply> {
+  // The costly budget, now that this read is known to call a provider; refused, nothing is enqueued.
+  await services.rateLimits.admitCostly(read.request)
   const outcome = await fillOneAndWait(services, target, read.job, {
     ...options,
+    seenAt: read.readAt,
     waitMs: read.waitMs,
     ...(read.maxStalenessMs === undefined ? {} : { maxStalenessMs: read.maxStalenessMs }),
   })
@@ -208,5 +217,7 @@ async function waitForFill(
       return read.send(CacheStatus.stale, outcome.envelope, outcome.error)
     case 'pending':
       throw fillPending(outcome.jobId)
+    case 'overloaded':
+      throw outcome.error
   }
 }

@@ -1,10 +1,12 @@
 import type { Keys } from '@marketcache/shared/keys'
 import type { ReadPolicy } from '@marketcache/shared/read-decision'
 import type { Redis } from 'ioredis'
+import type { ApiKeyAuth } from './auth'
 import type { BacktestBatches } from './backtest-batches'
 import type { CacheReader } from './cache-reader'
 import type { ApiConfig } from './config'
 import type { Enqueuer } from './enqueuer'
+import type { RateLimits } from './rate-limits'
 import type { ReadTelemetry } from './read-telemetry'
 import type { WrittenEvents } from './written-events'
 
@@ -20,4 +22,6 @@ export interface ApiServices {
   batches: BacktestBatches
   events: WrittenEvents
   telemetry: ReadTelemetry
+  auth: ApiKeyAuth
+  rateLimits: RateLimits
 }

@@ -20,10 +20,24 @@ describe('loadConfig', () => {
       jobAttempts: 4,
       redisCommandTimeoutMs: 500,
       inputMoveLimits: { collar: 0.05 },
+      rateLimit: { max: 1000, costlyMax: 120, windowMs: 60_000 },
+      freshRequiresKey: true,
       logLevel: 'info',
     })
     expect(Object.isFrozen(config)).toBe(true)
     expect(Object.isFrozen(config.apiKeys)).toBe(true)
+  })
+
+  it('sizes each miss backlog to about two minutes of its provider rate', () => {
+    expect(loadConfig({}).missBacklog).toEqual({
+      coingecko: { max: 60, perSecond: 0.5 },
+      bybit: { max: 2400, perSecond: 20 },
+      ibkr: { max: 120, perSecond: 1 },
+      derive: { max: 1000, perSecond: 100 },
+    })
+    const raised = loadConfig({ COINGECKO_RATE_MAX: '500', COINGECKO_MISS_BACKLOG_MAX: '1000' })
+    expect(raised.missBacklog.coingecko).toEqual({ max: 1000, perSecond: 500 / 60 })
+    expect(() => loadConfig({ BYBIT_MISS_BACKLOG_MAX: '0' })).toThrow(/BYBIT_MISS_BACKLOG_MAX/)
   })
 
   it('defaults the queue Redis to the cache Redis and converts numbers', () => {
@@ -51,6 +65,11 @@ describe('loadConfig', () => {
     ['COLLAR_SPOT_MOVE_PCT', '0'],
     ['COLLAR_SPOT_MOVE_PCT', '150'],
     ['COLLAR_SPOT_MOVE_PCT', 'five'],
+    ['RATE_LIMIT_MAX', '0'],
+    ['RATE_LIMIT_MAX', 'many'],
+    ['RATE_LIMIT_COSTLY_MAX', '-1'],
+    ['RATE_LIMIT_WINDOW_MS', '10'],
+    ['FRESH_REQUIRES_KEY', 'maybe'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(name)
@@ -58,6 +77,23 @@ describe('loadConfig', () => {
 
   it('reads COLLAR_SPOT_MOVE_PCT as a percentage', () => {
     expect(loadConfig({ COLLAR_SPOT_MOVE_PCT: '2.5' }).inputMoveLimits).toEqual({ collar: 0.025 })
+  })
+
+  it('reads the rate limits and FRESH_REQUIRES_KEY=false', () => {
+    const config = loadConfig({
+      RATE_LIMIT_MAX: '50',
+      RATE_LIMIT_COSTLY_MAX: '5',
+      RATE_LIMIT_WINDOW_MS: '10000',
+      FRESH_REQUIRES_KEY: 'false',
+    })
+    expect(config.rateLimit).toEqual({ max: 50, costlyMax: 5, windowMs: 10_000 })
+    expect(config.freshRequiresKey).toBe(false)
+  })
+
+  it('rejects a costly limit above the limit for all requests', () => {
+    expect(() => loadConfig({ RATE_LIMIT_MAX: '10', RATE_LIMIT_COSTLY_MAX: '20' })).toThrow(
+      'RATE_LIMIT_COSTLY_MAX',
+    )
   })
 
   it('rejects a default wait above the maximum', () => {

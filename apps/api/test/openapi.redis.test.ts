@@ -12,26 +12,50 @@ beforeAll(async () => {
 
 /** Every route with the statuses it must document. */
 const ROUTES: [path: string, method: string, statuses: string[]][] = [
-  ['/v1/coins/{id}', 'get', ['200', '304', '400', '404', '500', '503']],
-  ['/v1/coins/{id}/tokenomics', 'get', ['200', '304', '400', '404', '500', '503']],
-  ['/v1/coins', 'get', ['200', '400', '500', '503']],
-  ['/v1/spot/{exchange}/{symbol}', 'get', ['200', '304', '400', '404', '500', '503']],
-  ['/v1/instruments/{exchange}/{underlying}', 'get', ['200', '304', '400', '404', '500', '503']],
-  ['/v1/options/{exchange}/{underlying}/chain', 'get', ['200', '304', '400', '404', '500', '503']],
-  ['/v1/ohlcv/{exchange}/{symbol}', 'get', ['200', '304', '400', '404', '500', '503']],
-  ['/v1/market-status/{market}', 'get', ['200', '304', '400', '404', '500', '503']],
-  ['/v1/crypto-collar', 'get', ['200', '304', '400', '404', '500', '503']],
+  ['/v1/coins/{id}', 'get', ['200', '304', '400', '401', '403', '404', '429', '500', '503']],
+  [
+    '/v1/coins/{id}/tokenomics',
+    'get',
+    ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
+  ],
+  ['/v1/coins', 'get', ['200', '400', '429', '500', '503']],
+  [
+    '/v1/spot/{exchange}/{symbol}',
+    'get',
+    ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
+  ],
+  [
+    '/v1/instruments/{exchange}/{underlying}',
+    'get',
+    ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
+  ],
+  [
+    '/v1/options/{exchange}/{underlying}/chain',
+    'get',
+    ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
+  ],
+  [
+    '/v1/ohlcv/{exchange}/{symbol}',
+    'get',
+    ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
+  ],
+  [
+    '/v1/market-status/{market}',
+    'get',
+    ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
+  ],
+  ['/v1/crypto-collar', 'get', ['200', '304', '400', '401', '403', '404', '429', '500', '503']],
   [
     '/v1/options/{exchange}/{underlying}/summary',
     'get',
-    ['200', '304', '400', '404', '500', '503'],
+    ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
   ],
-  ['/v1/backtests', 'get', ['200', '304', '400', '404', '500', '503']],
-  ['/v1/backtests/batch', 'post', ['202', '400', '401', '403', '413', '415', '500', '503']],
-  ['/v1/backtests/batch/{id}', 'get', ['200', '400', '404', '500', '503']],
-  ['/v1/update-cache', 'post', ['202', '400', '401', '403', '413', '415', '500', '503']],
-  ['/v1/jobs/{id}', 'get', ['200', '400', '404', '500', '503']],
-  ['/v1/cache/stats', 'get', ['200', '500', '503']],
+  ['/v1/backtests', 'get', ['200', '304', '400', '401', '403', '404', '429', '500', '503']],
+  ['/v1/backtests/batch', 'post', ['202', '400', '401', '403', '413', '415', '429', '500', '503']],
+  ['/v1/backtests/batch/{id}', 'get', ['200', '400', '404', '429', '500', '503']],
+  ['/v1/update-cache', 'post', ['202', '400', '401', '403', '413', '415', '429', '500', '503']],
+  ['/v1/jobs/{id}', 'get', ['200', '400', '404', '429', '500', '503']],
+  ['/v1/cache/stats', 'get', ['200', '429', '500', '503']],
   ['/health', 'get', ['200']],
   ['/health/ready', 'get', ['200', '500', '503']],
 ]
@@ -90,6 +114,14 @@ describe('OpenAPI', () => {
     expect(read.responses['503'].headers['Retry-After']).toBeDefined()
     expect(read.responses['503'].description).toContain('FILL_PENDING')
     expect(read.responses['503'].description).toContain('BACKEND_UNAVAILABLE')
+    expect(Object.keys(read.responses['429'].headers).sort()).toEqual([
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'Retry-After',
+    ])
+    expect(read.responses['429'].description).toContain('RATE_LIMITED')
+    expect(read.responses['401'].description).toContain('UNAUTHORIZED')
     expect(read.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
       'fresh',
       'id',

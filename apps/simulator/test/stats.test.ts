@@ -6,6 +6,7 @@ const NO_CALLS = {
   '/coins/{id}': 0,
   '/coins/{id}/ohlc': 0,
   '/coins/markets': 0,
+  '/coins/list': 0,
   '/simple/price': 0,
   '/ping': 0,
   '/v5/market/instruments-info': 0,

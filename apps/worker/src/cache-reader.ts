@@ -24,9 +24,14 @@ export class CacheReader {
     dataset: D,
     params: Static<D['params']>,
   ): Promise<StoredEntry | null> {
-    return decodeEnvelope(
-      await this.redis.hmget(cacheKey(this.keys, dataset, params), ...ENVELOPE_FIELDS),
-    )
+    const [entry] = await this.entries([cacheKey(this.keys, dataset, params)])
+    return entry ?? null
+  }
+
+  /** The stored entries of cache keys, in order (null where absent), one round trip per key. */
+  async entries(keys: readonly string[]): Promise<(StoredEntry | null)[]> {
+    const replies = await Promise.all(keys.map((key) => this.redis.hmget(key, ...ENVELOPE_FIELDS)))
+    return replies.map(decodeEnvelope)
   }
 
   /** The current envelope of a dataset entry, or null when absent or negative. */

@@ -3,9 +3,10 @@ import { jobDataProblem } from '@marketcache/shared/jobs'
 import { Job, UnrecoverableError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { type BackoffSettings, providerBackoff } from './backoff'
+import type { CacheReader } from './cache-reader'
 import type { JobProcessor, JobResult } from './contracts/processor'
 import type { ProviderQueue } from './contracts/queue'
-import type { EnvelopeWriter } from './envelope-writer'
+import type { EnvelopeWriter, NotFoundEntry } from './envelope-writer'
 import { ProviderNotFoundError, ProviderRateLimitError, ProviderRejectedError } from './errors'
 import type { Logger } from './logger'
 
@@ -13,6 +14,10 @@ export interface QueueWorkerDeps {
   connection: Redis
   prefix: string
   writer: EnvelopeWriter
+  /** Reads the entries a job fills, to drop a job that another fill has made pointless. */
+  reader: CacheReader
+  /** The writer's clock: entries' `fetchedAt` and `freshUntil` are on it. */
+  now: () => number
   backoff: BackoffSettings
   logger: Logger
   /**
@@ -53,6 +58,10 @@ export function createQueueWorker<Q extends QueueName>(
       throw new UnrecoverableError(`INVALID_JOB: ${job.name} ${job.id}: ${problem}`)
     }
     const data = job.data as JobData<JobName>
+    if (await writtenSince(job, processor.targets(data), deps)) {
+      logger.debug({ jobId: job.id, job: job.name }, 'job dropped: its entries were written since')
+      return { written: [], dropped: true }
+    }
     try {
       // A flow parent (a backtest batch) reads its children through the job; its `targets` are
       // empty, so a failing parent never marks the entries its children own.
@@ -131,4 +140,27 @@ async function failure(error: unknown, run: FailedRun): Promise<Error> {
   }
   if (permanent) return new UnrecoverableError(message)
   return error instanceof Error ? error : new Error(message)
+}
+
+/**
+ * Whether every entry the job fills was written after its producer saw it missing or stale, and
+ * is still fresh: another fill (a replica's miss that arrived after the first job finished, a
+ * miss during a warm-up) got there first, so this job would only spend quota. `update` jobs ask
+ * for a new version and always run; a job with no known entries (a top-N listing) always runs.
+ */
+async function writtenSince(
+  job: Job<JobPayload, JobResult, JobName>,
+  targets: readonly NotFoundEntry[],
+  deps: Pick<QueueWorkerDeps, 'reader' | 'now'>,
+): Promise<boolean> {
+  if (job.data.origin === 'update' || targets.length === 0) return false
+  const seenAt = job.data.seenAt ?? job.timestamp
+  const now = deps.now()
+  const entries = await deps.reader.entries(targets.map((target) => target.key))
+  return entries.every(
+    (entry) =>
+      entry !== null &&
+      entry.fetchedAt >= seenAt &&
+      ('notFound' in entry || now < entry.freshUntil),
+  )
 }

@@ -43,7 +43,7 @@ export function startWarmSchedules(
   const enqueue = async (warm: WarmSchedule, scheduledAt: Date): Promise<void> => {
     const tick = tickStartMs(scheduledAt)
     const { request } = warm
-    const data: JobPayload = { ...request.data, origin: 'warm' }
+    const data: JobPayload = { ...request.data, origin: 'warm', seenAt: tick }
     try {
       const job = await queueFor(request.queue).add(
         request.name,

@@ -93,6 +93,8 @@ export async function startWorker(
     connection: queueRedis,
     prefix: config.queuePrefix,
     writer: context.writer,
+    reader: context.reader,
+    now: context.now,
     backoff: config.backoff,
     logger,
     reportConnectionError: reportQueueError,

@@ -75,7 +75,7 @@ describe('warm-up schedules', () => {
     )
     for (const job of jobs) {
       expect(job.name).toBe('coingecko.markets')
-      expect(job.data).toEqual({ top: 5, origin: 'warm' })
+      expect(job.data).toEqual({ top: 5, origin: 'warm', seenAt: expect.any(Number) })
       expect(job.opts.priority).toBe(5)
     }
     // Where both replicas fired for a tick, both were handed the same job.

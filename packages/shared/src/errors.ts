@@ -26,13 +26,20 @@ export const ErrorCodes = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body is not application/json.' },
   RATE_LIMITED: {
     status: 429,
-    description: 'This client sent too many requests; retry after the Retry-After delay.',
+    description:
+      'This client (API key, else IP) spent its budget for the window: of all requests, or of ' +
+      'those that fetch from a provider (misses, fresh=true); retry after the Retry-After delay.',
   },
   INTERNAL: { status: 500, description: 'An unexpected error; the message carries no internals.' },
   FILL_PENDING: {
     status: 503,
     description:
       'The entry is being fetched and was not ready within the wait; retry after Retry-After, or poll the job.',
+  },
+  OVERLOADED: {
+    status: 503,
+    description:
+      "The provider's queue holds as many waiting fetches as it may and nothing servable is cached; retry after Retry-After.",
   },
   BACKEND_UNAVAILABLE: {
     status: 503,

@@ -150,8 +150,16 @@ export const Priority: Record<JobOrigin, number> = {
   warm: 5,
 }
 
-/** The payload stored on the job: the request's data plus who asked. */
-export type JobPayload<R extends JobRequest = JobRequest> = R['data'] & { origin: JobOrigin }
+/** The payload stored on the job: the request's data plus who asked, and when they looked. */
+export type JobPayload<R extends JobRequest = JobRequest> = R['data'] & {
+  origin: JobOrigin
+  /**
+   * When the producer saw the entries needing a fill (epoch ms): a read's miss, a warm-up's tick.
+   * A job whose entries were all written since then has nothing left to do, and the worker drops
+   * it, except for `update`, which asks for a new version. @defaultValue the job's creation time
+   */
+  seenAt?: number
+}
 
 /** Options both producers (API, cron) put on every job. Plain data: this package does no I/O. */
 export interface ProducerJobOptions {

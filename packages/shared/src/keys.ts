@@ -80,6 +80,14 @@ export class Keys {
   providerCalls(): string {
     return `${this.prefix}:stats:provider-calls`
   }
+
+  /**
+   * Namespace of one rate-limit budget's counters (`all`, `costly`), shared by every API
+   * replica on this prefix. The rate-limit store appends the client's id, so this ends in `:`.
+   */
+  rateLimit(scope: string): string {
+    return `${this.prefix}:ratelimit:${keySegment('scope', scope)}:`
+  }
 }
 
 /**

@@ -39,6 +39,13 @@ describe('Keys', () => {
     expect(() => new Keys('a:b')).toThrow(/prefix/)
   })
 
+  it('names rate-limit namespaces outside the cache pattern, with a validated scope', () => {
+    const keys = new Keys('mc')
+    expect(keys.rateLimit('costly')).toBe('mc:ratelimit:costly:')
+    expect(keys.datasetOf(`${keys.rateLimit('all')}ip-10.0.0.1`)).toBeNull()
+    expect(() => keys.rateLimit('a*')).toThrow(/scope/)
+  })
+
   it('tells which dataset a cache key belongs to, and ignores other keys', () => {
     const keys = new Keys('mc')
     expect(keys.cachePattern()).toBe('mc:v*:*')

@@ -15,6 +15,8 @@ export type SimStats = StatsSnapshot
 
 export interface Stack {
   api: string
+  /** Every API process's base URL, the first being `api`. */
+  apis: string[]
   sim: string
   keyPrefix: string
   /** GET on the API. */
@@ -32,6 +34,8 @@ export interface StackOptions {
   sim?: SimulatorOptions
   workerEnv?: Record<string, string>
   apiEnv?: Record<string, string>
+  /** More API processes on the same prefixes, as replicas behind a load balancer. @defaultValue 0 */
+  apiReplicas?: number
 }
 
 /**
@@ -73,12 +77,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   )
 
   const apiConfig = loadApiConfig({ ...common, API_KEYS: `${WRITE_KEY}:write`, ...options.apiEnv })
-  const app = await buildApp({ config: apiConfig, ...createApiClients(apiConfig) })
-  const api = await app.listen({ port: 0, host: '127.0.0.1' })
+  const apps = await Promise.all(
+    Array.from({ length: 1 + (options.apiReplicas ?? 0) }, () =>
+      buildApp({ config: apiConfig, ...createApiClients(apiConfig) }),
+    ),
+  )
+  const apis = await Promise.all(apps.map((app) => app.listen({ port: 0, host: '127.0.0.1' })))
+  const api = apis[0] as string
   const redis = new Redis(redisUrl)
 
   return {
     api,
+    apis,
     sim,
     keyPrefix,
     redis,
@@ -99,7 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (!response.ok) throw new Error(`simulator refused faults: ${await response.text()}`)
     },
     async close() {
-      await app.close()
+      await Promise.all(apps.map((app) => app.close()))
       await worker.close()
       await simulator.close()
       await deletePrefix(redis, keyPrefix)

@@ -90,6 +90,7 @@ function startBatchRoute(app: App, { keys, batches }: ApiServices, auth: ApiKeyA
             'FORBIDDEN',
             'PAYLOAD_TOO_LARGE',
             'UNSUPPORTED_MEDIA_TYPE',
+            'RATE_LIMITED',
             'BACKEND_UNAVAILABLE',
           ]),
         },
@@ -123,7 +124,12 @@ function batchStatusRoute(app: App, { batches }: ApiServices): void {
         }),
         response: {
           200: BatchStatus,
-          ...errorResponses(['INVALID_PARAMS', 'JOB_NOT_FOUND', 'BACKEND_UNAVAILABLE']),
+          ...errorResponses([
+            'INVALID_PARAMS',
+            'JOB_NOT_FOUND',
+            'RATE_LIMITED',
+            'BACKEND_UNAVAILABLE',
+          ]),
         },
       },
     },

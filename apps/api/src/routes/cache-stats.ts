@@ -48,7 +48,10 @@ export const cacheStatsRoutes: FastifyPluginAsyncTypebox<{ stats: CacheStats }> 
       schema: {
         tags: [Tag.cache],
         summary: 'Hit rates, key counts, memory and provider calls',
-        response: { 200: StatsResponse, ...errorResponses(['BACKEND_UNAVAILABLE']) },
+        response: {
+          200: StatsResponse,
+          ...errorResponses(['RATE_LIMITED', 'BACKEND_UNAVAILABLE']),
+        },
       },
     },
     async () => stats.get(),

@@ -64,7 +64,13 @@ export const coinsMultiRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices
               },
             ),
           ),
-          ...errorResponses(['INVALID_PARAMS', 'TOO_MANY_IDS', 'BACKEND_UNAVAILABLE']),
+          ...errorResponses([
+            'INVALID_PARAMS',
+            'TOO_MANY_IDS',
+            'OVERLOADED',
+            'RATE_LIMITED',
+            'BACKEND_UNAVAILABLE',
+          ]),
         },
       },
     },
@@ -75,6 +81,7 @@ export const coinsMultiRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices
         waitMs: wait ?? config.readWaitMs,
         ...(maxStaleness === undefined ? {} : { maxStalenessMs: maxStaleness * 1000 }),
         log: request.log,
+        admitMisses: () => services.rateLimits.admitCostly(request),
       })
       return reply
         .header('cache-control', 'no-store')

@@ -38,7 +38,12 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = a
         }),
         response: {
           200: Job,
-          ...errorResponses(['INVALID_PARAMS', 'JOB_NOT_FOUND', 'BACKEND_UNAVAILABLE']),
+          ...errorResponses([
+            'INVALID_PARAMS',
+            'JOB_NOT_FOUND',
+            'RATE_LIMITED',
+            'BACKEND_UNAVAILABLE',
+          ]),
         },
       },
     },

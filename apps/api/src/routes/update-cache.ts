@@ -167,6 +167,7 @@ export const updateCacheRoutes: FastifyPluginAsyncTypebox<{
             'FORBIDDEN',
             'PAYLOAD_TOO_LARGE',
             'UNSUPPORTED_MEDIA_TYPE',
+            'RATE_LIMITED',
             'BACKEND_UNAVAILABLE',
           ]),
         },

@@ -13,7 +13,7 @@ import {
   withWait,
 } from '../fixtures/dataset-reads'
 import { stored } from '../fixtures/market-data'
-import { useTestApp } from '../fixtures/test-app'
+import { TestKeys, useTestApp } from '../fixtures/test-app'
 
 const t = useTestApp()
 
@@ -67,7 +67,7 @@ describe('GET /v1/backtests', () => {
     expect(b.json().jobId).toBe(a.json().jobId)
     const jobs = await t.pendingJobs()
     expect(jobs).toHaveLength(1)
-    expect(jobs[0]?.data).toEqual({ ...DEFAULTS, origin: 'miss' })
+    expect(jobs[0]?.data).toEqual({ ...DEFAULTS, origin: 'miss', seenAt: expect.any(Number) })
 
     await writeEntry(t.redis, t.keys, keyOf({ symbol: 'BTCUSDT' }), envelope(DATA))
     for (const url of [omitted, explicit]) {
@@ -90,7 +90,11 @@ describe('GET /v1/backtests', () => {
 
   it('fresh=true reruns a cached backtest at update priority and serves the old one meanwhile', async () => {
     await writeEntry(t.redis, t.keys, keyOf({ symbol: 'BTCUSDT' }), envelope(DATA, { etag: 'b1' }))
-    const response = await get('/v1/backtests?symbol=BTCUSDT&fresh=true&wait=100')
+    // fresh=true needs a key with the write scope.
+    const response = await t.app.inject({
+      url: '/v1/backtests?symbol=BTCUSDT&fresh=true&wait=100',
+      headers: { authorization: `Bearer ${TestKeys.writer}` },
+    })
     expect(response.statusCode).toBe(200)
     expect(response.headers['x-cache-status']).toBe('STALE')
     expect(response.body).toBe(DATA)

@@ -3,7 +3,7 @@ import { coin } from '@marketcache/shared/datasets/coin'
 import { Priority } from '@marketcache/shared/jobs'
 import { describe, expect, it } from 'vitest'
 import { coinData, envelope, writeEntry } from '../fixtures/cache-writer'
-import { eventually, useTestApp } from '../fixtures/test-app'
+import { eventually, TestKeys, useTestApp } from '../fixtures/test-app'
 
 // Each test starts with an empty cache and queue under this file's prefixes.
 const t = useTestApp()
@@ -11,6 +11,8 @@ const t = useTestApp()
 const coinKey = (id: string) => cacheKey(t.keys, coin, { id })
 const get = (url: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'GET', url, headers })
+/** `fresh=true` needs a key with the write scope. */
+const asWriter = { 'x-api-key': TestKeys.writer }
 
 describe('GET /v1/coins/:id: misses', () => {
   it('enqueues a miss-priority fetch and answers MISS when the write lands within the wait', async () => {
@@ -21,7 +23,7 @@ describe('GET /v1/coins/:id: misses', () => {
       return jobs.length > 0 ? jobs : undefined
     })
     expect(job?.name).toBe('coingecko.coin')
-    expect(job?.data).toEqual({ id: 'polkadot', origin: 'miss' })
+    expect(job?.data).toEqual({ id: 'polkadot', origin: 'miss', seenAt: expect.any(Number) })
     expect(job?.opts.priority).toBe(Priority.miss)
 
     await writeEntry(t.redis, t.keys, coinKey('polkadot'), envelope(data, { etag: 'fresh1' }))
@@ -142,7 +144,7 @@ describe('GET /v1/coins/:id: misses', () => {
       coinKey('chainlink'),
       envelope(coinData('chainlink', 1), { etag: 'old' }),
     )
-    const pending = get('/v1/coins/chainlink?fresh=true&wait=5000')
+    const pending = get('/v1/coins/chainlink?fresh=true&wait=5000', asWriter)
     const [job] = await eventually(async () => {
       const jobs = await t.pendingJobs()
       return jobs.length > 0 ? jobs : undefined
@@ -161,7 +163,7 @@ describe('GET /v1/coins/:id: misses', () => {
   it('fresh=true that does not land in time serves the current entry as STALE', async () => {
     const data = coinData('uniswap')
     await writeEntry(t.redis, t.keys, coinKey('uniswap'), envelope(data))
-    const response = await get('/v1/coins/uniswap?fresh=true&wait=100')
+    const response = await get('/v1/coins/uniswap?fresh=true&wait=100', asWriter)
     expect(response.statusCode).toBe(200)
     expect(response.headers['x-cache-status']).toBe('STALE')
     expect(response.body).toBe(data)

@@ -72,7 +72,11 @@ describe('GET /v1/coins/:id: hits', () => {
       return jobs.length > 0 ? jobs : undefined
     })
     expect(job?.name).toBe('coingecko.coin')
-    expect(job?.data).toEqual({ id: 'ethereum', origin: 'refresh-ahead' })
+    expect(job?.data).toEqual({
+      id: 'ethereum',
+      origin: 'refresh-ahead',
+      seenAt: expect.any(Number),
+    })
     expect(job?.opts.priority).toBe(Priority['refresh-ahead'])
     expect(await t.pendingJobs()).toHaveLength(1)
   })
@@ -112,7 +116,7 @@ describe('GET /v1/coins/:id: stale and failed entries', () => {
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(await t.pendingJobs()).toHaveLength(1)
     expect(jobs[0]?.opts.priority).toBe(Priority.stale)
-    expect(jobs[0]?.data).toEqual({ id: 'solana', origin: 'stale' })
+    expect(jobs[0]?.data).toEqual({ id: 'solana', origin: 'stale', seenAt: expect.any(Number) })
   })
 
   it('after a failed refresh, serves STALE with X-Cache-Error and enqueues nothing', async () => {

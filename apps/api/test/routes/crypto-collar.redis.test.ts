@@ -64,7 +64,12 @@ describe('GET /v1/crypto-collar', () => {
     const [job] = await jobsEnqueued(t)
     expect(job?.queueName).toBe('derive')
     expect(job?.name).toBe('derive.collar')
-    expect(job?.data).toEqual({ exchange: 'bybit', underlying: 'BTC', origin: 'miss' })
+    expect(job?.data).toEqual({
+      exchange: 'bybit',
+      underlying: 'BTC',
+      origin: 'miss',
+      seenAt: expect.any(Number),
+    })
     expect(job?.opts.priority).toBe(Priority.miss)
 
     await seedCollar()
@@ -239,7 +244,12 @@ describe('collar: early staleness when the spot moves away from the basis', () =
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(await t.pendingJobs()).toHaveLength(1)
     expect(jobs[0]?.name).toBe('derive.collar')
-    expect(jobs[0]?.data).toEqual({ exchange: 'bybit', underlying: 'BTC', origin: 'stale' })
+    expect(jobs[0]?.data).toEqual({
+      exchange: 'bybit',
+      underlying: 'BTC',
+      origin: 'stale',
+      seenAt: expect.any(Number),
+    })
     expect(jobs[0]?.opts.priority).toBe(Priority.stale)
   })
 
@@ -255,7 +265,12 @@ describe('collar: early staleness when the spot moves away from the basis', () =
     await seedSpot(spot * 0.94, 'bybit', 'ETHUSDT')
     expect((await get('/v1/crypto-collar?underlying=ETH')).headers['x-cache-status']).toBe('STALE')
     const [job] = await jobsEnqueued(t)
-    expect(job?.data).toEqual({ exchange: 'bybit', underlying: 'ETH', origin: 'stale' })
+    expect(job?.data).toEqual({
+      exchange: 'bybit',
+      underlying: 'ETH',
+      origin: 'stale',
+      seenAt: expect.any(Number),
+    })
   })
 
   it('spot 4 % away: HIT, nothing enqueued', async () => {
@@ -303,7 +318,12 @@ describe('collar: early staleness when the spot moves away from the basis', () =
     const response = await get('/v1/crypto-collar?underlying=aapl&exchange=ibkr')
     expect(response.headers['x-cache-status']).toBe('STALE')
     const [job] = await jobsEnqueued(t)
-    expect(job?.data).toEqual({ exchange: 'ibkr', underlying: 'AAPL', origin: 'stale' })
+    expect(job?.data).toEqual({
+      exchange: 'ibkr',
+      underlying: 'AAPL',
+      origin: 'stale',
+      seenAt: expect.any(Number),
+    })
   })
 })
 

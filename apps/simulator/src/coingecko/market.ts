@@ -75,6 +75,11 @@ export class Market {
     return this.#latest
   }
 
+  /** Every listed coin, in listing order (what `/coins/list` answers). */
+  get coins(): readonly CoinListing[] {
+    return this.#coins
+  }
+
   /** How often prices move; candles sample the path at this step. */
   get tickMs(): number {
     return this.#tickMs

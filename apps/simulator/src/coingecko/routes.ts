@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ProviderCall, ProviderGate } from '../gate'
 import { list, type Query } from '../query'
 import { coinDetailAnswer } from './coin-detail'
+import { coinsListAnswer } from './coins-list'
 import type { Market } from './market'
 import { marketsAnswer } from './markets-page'
 import { ohlcAnswer } from './ohlc'
@@ -13,6 +14,7 @@ export const COINGECKO_ENDPOINTS = {
   coin: '/coins/{id}',
   ohlc: '/coins/{id}/ohlc',
   markets: '/coins/markets',
+  list: '/coins/list',
   simplePrice: '/simple/price',
 } as const
 
@@ -61,6 +63,13 @@ export const coingeckoRoutes: FastifyPluginAsync<CoinGeckoRoutesOptions> = async
     const query = request.query as Query
     return gate.serve(reply, call(request, COINGECKO_ENDPOINTS.markets, list(query, 'ids')), () =>
       marketsAnswer(market, market.snapshotAt(now()), query),
+    )
+  })
+
+  app.get('/coins/list', (request, reply) => {
+    const includePlatform = (request.query as Query).include_platform === 'true'
+    return gate.serve(reply, call(request, COINGECKO_ENDPOINTS.list, []), () =>
+      coinsListAnswer(market, includePlatform),
     )
   })
 

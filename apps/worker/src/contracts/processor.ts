@@ -43,6 +43,8 @@ export interface ProcessorContext {
 export interface JobResult {
   /** Cache keys this run wrote (envelopes that won the asOf check, and negative entries). */
   written: string[]
+  /** Set when the job did not run: every entry it fills was written since it was asked for. */
+  dropped?: true
 }
 
 /** The headline numbers of one backtest, as a batch reports them. */

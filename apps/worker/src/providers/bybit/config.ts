@@ -1,3 +1,4 @@
+import { PROVIDER_RATE_DEFAULTS } from '@marketcache/shared/providers'
 import { type Static, Type } from '@sinclair/typebox'
 import { baseUrlOf, Count, HttpUrl, type ProviderHttpConfig } from '../../env-fields'
 
@@ -5,9 +6,9 @@ import { baseUrlOf, Count, HttpUrl, type ProviderHttpConfig } from '../../env-fi
 const DEFAULTS = {
   /** The simulator speaks Bybit V5 at its root; production: https://api.bybit.com. */
   BYBIT_BASE_URL: 'http://127.0.0.1:4010',
-  /** Public market endpoints allow 600 requests per 5 s per IP; stay well inside it. */
-  BYBIT_RATE_MAX: 20,
-  BYBIT_RATE_DURATION_MS: 1_000,
+  /** The queue's limiter: see PROVIDER_RATE_DEFAULTS. */
+  BYBIT_RATE_MAX: PROVIDER_RATE_DEFAULTS.bybit.max,
+  BYBIT_RATE_DURATION_MS: PROVIDER_RATE_DEFAULTS.bybit.durationMs,
   BYBIT_TIMEOUT_MS: 10_000,
   BYBIT_CONCURRENCY: 4,
   /** After an IP ban (HTTP 403) the whole queue pauses this long; Bybit says "at least 10 min". */

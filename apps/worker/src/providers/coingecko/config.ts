@@ -1,3 +1,4 @@
+import { PROVIDER_RATE_DEFAULTS } from '@marketcache/shared/providers'
 import { type Static, Type } from '@sinclair/typebox'
 import { baseUrlOf, Count, HttpUrl } from '../../env-fields'
 
@@ -9,9 +10,9 @@ const DEFAULTS = {
   COINGECKO_BASE_URL: 'http://127.0.0.1:4010/api/v3',
   /** Decides the key header: `x-cg-demo-api-key` or `x-cg-pro-api-key`. */
   COINGECKO_PLAN: 'demo',
-  /** Older docs and third parties say 30 calls/min for the demo plan; newer docs say 100. */
-  COINGECKO_RATE_MAX: 30,
-  COINGECKO_RATE_DURATION_MS: 60_000,
+  /** The queue's limiter: see PROVIDER_RATE_DEFAULTS. */
+  COINGECKO_RATE_MAX: PROVIDER_RATE_DEFAULTS.coingecko.max,
+  COINGECKO_RATE_DURATION_MS: PROVIDER_RATE_DEFAULTS.coingecko.durationMs,
   COINGECKO_TIMEOUT_MS: 10_000,
   COINGECKO_CONCURRENCY: 4,
 } as const

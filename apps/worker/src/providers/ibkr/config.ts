@@ -1,3 +1,4 @@
+import { PROVIDER_RATE_DEFAULTS } from '@marketcache/shared/providers'
 import { type Static, Type } from '@sinclair/typebox'
 import { baseUrlOf, Count, HttpUrl, type ProviderHttpConfig } from '../../env-fields'
 
@@ -5,9 +6,9 @@ import { baseUrlOf, Count, HttpUrl, type ProviderHttpConfig } from '../../env-fi
 const DEFAULTS = {
   /** A Client Portal gateway (https://localhost:5000/v1/api in production). */
   IBKR_BASE_URL: 'http://127.0.0.1:4010/v1/api',
-  /** The gateway paces at 10 requests per second. */
-  IBKR_RATE_MAX: 10,
-  IBKR_RATE_DURATION_MS: 1_000,
+  /** The queue's limiter: see PROVIDER_RATE_DEFAULTS. */
+  IBKR_RATE_MAX: PROVIDER_RATE_DEFAULTS.ibkr.max,
+  IBKR_RATE_DURATION_MS: PROVIDER_RATE_DEFAULTS.ibkr.durationMs,
   IBKR_TIMEOUT_MS: 10_000,
   IBKR_CONCURRENCY: 2,
   /** After a 429 without Retry-After (pacing / penalty box), send nothing for this long. */

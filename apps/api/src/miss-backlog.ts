@@ -1,0 +1,135 @@
+import { Priority, type QueueName } from '@marketcache/shared/jobs'
+import { PROVIDER_RATE_DEFAULTS } from '@marketcache/shared/providers'
+import { type Static, Type } from '@sinclair/typebox'
+
+/** The queues a read's miss can be enqueued on. */
+export type MissQueue = Exclude<QueueName, 'control'>
+
+/** How many waiting miss jobs a queue may hold, and how fast it drains (jobs per second). */
+export interface BacklogLimit {
+  max: number
+  perSecond: number
+}
+
+/** How long a backlog of the provider's rate takes to drain: the size of the default cap. */
+const BACKLOG_WINDOW_MS = 120_000
+/**
+ * Derived jobs make no provider call; the cap only bounds the queue's memory.
+ * An IBKR job makes many gateway calls (a chain: one per contract), so its default backlog is a
+ * tenth of two minutes of its job rate.
+ */
+const DEFAULT_DERIVE_BACKLOG = 1000
+const IBKR_CALLS_PER_JOB = 10
+
+const twoMinutesOf = (rate: { max: number; durationMs: number }) =>
+  Math.round((rate.max * BACKLOG_WINDOW_MS) / rate.durationMs)
+
+const Count = (fallback: number) => Type.Integer({ minimum: 1, default: fallback })
+const { coingecko, bybit, ibkr } = PROVIDER_RATE_DEFAULTS
+
+/** The variables of the miss backlog (read by `config.ts`, the only env reader). */
+export const missBacklogEnv = {
+  COINGECKO_RATE_MAX: Count(coingecko.max),
+  COINGECKO_RATE_DURATION_MS: Count(coingecko.durationMs),
+  BYBIT_RATE_MAX: Count(bybit.max),
+  BYBIT_RATE_DURATION_MS: Count(bybit.durationMs),
+  IBKR_RATE_MAX: Count(ibkr.max),
+  IBKR_RATE_DURATION_MS: Count(ibkr.durationMs),
+  COINGECKO_MISS_BACKLOG_MAX: Count(twoMinutesOf(coingecko)),
+  BYBIT_MISS_BACKLOG_MAX: Count(twoMinutesOf(bybit)),
+  IBKR_MISS_BACKLOG_MAX: Count(Math.round(twoMinutesOf(ibkr) / IBKR_CALLS_PER_JOB)),
+  DERIVE_MISS_BACKLOG_MAX: Count(DEFAULT_DERIVE_BACKLOG),
+}
+const MissBacklogEnv = Type.Object(missBacklogEnv)
+
+export function missBacklogFrom(
+  vars: Static<typeof MissBacklogEnv>,
+): Readonly<Record<MissQueue, BacklogLimit>> {
+  const rate = (max: number, durationMs: number) => (max * 1000) / durationMs
+  return Object.freeze({
+    coingecko: {
+      max: vars.COINGECKO_MISS_BACKLOG_MAX,
+      perSecond: rate(vars.COINGECKO_RATE_MAX, vars.COINGECKO_RATE_DURATION_MS),
+    },
+    bybit: {
+      max: vars.BYBIT_MISS_BACKLOG_MAX,
+      perSecond: rate(vars.BYBIT_RATE_MAX, vars.BYBIT_RATE_DURATION_MS),
+    },
+    ibkr: {
+      max: vars.IBKR_MISS_BACKLOG_MAX,
+      perSecond: rate(vars.IBKR_RATE_MAX, vars.IBKR_RATE_DURATION_MS) / IBKR_CALLS_PER_JOB,
+    },
+    // No provider quota: derived jobs run as fast as the worker's Redis round trips allow.
+    derive: { max: vars.DERIVE_MISS_BACKLOG_MAX, perSecond: 100 },
+  })
+}
+
+/** A count of waiting miss jobs is trusted this long; admissions since are added to it. */
+const COUNT_TTL_MS = 250
+
+interface QueueCount {
+  waiting: number
+  at: number
+  refreshing?: Promise<void>
+}
+
+/**
+ * Admission of read misses per queue: past `max` waiting miss jobs, a miss is refused (the read
+ * serves a stale copy or answers 503 OVERLOADED) and nothing is enqueued, so a flood of cold ids
+ * cannot build a backlog hours long. Counts come from BullMQ (prioritized jobs at miss priority),
+ * refreshed at most every 250 ms per process; admissions in between count against the cap, so
+ * concurrent misses in one process cannot overshoot it.
+ */
+export class MissBacklog {
+  readonly #counts = new Map<MissQueue, QueueCount>()
+
+  constructor(
+    private readonly limits: Readonly<Record<MissQueue, BacklogLimit>>,
+    private readonly waitingMisses: (queue: MissQueue) => Promise<number>,
+  ) {}
+
+  /** Admits one miss job on `queue`, or says how many seconds until its backlog has drained. */
+  async admit(
+    queue: MissQueue,
+  ): Promise<{ admitted: true } | { admitted: false; retryAfterS: number }> {
+    const limit = this.limits[queue]
+    const count = await this.#count(queue)
+    if (count.waiting >= limit.max) {
+      return {
+        admitted: false,
+        retryAfterS: Math.max(1, Math.ceil(count.waiting / limit.perSecond)),
+      }
+    }
+    count.waiting += 1
+    return { admitted: true }
+  }
+
+  async #count(queue: MissQueue): Promise<QueueCount> {
+    const known = this.#counts.get(queue)
+    if (known && Date.now() - known.at < COUNT_TTL_MS) return known
+    if (known?.refreshing) {
+      await known.refreshing
+      return known
+    }
+    const count: QueueCount = known ?? { waiting: 0, at: 0 }
+    this.#counts.set(queue, count)
+    count.refreshing = this.waitingMisses(queue).then((waiting) => {
+      count.waiting = waiting
+      count.at = Date.now()
+    })
+    try {
+      await count.refreshing
+    } finally {
+      delete count.refreshing
+    }
+    return count
+  }
+}
+
+/** BullMQ's count of a queue's waiting jobs at miss priority. */
+export async function waitingAtMissPriority(queue: {
+  getCountsPerPriority(priorities: number[]): Promise<Record<string, number>>
+}): Promise<number> {
+  const counts = await queue.getCountsPerPriority([Priority.miss])
+  return counts[String(Priority.miss)] ?? 0
+}

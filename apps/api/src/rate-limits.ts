@@ -1,0 +1,170 @@
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
+import type { Keys } from '@marketcache/shared/keys'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { ApiKeyAuth } from './auth'
+import type { ApiConfig } from './config'
+import { ApiError } from './errors'
+
+/** The budgets a client spends: every request, and those that can spend provider quota. */
+export const RateLimitScope = { all: 'all', costly: 'costly' } as const
+export type RateLimitScope = (typeof RateLimitScope)[keyof typeof RateLimitScope]
+
+/** Operational routes (and what lies under them) that no budget covers: probes must not be refused. */
+const UNLIMITED_ROUTES = ['/health', '/docs', '/metrics'] as const
+
+export interface RateLimits {
+  /**
+   * Spends one unit of the request's costly budget (a miss, `fresh=true`). Call it before
+   * anything is enqueued: past the budget it throws RATE_LIMITED and the read stops there.
+   */
+  admitCostly(request: FastifyRequest): Promise<void>
+}
+
+type Limiter = ReturnType<FastifyInstance['createRateLimit']>
+
+/**
+ * One budget, on the plugin's Redis store under its own `Keys.rateLimit` namespace. Each budget is
+ * a registration of its own in a context of its own: `createRateLimit()` without options uses that
+ * registration's store as it is, whereas with options it derives a child store named after the
+ * route (`<namespace><method><url>-`), which a limiter called from a handler does not have.
+ */
+async function budget(
+  app: FastifyInstance,
+  options: { redis: Redis; nameSpace: string; max: number; timeWindow: number; client: Client },
+): Promise<Limiter> {
+  let limiter: Limiter | undefined
+  await app.register(async (context) => {
+    await context.register(rateLimit, {
+      global: false,
+      redis: options.redis,
+      nameSpace: options.nameSpace,
+      max: options.max,
+      timeWindow: options.timeWindow,
+      keyGenerator: options.client,
+      // Store failures reach us, so they are logged once and the request is served.
+      skipOnError: false,
+    })
+    limiter = context.createRateLimit()
+  })
+  if (!limiter) throw new Error('the rate-limit plugin did not register')
+  return limiter
+}
+
+type Client = (request: FastifyRequest) => string
+
+/** Who is counted: the configured API key presented (by digest), else the client IP. */
+function clientOf(auth: ApiKeyAuth): Client {
+  return (request) => {
+    const keyId = auth.keyIdOf(request)
+    return keyId === null ? `ip-${normalizeIP(request.ip)}` : `key-${keyId}`
+  }
+}
+
+function isUnlimited(request: FastifyRequest): boolean {
+  const url = request.routeOptions.url
+  return (
+    url !== undefined &&
+    UNLIMITED_ROUTES.some((route) => url === route || url.startsWith(`${route}/`))
+  )
+}
+
+/** Logs the first failure of the store and its recovery, not every request in between. */
+function storeWatch(log: FastifyBaseLogger) {
+  let down = false
+  return {
+    failed(error: unknown) {
+      if (!down) {
+        log.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'rate-limit store unreachable: requests are served without limits until it is back',
+        )
+      }
+      down = true
+    },
+    ok() {
+      if (down) log.info('rate-limit store reachable again: limits apply')
+      down = false
+    },
+  }
+}
+
+/**
+ * Spends one unit of `limiter` for `request`: the RateLimit-* headers of the budget, or null when
+ * the store failed (fail open). Past the budget it throws RATE_LIMITED with Retry-After.
+ */
+async function spend(
+  limiter: Limiter,
+  request: FastifyRequest,
+  watch: ReturnType<typeof storeWatch>,
+  what: string,
+): Promise<Record<string, string> | null> {
+  let result: Awaited<ReturnType<Limiter>>
+  try {
+    result = await limiter(request)
+  } catch (error) {
+    watch.failed(error)
+    return null
+  }
+  watch.ok()
+  if (result.isAllowed) return null
+  const resetSeconds = Math.max(1, result.ttlInSeconds)
+  const headers = {
+    'ratelimit-limit': String(result.max),
+    'ratelimit-remaining': String(result.remaining),
+    'ratelimit-reset': String(resetSeconds),
+  }
+  if (!result.isExceeded) return headers
+  throw new ApiError(
+    'RATE_LIMITED',
+    `this client sent more than ${result.max} ${what} in ${Math.round(result.timeWindow / 1000)} s; retry in ${resetSeconds} s`,
+    { headers: { ...headers, 'ratelimit-remaining': '0', 'retry-after': String(resetSeconds) } },
+  )
+}
+
+/**
+ * Per-client rate limits, counted in the cache Redis so every replica on the same key prefix
+ * shares them. The budget for all requests is an onRequest hook on every route but the
+ * operational ones; the costly budget is spent by the read engine once it knows a read is a miss.
+ * Call before routes are registered.
+ */
+export async function registerRateLimits(
+  app: FastifyInstance,
+  deps: { redis: Redis; keys: Keys; auth: ApiKeyAuth; limits: ApiConfig['rateLimit'] },
+): Promise<RateLimits> {
+  const { redis, keys, limits } = deps
+  const client = clientOf(deps.auth)
+  const timeWindow = limits.windowMs
+  const all = await budget(app, {
+    redis,
+    client,
+    timeWindow,
+    max: limits.max,
+    nameSpace: keys.rateLimit(RateLimitScope.all),
+  })
+  const costly = await budget(app, {
+    redis,
+    client,
+    timeWindow,
+    max: limits.costlyMax,
+    nameSpace: keys.rateLimit(RateLimitScope.costly),
+  })
+  const watch = storeWatch(app.log)
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (isUnlimited(request)) return
+    const headers = await spend(all, request, watch, 'requests')
+    if (headers) reply.headers(headers)
+  })
+
+  return {
+    async admitCostly(request) {
+      await spend(
+        costly,
+        request,
+        watch,
+        'requests that fetch from a provider (misses, fresh=true)',
+      )
+    },
+  }
+}
