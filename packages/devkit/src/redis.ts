@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
+import { redactUrl } from '@marketcache/shared/log-safety'
 import { Redis } from 'ioredis'
 
 export interface RunningRedis {
@@ -108,7 +109,7 @@ export async function ensureRedis(url: string): Promise<RunningRedis> {
   if (await pingRedis(url)) return { url, started: false, stop: async () => {} }
   if (!redisServerOnPath()) {
     throw new Error(
-      `No Redis answers at ${url} and redis-server is not on PATH. Install Redis 7 ` +
+      `No Redis answers at ${redactUrl(url)} and redis-server is not on PATH. Install Redis 7 ` +
         '(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or point ' +
         'CACHE_REDIS_URL at a running server.',
     )
