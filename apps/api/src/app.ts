@@ -10,7 +10,9 @@ import { Catalogs } from './catalogs'
 import type { ApiConfig } from './config'
 import { Enqueuer } from './enqueuer'
 import { frameworkErrors, installErrorHandling } from './error-handler'
+import { loggerOptions } from './logger'
 import { registerOpenApi } from './openapi'
+import { QueueRedisGuard } from './queue-redis-guard'
 import { type RateLimits, registerRateLimits } from './rate-limits'
 import { ReadTelemetry } from './read-telemetry'
 import { closeClient, createSubscriber } from './redis-clients'
@@ -47,7 +49,7 @@ const BODY_LIMIT_BYTES = 64 * 1024
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, cacheRedis, queueRedis } = deps
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
     bodyLimit: BODY_LIMIT_BYTES,
     // Long enough that a 65-character id reaches the handler and gets its 400, not a 404.
     routerOptions: { maxParamLength: 256 },
@@ -58,6 +60,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Commands take JSON only: anything else is a 415, not a string body that fails validation.
   app.removeContentTypeParser('text/plain')
   installErrorHandling(app)
+  // Refuses to start on an evicting queue Redis (QueueRedisEvictsError names the fix).
+  const queueGuard = new QueueRedisGuard(queueRedis, app.log)
+  await queueGuard.assertAtStart().catch(async (error: unknown) => {
+    await Promise.all([closeClient(cacheRedis), closeClient(queueRedis)])
+    throw error
+  })
   await registerOpenApi(app)
 
   const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, app.log)
@@ -78,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(updateCacheRoutes, { services, auth })
   await app.register(jobRoutes, { services })
   await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })
-  await app.register(healthRoutes, { cacheRedis, queueRedis })
+  await app.register(healthRoutes, { cacheRedis, queueRedis, queueGuard })
 
   app.addHook('onClose', async () => {
     await telemetry.close()

@@ -55,6 +55,12 @@ export function toApiError(error: FastifyError | Error, request: FastifyRequest)
   return null
 }
 
+/** A body read that failed because the client aborted (Node's 'aborted', ECONNRESET). */
+function clientAborted(error: FastifyError | Error, request: FastifyRequest): boolean {
+  const code = (error as { code?: unknown }).code
+  return (code === 'ECONNRESET' || error.message === 'aborted') && request.raw.destroyed
+}
+
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value)
   return reply
@@ -64,20 +70,26 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
     .send(errorBody(error))
 }
 
+/** Failures before routing, by Fastify's `code`: the client's URL, not our bug. */
+const ROUTING_CODES: Readonly<Record<string, () => ApiError>> = {
+  FST_ERR_BAD_URL: () =>
+    new ApiError('INVALID_PARAMS', 'the URL is not valid: check its percent-encoding'),
+  // The router gives up on a segment past `maxParamLength` before any route (or schema) runs.
+  FST_ERR_MAX_PARAM_LENGTH: () =>
+    new ApiError('INVALID_PARAMS', 'a path segment is too long for any route'),
+}
+
 /**
- * Fastify's `frameworkErrors` option: failures before routing (a URL that does not decode) get
- * the one error shape too.
+ * Fastify's `frameworkErrors` option: failures before routing (a URL that does not decode, a
+ * path segment past the router's limit) get the one error shape too.
  */
 export function frameworkErrors(
   error: FastifyError,
   _request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  const apiError =
-    error.code === 'FST_ERR_BAD_URL'
-      ? new ApiError('INVALID_PARAMS', 'the URL is not valid: check its percent-encoding')
-      : new ApiError('INTERNAL', 'an unexpected error occurred')
-  sendError(reply, apiError)
+  const mapped = error.code ? ROUTING_CODES[error.code] : undefined
+  sendError(reply, mapped ? mapped() : new ApiError('INTERNAL', 'an unexpected error occurred'))
 }
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
@@ -104,6 +116,14 @@ export function installErrorHandling(app: FastifyInstance): void {
         request.log.debug({ err: apiError.cause ?? apiError }, 'backend unavailable')
       }
       return sendError(reply, apiError)
+    }
+    if (clientAborted(error, request)) {
+      // The client hung up mid-body: its doing, not ours; the answer reaches it only if it still reads.
+      request.log.info({ err: error.message }, 'client closed the request before its body arrived')
+      return sendError(
+        reply,
+        new ApiError('INVALID_BODY', 'the request body ended before its Content-Length'),
+      )
     }
     request.log.error({ err: error }, 'unexpected error')
     return sendError(reply, new ApiError('INTERNAL', 'an unexpected error occurred'))

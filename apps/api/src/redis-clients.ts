@@ -1,10 +1,8 @@
+import { type OutageLogger, RedisOutageLog } from '@marketcache/shared/redis-outage'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { ApiConfig } from './config'
 
-export interface RedisClientLogger {
-  warn(details: object, message: string): void
-  info(details: object, message: string): void
-}
+export type RedisClientLogger = OutageLogger
 
 /**
  * A client for the request path. It fails fast while Redis is away: no offline queue, no
@@ -13,7 +11,13 @@ export interface RedisClientLogger {
  */
 export function createFailFastClient(
   url: string,
-  options: { commandTimeoutMs: number; name: string; logger?: RedisClientLogger },
+  options: {
+    commandTimeoutMs: number
+    name: string
+    /** How the outage log names its server. @defaultValue name */
+    server?: string
+    outages?: RedisOutageLog
+  },
 ): Redis {
   const client = new Redis(url, {
     enableOfflineQueue: false,
@@ -24,22 +28,31 @@ export function createFailFastClient(
     // Reconnect quickly at first, then every 2 s at most, forever.
     retryStrategy: (times) => Math.min(times * 100, 2000),
   } satisfies RedisOptions)
-  watchConnection(client, options.name, options.logger)
+  // Without a listener an error event would throw; with an outage log, it is one line per outage.
+  if (options.outages) options.outages.watch(options.server ?? options.name, client)
+  else client.on('error', () => {})
   return client
 }
 
-/** Clients for one API process, from its config. */
+/**
+ * Clients for one API process, from its config. One outage log follows both servers (one server
+ * when both URLs are the same), so an outage is one line, and its end another.
+ */
 export function createApiClients(config: ApiConfig, logger?: RedisClientLogger) {
   const commandTimeoutMs = config.redisCommandTimeoutMs
+  const outages = logger ? new RedisOutageLog(logger) : undefined
+  const same = config.cacheRedisUrl === config.queueRedisUrl
   const cacheRedis = createFailFastClient(config.cacheRedisUrl, {
     commandTimeoutMs,
     name: 'mc-api-cache',
-    logger,
+    server: same ? 'cache+queue' : 'cache',
+    ...(outages ? { outages } : {}),
   })
   const queueRedis = createFailFastClient(config.queueRedisUrl, {
     commandTimeoutMs,
     name: 'mc-api-queue',
-    logger,
+    server: same ? 'cache+queue' : 'queue',
+    ...(outages ? { outages } : {}),
   })
   return { cacheRedis, queueRedis }
 }
@@ -57,21 +70,11 @@ export function createSubscriber(cacheRedis: Redis, logger?: RedisClientLogger):
     connectionName: 'mc-api-written-events',
     autoResubscribe: true,
   })
-  watchConnection(subscriber, 'mc-api-written-events', logger)
+  // The cache client it duplicates reports the outage; this connection only adds detail.
+  subscriber.on('error', (error: Error) =>
+    logger?.debug({ redis: 'written-events', err: error.message }, 'redis connection error'),
+  )
   return subscriber
-}
-
-/** Logs connection loss once per outage instead of once per reconnect attempt. */
-function watchConnection(client: Redis, name: string, logger?: RedisClientLogger): void {
-  let down = false
-  client.on('error', (error: Error) => {
-    if (!down) logger?.warn({ redis: name, err: error.message }, 'redis connection error')
-    down = true
-  })
-  client.on('ready', () => {
-    if (down) logger?.info({ redis: name }, 'redis connection restored')
-    down = false
-  })
 }
 
 /** Resolves true once `client` is ready, or false after `timeoutMs`; never rejects. */

@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import { pino } from 'pino'
 import { buildApp } from './app'
 import { loadConfig } from './config'
+import { loggerOptions } from './logger'
 import { createApiClients, whenReady } from './redis-clients'
 
 /** Start-up waits this long for Redis; after that the API starts anyway and answers 503 until it is back. */
@@ -9,7 +10,7 @@ const STARTUP_REDIS_WAIT_MS = 3000
 
 async function main(): Promise<void> {
   const config = loadConfig()
-  const logger = pino({ level: config.logLevel })
+  const logger = pino(loggerOptions(config.logLevel))
   const { cacheRedis, queueRedis } = createApiClients(config, logger)
   const ready = await Promise.all([
     whenReady(cacheRedis, STARTUP_REDIS_WAIT_MS),

@@ -42,6 +42,29 @@ describe('errors outside any route', () => {
     })
   })
 
+  it.each([
+    ['a coin', (long: string) => `/v1/coins/${long}`],
+    ['tokenomics', (long: string) => `/v1/coins/${long}/tokenomics`],
+    ['a spot price', (long: string) => `/v1/spot/bybit/${long}`],
+    ['an options chain', (long: string) => `/v1/options/bybit/${long}/chain`],
+    ['a job', (long: string) => `/v1/jobs/${long}`],
+  ])('answers an over-long path segment on %s with INVALID_PARAMS', async (_name, url) => {
+    for (const length of [257, 1000]) {
+      const response = await t.app.inject({ method: 'GET', url: url('a'.repeat(length)) })
+      expect(response.statusCode).toBe(400)
+      expect(response.json()).toEqual({
+        statusCode: 400,
+        code: 'INVALID_PARAMS',
+        error: 'Bad Request',
+        message: expect.any(String),
+      })
+    }
+    // One character under the router's limit reaches the route, which names the parameter.
+    const atLimit = await t.app.inject({ method: 'GET', url: url('a'.repeat(256)) })
+    expect(atLimit.statusCode).toBe(400)
+    expect(atLimit.json()).toMatchObject({ code: 'INVALID_PARAMS' })
+  })
+
   it('answers an unexpected failure with INTERNAL and no internals', async () => {
     // Not a hash: Redis refuses HMGET with WRONGTYPE, a bug rather than an outage.
     await t.redis.set(cacheKey(t.keys, coin, { id: 'broken' }), 'not an envelope')

@@ -24,16 +24,18 @@
     PUBLISH ARGV[3] {"key":KEYS[1],"etag":<etag now stored>} in both cases, so readers waiting
     for this key wake up and re-read whatever won.
 
-  A stored negative entry (notFound=1) has no asOf and is always replaced.
+  A stored negative entry (notFound=1) is compared like any entry: it keeps the asOf of the data
+  it replaced (see WRITE_NOT_FOUND_LUA), so only data at least that new replaces it. One written
+  over an absent key has no asOf and is replaced by any write.
  */
 export const WRITE_ENVELOPE_LUA = `
 local key = KEYS[1]
 local incomingAsOf = tonumber(ARGV[1])
-local stored = redis.call('HMGET', key, 'asOf', 'notFound', 'etag')
+local stored = redis.call('HMGET', key, 'asOf', 'etag')
 local storedAsOf = tonumber(stored[1])
 
-if stored[2] ~= '1' and storedAsOf ~= nil and incomingAsOf < storedAsOf then
-  redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = stored[3] }))
+if storedAsOf ~= nil and incomingAsOf < storedAsOf then
+  redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = stored[2] }))
   return 0
 end
 
@@ -45,25 +47,34 @@ return 1
 `
 
 /**
- * Records "the provider says this does not exist", replacing whatever the key held.
+ * Records "the provider says this does not exist", replacing whatever data the key held but not
+ * its asOf: the negative entry carries the highest asOf stored so far, so a late job holding
+ * older data is still refused by WRITE_ENVELOPE_LUA (a late job never overwrites newer data, even
+ * across a not-found). A provider's "not found" has no asOf of its own to compare, so it is never
+ * refused itself.
 
   Input:
     KEYS[1] cache key
 
     ARGV[1] time to live (ms)
     ARGV[2] written channel
-    ARGV[3...] negative-entry field/value pairs for HSET
+    ARGV[3...] negative-entry field/value pairs for HSET (no asOf)
 
   Output:
-    1
+    1 the key now holds exactly the given fields, plus `asOf` when the key held one, and expires
+      in ARGV[1] ms
 
   Events:
     PUBLISH ARGV[2] {"key":KEYS[1]} (no etag: there is no data)
  */
 export const WRITE_NOT_FOUND_LUA = `
 local key = KEYS[1]
+local storedAsOf = redis.call('HGET', key, 'asOf')
 redis.call('DEL', key)
 redis.call('HSET', key, unpack(ARGV, 3))
+if storedAsOf then
+  redis.call('HSET', key, 'asOf', storedAsOf)
+end
 redis.call('PEXPIRE', key, ARGV[1])
 redis.call('PUBLISH', ARGV[2], cjson.encode({ key = key }))
 return 1

@@ -20,6 +20,11 @@ export interface QueueWorkerDeps {
   now: () => number
   backoff: BackoffSettings
   logger: Logger
+  /**
+   * Takes a worker error; true when it was a lost connection, which the process's outage log
+   * reports once per outage instead of once per connection and attempt.
+   */
+  reportConnectionError(error: unknown): boolean
 }
 
 export type ProviderWorker = Worker<JobPayload, JobResult, JobName>
@@ -87,7 +92,9 @@ export function createQueueWorker<Q extends QueueName>(
     // Started by the caller once listeners are attached.
     autorun: false,
   })
-  worker.on('error', (error) => logger.error({ err: error }, 'worker error'))
+  worker.on('error', (error) => {
+    if (!deps.reportConnectionError(error)) logger.error({ err: error }, 'worker error')
+  })
   worker.on('completed', (job, result) =>
     logger.debug({ jobId: job.id, job: job.name, written: result.written.length }, 'job completed'),
   )

@@ -1,3 +1,4 @@
+import { safeSerializedError } from '@marketcache/shared/log-safety'
 import { type DestinationStream, type Logger, pino } from 'pino'
 
 export type { Logger } from 'pino'
@@ -26,6 +27,10 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     name: 'worker',
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // ioredis errors carry the failed command's arguments: for AUTH, the password.
+    serializers: {
+      err: (error: unknown) => safeSerializedError(pino.stdSerializers.err(error as Error)),
+    },
   }
   return destination ? pino(options, destination) : pino(options)
 }

@@ -1,5 +1,8 @@
 import { producerJobOptions } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
+import { redactUrl } from '@marketcache/shared/log-safety'
+import { assertQueueRedis } from '@marketcache/shared/queue-redis'
+import { isConnectionError, RedisOutageLog } from '@marketcache/shared/redis-outage'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { WorkerConfig } from './config'
@@ -45,8 +48,16 @@ export async function startWorker(
   deps: WorkerDeps = {},
 ): Promise<RunningWorker> {
   const logger = deps.logger ?? createLogger(config.logLevel)
-  const { cacheRedis, queueRedis, owned } = connections(config, deps, logger)
+  const { cacheRedis, queueRedis, owned, outages, servers } = connections(config, deps, logger)
+  const reportQueueError = (error: unknown) => outages.report(servers.queue, error)
   logger.info({ config: redacted(config) }, 'worker starting')
+  try {
+    // An evicting queue Redis loses jobs: refuse before anything is enqueued or consumed.
+    await checkQueueRedis(queueRedis, logger)
+  } catch (error) {
+    await quitAll(owned)
+    throw error
+  }
 
   const keys = new Keys(config.keyPrefix)
   const queues = {} as Record<ConsumedQueue, Queue>
@@ -74,7 +85,9 @@ export async function startWorker(
   const queueNames = Object.keys(specs) as ConsumedQueue[]
   for (const name of queueNames) {
     queues[name] = new Queue(name, { connection: queueRedis, prefix: config.queuePrefix })
-    queues[name].on('error', (error) => logger.error({ err: error, queue: name }, 'queue error'))
+    queues[name].on('error', (error) => {
+      if (!reportQueueError(error)) logger.error({ err: error, queue: name }, 'queue error')
+    })
   }
   const workers = await runWorkers(specs, deps.run ?? queueNames, {
     connection: queueRedis,
@@ -84,6 +97,7 @@ export async function startWorker(
     now: context.now,
     backoff: config.backoff,
     logger,
+    reportConnectionError: reportQueueError,
   })
   const schedules = startWarmSchedules(config.warmSchedules, (name) => queues[name], logger)
   logger.info({ queues: queueNames }, 'worker started')
@@ -95,23 +109,28 @@ export async function startWorker(
     await Promise.all(Object.values(workers).map((worker) => worker.close()))
     await Promise.all(queueNames.map((name) => queues[name].close()))
     await Promise.all(queueNames.map((name) => specs[name].close()))
-    await Promise.all(owned.map((client) => client.quit().catch(() => client.disconnect())))
+    await quitAll(owned)
     logger.info('worker closed')
   }
   return { queues, workers, close: () => (closing ??= close()) }
 }
 
-/** The cache and queue clients: injected ones as they are, the rest created (and owned). */
+/**
+ * The cache and queue clients: injected ones as they are, the rest created (and owned). One outage
+ * log follows both servers (one server when both URLs are the same).
+ */
 function connections(config: WorkerConfig, deps: WorkerDeps, logger: Logger) {
   const cacheRedis = deps.cacheRedis ?? createCacheRedis(config.cacheRedisUrl)
   const queueRedis = deps.queueRedis ?? createQueueRedis(config.queueRedisUrl)
   const owned = [deps.cacheRedis ? null : cacheRedis, deps.queueRedis ? null : queueRedis].filter(
     (client): client is Redis => client !== null,
   )
-  for (const client of owned) {
-    client.on('error', (error) => logger.error({ err: error }, 'redis error'))
-  }
-  return { cacheRedis, queueRedis, owned }
+  const same = config.cacheRedisUrl === config.queueRedisUrl
+  const servers = { cache: same ? 'cache+queue' : 'cache', queue: same ? 'cache+queue' : 'queue' }
+  const outages = new RedisOutageLog(logger)
+  outages.watch(servers.cache, cacheRedis)
+  outages.watch(servers.queue, queueRedis)
+  return { cacheRedis, queueRedis, owned, outages, servers }
 }
 
 /** One error-policy worker per queue spec, started once every one is connected. */
@@ -133,22 +152,31 @@ async function runWorkers(
   return workers
 }
 
+/**
+ * The queue Redis policy check, once Redis takes our commands: like BullMQ's own start-up, it
+ * waits through an outage (or refused credentials) instead of failing, since the outage log
+ * already says why nothing happens.
+ */
+async function checkQueueRedis(queueRedis: Redis, logger: Logger): Promise<void> {
+  for (;;) {
+    try {
+      return await assertQueueRedis((name) => queueRedis.config('GET', name), logger)
+    } catch (error) {
+      if (!isConnectionError(error)) throw error
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
+  }
+}
+
+async function quitAll(clients: readonly Redis[]): Promise<void> {
+  await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())))
+}
+
 /** The config as logged: Redis URLs without their passwords. */
 function redacted(config: WorkerConfig) {
   return {
     ...config,
-    cacheRedisUrl: withoutPassword(config.cacheRedisUrl),
-    queueRedisUrl: withoutPassword(config.queueRedisUrl),
-  }
-}
-
-/** Redis URLs may carry ACL passwords; logs get the rest. */
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return '[unparseable url]'
+    cacheRedisUrl: redactUrl(config.cacheRedisUrl),
+    queueRedisUrl: redactUrl(config.queueRedisUrl),
   }
 }

@@ -95,7 +95,7 @@ describe('EnvelopeWriter.write', () => {
     expect(await t.redis.hexists(key('eq'), 'lastErrorAt')).toBe(0)
   })
 
-  it('replaces a negative entry whatever the asOf', async () => {
+  it('replaces a negative entry written over nothing, whatever the asOf', async () => {
     await writer.writeNotFound([{ key: key('neg'), negativeMs: 60_000 }], 'coingecko')
     const [outcome] = await writer.write({
       key: key('neg'),
@@ -105,6 +105,34 @@ describe('EnvelopeWriter.write', () => {
     const stored = await readEntry(t.redis, key('neg'))
     expect(stored).toMatchObject({ data: '{"back":true}' })
     expect(await t.redis.hexists(key('neg'), 'notFound')).toBe(0)
+  })
+
+  it('keeps the CAS across a not-found: a late job with older data is refused', async () => {
+    await writer.write({ key: key('neg-cas'), envelope: envelope(2000, '{"v":"newer"}') })
+    await writer.writeNotFound([{ key: key('neg-cas'), negativeMs: 60_000 }], 'coingecko')
+    const [late] = await writer.write({
+      key: key('neg-cas'),
+      envelope: envelope(500, '{"v":"late"}'),
+    })
+    expect(late?.written).toBe(false)
+    expect(await readEntry(t.redis, key('neg-cas'))).toMatchObject({ notFound: true })
+    // A second not-found keeps the highest asOf too.
+    await writer.writeNotFound([{ key: key('neg-cas'), negativeMs: 60_000 }], 'coingecko')
+    const [older] = await writer.write({
+      key: key('neg-cas'),
+      envelope: envelope(1999, '{"v":"older"}'),
+    })
+    expect(older?.written).toBe(false)
+    const [back] = await writer.write({
+      key: key('neg-cas'),
+      envelope: envelope(2000, '{"v":"back"}'),
+    })
+    expect(back?.written).toBe(true)
+    expect(await readEntry(t.redis, key('neg-cas'))).toMatchObject({
+      data: '{"v":"back"}',
+      asOf: 2000,
+    })
+    expect(await t.redis.hexists(key('neg-cas'), 'notFound')).toBe(0)
   })
 
   it('writes a batch, reporting each key', async () => {

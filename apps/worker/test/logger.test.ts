@@ -20,4 +20,21 @@ describe('createLogger', () => {
     for (const line of lines) expect(line).toContain('[redacted]')
     expect(output).toContain('application/json')
   })
+
+  it('logs a failed Redis command without its arguments (AUTH carries the password)', () => {
+    const capture = captureLogger('debug')
+    const error = Object.assign(new Error('WRONGPASS invalid username-password pair'), {
+      command: { name: 'auth', args: ['default', 'hunter2-secret'] },
+      cause: Object.assign(new Error('connect to redis://:hunter2-secret@10.0.0.5:6379'), {
+        args: ['hunter2-secret'],
+      }),
+    })
+    capture.logger.error({ err: error }, 'redis error')
+    capture.logger.error(error)
+    const output = capture.lines.join('\n')
+    expect(capture.lines).toHaveLength(2)
+    expect(output).not.toContain('hunter2-secret')
+    expect(output).toContain('WRONGPASS')
+    expect(capture.records[0]?.err).toMatchObject({ command: 'auth' })
+  })
 })

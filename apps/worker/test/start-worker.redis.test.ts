@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { Keys } from '@marketcache/shared/keys'
@@ -7,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { testConfig, testRedis } from './support/config'
 import { readEntry } from './support/entries'
 import { useHarnessPerTest } from './support/harness'
+import { runMain } from './support/main-process'
 import { startSimulator } from './support/simulator'
 import { waitFor } from './support/wait'
 
@@ -56,34 +56,6 @@ describe('startWorker', () => {
 describe('the worker process', () => {
   const t = testRedis()
   afterAll(() => t.cleanup())
-
-  /** Runs `src/main.ts` as a real process, collecting its JSON log lines. */
-  function runMain(env: Record<string, string>) {
-    // The tsx loader resolves from the package (a declared devDependency), not a .bin path that
-    // only some installs create.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: new URL('..', import.meta.url),
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const records: Record<string, unknown>[] = []
-    let stderr = ''
-    let buffered = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString()
-      const lines = buffered.split('\n')
-      buffered = lines.pop() ?? ''
-      for (const line of lines.filter(Boolean))
-        records.push(JSON.parse(line) as Record<string, unknown>)
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code) => resolve(code)),
-    )
-    return { child, records, exited, stderr: () => stderr }
-  }
 
   it('runs as two processes that share warm-ups and exit cleanly on SIGTERM', async () => {
     const config = testConfig(t)

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
+import { redactUrl } from '@marketcache/shared/log-safety'
 import { Redis } from 'ioredis'
 
 export interface RunningRedis {
@@ -55,7 +56,12 @@ export async function freePort(): Promise<number> {
  * answers. Used by `pnpm start` when no Redis is configured, and by tests that stop Redis on purpose.
  */
 export async function startPrivateRedis(
-  options: { port?: number; args?: string[] } = {},
+  options: {
+    port?: number
+    args?: string[]
+    /** Started with `--requirepass`; the returned `url` carries it. */
+    password?: string
+  } = {},
 ): Promise<RunningRedis> {
   const port = options.port ?? (await freePort())
   const child: ChildProcess = spawn(
@@ -69,11 +75,16 @@ export async function startPrivateRedis(
       '',
       '--appendonly',
       'no',
+      // Redis' default, said out loud: BullMQ (and both apps) refuse an evicting server.
+      '--maxmemory-policy',
+      'noeviction',
+      ...(options.password ? ['--requirepass', options.password] : []),
       ...(options.args ?? []),
     ],
     { stdio: 'ignore' },
   )
-  const url = `redis://127.0.0.1:${port}`
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : ''
+  const url = `redis://${auth}127.0.0.1:${port}`
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   for (let attempt = 0; attempt < 100; attempt++) {
     if (await pingRedis(url, 200)) {
@@ -98,7 +109,7 @@ export async function ensureRedis(url: string): Promise<RunningRedis> {
   if (await pingRedis(url)) return { url, started: false, stop: async () => {} }
   if (!redisServerOnPath()) {
     throw new Error(
-      `No Redis answers at ${url} and redis-server is not on PATH. Install Redis 7 ` +
+      `No Redis answers at ${redactUrl(url)} and redis-server is not on PATH. Install Redis 7 ` +
         '(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or point ' +
         'CACHE_REDIS_URL at a running server.',
     )

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
+import { banner, redisLine } from './banner'
 import { stackConfig } from './config'
 import { ensureRedis, type RunningRedis } from './redis'
 
@@ -82,42 +83,12 @@ function upstreamUrls(sim: string) {
   ) as Record<keyof typeof simulated, string>
 }
 
-/** What `pnpm start` prints once everything answers. */
-function banner(at: {
-  api: string
-  sim: string
-  upstreams: Record<string, string>
-  devKey: string
-}) {
-  const { api, sim, upstreams, devKey } = at
-  return [
-    '',
-    'marketcache is running',
-    `  API        ${api}`,
-    `  API docs   ${api}/docs`,
-    ...Object.entries(upstreams).map(
-      ([name, url]) =>
-        `  ${name.split('_')[0]?.toLowerCase().padEnd(10)} ${url}${url.startsWith(sim) ? ' (simulator)' : ''}`,
-    ),
-    stackConfig.apiKeys
-      ? '  API keys   from API_KEYS'
-      : `  dev key    ${devKey}  (scopes: write, admin)`,
-    '',
-    `  curl -i ${api}/v1/coins/bitcoin`,
-    `  curl -i ${api}/v1/options/bybit/BTC/chain?maxDays=7`,
-    '',
-    'Ctrl-C stops everything.',
-  ].join('\n')
-}
-
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0))
   process.on('SIGTERM', () => void stop(0))
 
   redis = await ensureRedis(stackConfig.redisUrl)
-  console.log(
-    redis.started ? `started a private Redis at ${redis.url}` : `using Redis at ${redis.url}`,
-  )
+  console.log(redisLine(redis))
 
   // Each provider not configured is served by the simulator, at the path its wire format uses.
   const sim = `http://127.0.0.1:${stackConfig.simulatorPort}`
@@ -145,7 +116,7 @@ async function main(): Promise<void> {
 
   const api = `http://127.0.0.1:${stackConfig.apiPort}`
   await waitFor('api', `${api}/health`)
-  console.log(banner({ api, sim, upstreams, devKey }))
+  console.log(banner({ api, sim, upstreams, devKey, apiKeysFromEnv: Boolean(stackConfig.apiKeys) }))
 }
 
 main().catch(async (error: unknown) => {

@@ -2,6 +2,7 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import type { Redis } from 'ioredis'
 import { ApiError, errorResponses, RetryAfterSeconds } from '../errors'
 import { Tag } from '../openapi'
+import type { QueueRedisGuard } from '../queue-redis-guard'
 
 /** Readiness waits at most this long for each PING, whatever the command timeout. */
 const PING_TIMEOUT_MS = 300
@@ -28,11 +29,15 @@ const Status = Type.Object({
   queue: Type.Optional(Type.Literal('up')),
 })
 
-/** `/health` (liveness) and `/health/ready` (both Redis servers answer). */
+/**
+ * `/health` (liveness) and `/health/ready` (both Redis servers answer, and the queue Redis does
+ * not evict).
+ */
 export const healthRoutes: FastifyPluginAsyncTypebox<{
   cacheRedis: Redis
   queueRedis: Redis
-}> = async (app, { cacheRedis, queueRedis }) => {
+  queueGuard: QueueRedisGuard
+}> = async (app, { cacheRedis, queueRedis, queueGuard }) => {
   app.get(
     '/health',
     {
@@ -50,7 +55,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{
     {
       schema: {
         tags: [Tag.health],
-        summary: 'Readiness: 200 when the cache and queue Redis answer PING',
+        summary:
+          'Readiness: 200 when the cache and queue Redis answer PING and the queue Redis is noeviction',
         response: { 200: Status, ...errorResponses(['BACKEND_UNAVAILABLE']) },
       },
     },
@@ -59,6 +65,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{
       if (!cache || !queue) {
         const down = [cache ? null : 'cache', queue ? null : 'queue'].filter(Boolean).join(' and ')
         throw new ApiError('BACKEND_UNAVAILABLE', `the ${down} Redis does not answer`, {
+          headers: { 'retry-after': String(RetryAfterSeconds.backendUnavailable) },
+        })
+      }
+      const problem = await queueGuard.problem()
+      if (problem) {
+        throw new ApiError('BACKEND_UNAVAILABLE', problem, {
           headers: { 'retry-after': String(RetryAfterSeconds.backendUnavailable) },
         })
       }
