@@ -131,7 +131,12 @@ export class Enqueuer {
   ): Promise<string> {
     const queue = this.queues[request.queue]
     if (payload.origin === 'miss') {
-      const admission = await onBackend('queue', () => this.backlog.admit(request.queue))
+      const dedup = options.deduplication.id
+      const admission = await onBackend('queue', () =>
+        this.backlog.admit(request.queue, dedup, async () =>
+          Boolean(await queue.getDeduplicationJobId(dedup)),
+        ),
+      )
       if (!admission.admitted) throw overloaded(request.queue, admission.retryAfterS)
     }
     const id = await onBackend('queue', async () => {

@@ -73,34 +73,51 @@ interface QueueCount {
   refreshing?: Promise<void>
 }
 
+/** An admitted fetch is not counted again for this long (its job absorbs repeated misses). */
+const ADMITTED_TTL_MS = 5000
+
 /**
- * Admission of read misses per queue: past `max` waiting miss jobs, a miss is refused (the read
- * serves a stale copy or answers 503 OVERLOADED) and nothing is enqueued, so a flood of cold ids
- * cannot build a backlog hours long. Counts come from BullMQ (prioritized jobs at miss priority),
- * refreshed at most every 250 ms per process; admissions in between count against the cap, so
- * concurrent misses in one process cannot overshoot it.
+ * Admission of read misses per queue: past `max` waiting miss jobs, a miss for a fetch that is
+ * not queued yet is refused (the read serves a stale copy or answers 503 OVERLOADED) and nothing
+ * is enqueued, so a flood of cold ids cannot build a backlog hours long. Misses for a fetch
+ * already queued join its job and are always admitted. Counts come from BullMQ (prioritized jobs
+ * at miss priority), refreshed at most every 250 ms per process; fetches admitted in between
+ * count against the cap, so concurrent misses in one process cannot overshoot it.
  */
 export class MissBacklog {
   readonly #counts = new Map<MissQueue, QueueCount>()
+  /** Fetches (dedup ids) this process admitted lately, by when that stops meaning queued. */
+  readonly #admitted = new Map<string, number>()
 
   constructor(
     private readonly limits: Readonly<Record<MissQueue, BacklogLimit>>,
     private readonly waitingMisses: (queue: MissQueue) => Promise<number>,
   ) {}
 
-  /** Admits one miss job on `queue`, or says how many seconds until its backlog has drained. */
+  /**
+   * Admits one miss for the fetch `dedupId` on `queue`, or says how many seconds until the
+   * backlog has drained. `isQueued` asks BullMQ whether that fetch already has a job; it is
+   * called only when the backlog is full.
+   */
   async admit(
     queue: MissQueue,
+    dedupId: string,
+    isQueued: () => Promise<boolean>,
   ): Promise<{ admitted: true } | { admitted: false; retryAfterS: number }> {
+    const now = Date.now()
+    if ((this.#admitted.get(dedupId) ?? 0) > now) return { admitted: true }
     const limit = this.limits[queue]
     const count = await this.#count(queue)
     if (count.waiting >= limit.max) {
+      if (await isQueued()) return { admitted: true }
       return {
         admitted: false,
         retryAfterS: Math.max(1, Math.ceil(count.waiting / limit.perSecond)),
       }
     }
     count.waiting += 1
+    if (this.#admitted.size > 10_000) this.#admitted.clear()
+    this.#admitted.set(dedupId, now + ADMITTED_TTL_MS)
     return { admitted: true }
   }
 

@@ -19,7 +19,13 @@ function percentile(sorted: number[], p: number): number {
 export async function measureGets(
   origin: string,
   path: (i: number) => string,
-  options: { total: number; connections: number; headers?: Record<string, string> },
+  options: {
+    total: number
+    connections: number
+    headers?: Record<string, string>
+    /** Which statuses count as answered. @defaultValue below 400 */
+    accept?: (status: number) => boolean
+  },
 ): Promise<LatencySummary> {
   const pool = new Pool(origin, { connections: options.connections, pipelining: 1 })
   const latencies: number[] = []
@@ -36,7 +42,7 @@ export async function measureGets(
       })
       await response.body.dump()
       latencies.push(performance.now() - t0)
-      if (response.statusCode >= 400)
+      if (!(options.accept ?? ((status: number) => status < 400))(response.statusCode))
         throw new Error(`GET ${path(i)} answered ${response.statusCode}`)
     }
   }

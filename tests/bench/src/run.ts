@@ -4,21 +4,26 @@
  *
  *   1. read path: latency of cached reads vs. the provider's own latency;
  *   2. stampede: provider calls made for a burst of concurrent cold reads;
- *   3. savings: provider calls for a skewed read workload over many coins.
+ *   3. savings: provider calls for a skewed read workload over many coins;
+ *   4. admission: jobs queued and provider calls for made-up and real cold ids, with CoinGecko's
+ *      id list cached, and a stampede over three API replicas.
  *
  * Everything runs in this one process on loopback, so absolute latencies include the load
  * generator's own cost; the ratios are what to compare between runs.
  */
 import { ensureRedis } from '@marketcache/devkit/redis'
 import { startStack } from '@marketcache/e2e/stack'
+import { Queue } from 'bullmq'
 import { fmt, measureGets } from './measure'
 
 const PROVIDER_LATENCY_MS = 150
+/** The load comes from one address: per-client limits would measure themselves. */
+const NO_CLIENT_LIMITS = { RATE_LIMIT_MAX: '10000000', RATE_LIMIT_COSTLY_MAX: '10000000' }
 const redis = await ensureRedis(process.env.CACHE_REDIS_URL ?? 'redis://127.0.0.1:6379')
 const stack = await startStack({
   redisUrl: redis.url,
   sim: { latencyMs: PROVIDER_LATENCY_MS },
-  apiEnv: { READ_WAIT_MS: '5000' },
+  apiEnv: { READ_WAIT_MS: '5000', ...NO_CLIENT_LIMITS },
 })
 
 try {
@@ -109,5 +114,88 @@ try {
   )
 } finally {
   await stack.close()
+}
+
+try {
+  await admission()
+} finally {
   await redis.stop()
+}
+
+/** 4. What a careless or hostile client can make the providers do. */
+async function admission(): Promise<void> {
+  const guarded = await startStack({
+    redisUrl: redis.url,
+    apiReplicas: 2,
+    sim: { latencyMs: PROVIDER_LATENCY_MS },
+    workerEnv: {
+      WARM_SCHEDULES: JSON.stringify([
+        {
+          name: 'coin-catalog',
+          cron: '7 * * * *',
+          atStart: true,
+          request: { queue: 'coingecko', name: 'coingecko.catalog', data: {} },
+        },
+      ]),
+    },
+    apiEnv: { READ_WAIT_MS: '5000', ...NO_CLIENT_LIMITS },
+  })
+  const coingecko = new Queue('coingecko', {
+    connection: guarded.redis,
+    prefix: guarded.queuePrefix,
+  })
+  /** Jobs ever added to the coingecko queue (completed ones are kept, see JOB_DEFAULTS). */
+  const jobsCreated = async () => {
+    const counts = await coingecko.getJobCounts('completed', 'failed', 'active', 'prioritized')
+    return Object.values(counts).reduce((sum, n) => sum + n, 0)
+  }
+  const coinCalls = async () => {
+    const stats = await guarded.simStats()
+    return (stats.byEndpoint['/coins/{id}'] ?? 0) + (stats.byEndpoint['/coins/markets'] ?? 0)
+  }
+  try {
+    while ((await guarded.get('/v1/catalogs/coingecko-coins')).status !== 200) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    console.log(`\n4. admission (CoinGecko's id list cached, ${guarded.apis.length} API replicas)`)
+
+    let jobs = await jobsCreated()
+    let calls = await coinCalls()
+    const madeUp = await measureGets(guarded.api, (i) => `/v1/coins/made-up-${i}?wait=0`, {
+      total: 5000,
+      connections: 16,
+      accept: (status) => status === 404,
+    })
+    console.log(
+      `   5000 made-up ids:   jobs queued ${(await jobsCreated()) - jobs}   provider calls ${(await coinCalls()) - calls}   ${fmt(madeUp.perSecond, 0)} req/s`,
+    )
+
+    const { ids } = (await (await guarded.get('/v1/catalogs/coingecko-coins')).json()) as {
+      ids: string[]
+    }
+    const [first = 'bitcoin', ...rest] = ids
+    calls = await coinCalls()
+    const burst = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        fetch(`${guarded.apis[i % guarded.apis.length]}/v1/coins/${first}`),
+      ),
+    )
+    await Promise.all(burst.map((response) => response.arrayBuffer()))
+    console.log(
+      `   1000 concurrent cold reads of one coin over ${guarded.apis.length} API replicas: provider calls ${(await coinCalls()) - calls}`,
+    )
+
+    jobs = await jobsCreated()
+    calls = await coinCalls()
+    const real = await measureGets(guarded.api, (i) => `/v1/coins/${rest[i]}`, {
+      total: rest.length,
+      connections: 16,
+    })
+    console.log(
+      `   ${rest.length} real cold ids (the rest of the coins the simulator lists):   jobs queued ${(await jobsCreated()) - jobs}   provider calls ${(await coinCalls()) - calls}   p50 ${fmt(real.p50Ms)} ms`,
+    )
+  } finally {
+    await coingecko.close()
+    await guarded.close()
+  }
 }

@@ -37,6 +37,21 @@ describe('the miss backlog of a provider queue', () => {
     expect(await missJobs()).toHaveLength(3)
   })
 
+  it('lets misses for a fetch already queued join its job, however full the backlog', async () => {
+    for (let i = 0; i < 3; i++) await read(`filler-${i}`)
+    const again = await Promise.all(Array.from({ length: 30 }, (_, i) => read(`filler-${i % 3}`)))
+    expect(new Set(again.map((r) => r.json().code))).toEqual(new Set(['FILL_PENDING']))
+    // Another replica's process knows nothing of these admissions: BullMQ says they are queued.
+    const replica = await t.replica()
+    try {
+      const response = await replica.inject({ method: 'GET', url: '/v1/coins/filler-1?wait=0' })
+      expect(response.json().code).toBe('FILL_PENDING')
+    } finally {
+      await replica.close()
+    }
+    expect(await missJobs()).toHaveLength(3)
+  })
+
   it('serves a stale fallback instead of refusing it', async () => {
     for (let i = 0; i < 3; i++) await read(`filler-${i}`)
     const key = cacheKey(t.keys, coin, { id: 'bitcoin' })
