@@ -1,6 +1,6 @@
 import type { JobData, JobName, JobPayload, QueueName } from '@marketcache/shared/jobs'
 import { jobDataProblem } from '@marketcache/shared/jobs'
-import { Job, UnrecoverableError, Worker } from 'bullmq'
+import { Job, type Queue, UnrecoverableError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { type BackoffSettings, providerBackoff } from './backoff'
 import type { CacheReader } from './cache-reader'
@@ -9,6 +9,7 @@ import type { ProviderQueue } from './contracts/queue'
 import type { EnvelopeWriter, NotFoundEntry } from './envelope-writer'
 import { ProviderNotFoundError, ProviderRateLimitError, ProviderRejectedError } from './errors'
 import type { Logger } from './logger'
+import { writtenSince } from './written-since'
 
 export interface QueueWorkerDeps {
   connection: Redis
@@ -18,6 +19,8 @@ export interface QueueWorkerDeps {
   reader: CacheReader
   /** The writer's clock: entries' `fetchedAt` and `freshUntil` are on it. */
   now: () => number
+  /** A producer handle on the same queue, to look at the jobs waiting behind a running one. */
+  queue: Queue
   backoff: BackoffSettings
   logger: Logger
   /**
@@ -58,14 +61,18 @@ export function createQueueWorker<Q extends QueueName>(
       throw new UnrecoverableError(`INVALID_JOB: ${job.name} ${job.id}: ${problem}`)
     }
     const data = job.data as JobData<JobName>
-    if (await writtenSince(job, processor.targets(data), deps)) {
+    if (await alreadyFilled(job, processor.targets(data), deps)) {
       logger.debug({ jobId: job.id, job: job.name }, 'job dropped: its entries were written since')
       return { written: [], dropped: true }
     }
     try {
       // A flow parent (a backtest batch) reads its children through the job; its `targets` are
       // empty, so a failing parent never marks the entries its children own.
-      return await processor.process(data, { job, fromId: (id) => Job.fromId(worker, id) })
+      return await processor.process(data, {
+        job,
+        fromId: (id) => Job.fromId(worker, id),
+        waiting: (name, limit) => waitingData(deps.queue, job.id, name, limit),
+      })
     } catch (error) {
       throw await failure(error, {
         job,
@@ -143,24 +150,36 @@ async function failure(error: unknown, run: FailedRun): Promise<Error> {
 }
 
 /**
- * Whether every entry the job fills was written after its producer saw it missing or stale, and
- * is still fresh: another fill (a replica's miss that arrived after the first job finished, a
- * miss during a warm-up) got there first, so this job would only spend quota. `update` jobs ask
- * for a new version and always run; a job with no known entries (a top-N listing) always runs.
+ * Whether the job has nothing left to do: every entry it fills was written after its producer
+ * saw it missing or stale, and is still fresh (another fill got there first: a replica's miss
+ * that arrived after the first job finished, a miss during a warm-up). `update` jobs ask for a
+ * new version and always run; a job with no known entries (a top-N listing) always runs.
  */
-async function writtenSince(
+async function alreadyFilled(
   job: Job<JobPayload, JobResult, JobName>,
   targets: readonly NotFoundEntry[],
   deps: Pick<QueueWorkerDeps, 'reader' | 'now'>,
 ): Promise<boolean> {
   if (job.data.origin === 'update' || targets.length === 0) return false
-  const seenAt = job.data.seenAt ?? job.timestamp
-  const now = deps.now()
-  const entries = await deps.reader.entries(targets.map((target) => target.key))
-  return entries.every(
-    (entry) =>
-      entry !== null &&
-      entry.fetchedAt >= seenAt &&
-      ('notFound' in entry || now < entry.freshUntil),
-  )
+  const keys = targets.map((target) => target.key)
+  return writtenSince(deps.reader, keys, job.data.seenAt ?? job.timestamp, deps.now())
+}
+
+/** Jobs running beside this one, then those waiting (miss priority first, as they run). */
+async function waitingData<N extends JobName>(
+  queue: Queue,
+  self: string | undefined,
+  name: N,
+  limit: number,
+): Promise<JobData<N>[]> {
+  const jobs = (await queue.getJobs(
+    ['active', 'prioritized', 'waiting'],
+    0,
+    Math.max(0, limit * 4 - 1),
+    true,
+  )) as Job<JobPayload, JobResult, JobName>[]
+  return jobs
+    .filter((job) => job.id !== self && job.name === name && job.data.origin !== 'update')
+    .slice(0, limit)
+    .map((job) => job.data as JobData<N>)
 }

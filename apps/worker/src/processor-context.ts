@@ -4,6 +4,7 @@ import { CacheReader } from './cache-reader'
 import type { FreshnessConfig, ProcessorContext } from './contracts/processor'
 import { recomputeDependents } from './derive/recompute'
 import { EnvelopeWriter } from './envelope-writer'
+import { FillClaims } from './fill-claims'
 import type { Logger } from './logger'
 
 export interface ProcessorContextDeps {
@@ -35,6 +36,7 @@ export function createProcessorContext(deps: ProcessorContextDeps): ProcessorCon
     freshness: deps.freshness,
     logger,
     now: deps.now ?? Date.now,
+    claims: new FillClaims(),
     enqueue,
     ...(deps.random ? { random: deps.random } : {}),
   }

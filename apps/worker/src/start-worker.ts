@@ -89,7 +89,7 @@ export async function startWorker(
       if (!reportQueueError(error)) logger.error({ err: error, queue: name }, 'queue error')
     })
   }
-  const workers = await runWorkers(specs, deps.run ?? queueNames, {
+  const workers = await runWorkers(specs, queues, deps.run ?? queueNames, {
     connection: queueRedis,
     prefix: config.queuePrefix,
     writer: context.writer,
@@ -136,12 +136,18 @@ function connections(config: WorkerConfig, deps: WorkerDeps, logger: Logger) {
 /** One error-policy worker per queue spec, started once every one is connected. */
 async function runWorkers(
   specs: { readonly [Q in ConsumedQueue]: ProviderQueue<Q> },
+  queues: Readonly<Record<ConsumedQueue, Queue>>,
   names: readonly ConsumedQueue[],
-  deps: QueueWorkerDeps,
+  deps: Omit<QueueWorkerDeps, 'queue'>,
 ): Promise<Partial<Record<ConsumedQueue, ProviderWorker>>> {
   const workers: Partial<Record<ConsumedQueue, ProviderWorker>> = {}
   // Each spec is typed by its own name; the loop variable only knows the union.
-  for (const name of names) workers[name] = createQueueWorker(specs[name] as ProviderQueue, deps)
+  for (const name of names) {
+    workers[name] = createQueueWorker(specs[name] as ProviderQueue, {
+      ...deps,
+      queue: queues[name],
+    })
+  }
   const running = Object.entries(workers) as [ConsumedQueue, ProviderWorker][]
   await Promise.all(running.map(([, worker]) => worker.waitUntilReady()))
   for (const [name, worker] of running) {

@@ -47,11 +47,14 @@ describe.each([
     expect(done.attemptsMade).toBe(1)
 
     const [limited, ...rest] = sim.calls
-    expect(sim.calls).toHaveLength(4)
+    // After the pause the coins share calls (each replica batches what it sees), so two or three
+    // calls serve the three jobs; none went out before Retry-After.
+    expect(rest.length).toBeGreaterThanOrEqual(1)
+    expect(rest.length).toBeLessThanOrEqual(3)
     for (const call of rest) expect(call.at - (limited?.at ?? 0)).toBeGreaterThanOrEqual(1000)
-    expect(await readEntry(h.redis, h.key(coin, { id: 'bitcoin' }))).toMatchObject({
-      source: 'coingecko',
-    })
+    for (const id of ['bitcoin', 'ethereum', 'solana']) {
+      expect(await readEntry(h.redis, h.key(coin, { id }))).toMatchObject({ source: 'coingecko' })
+    }
     await replica.close()
   })
 })

@@ -13,6 +13,7 @@ import type { DatasetName } from '@marketcache/shared/registry'
 import type { Job } from 'bullmq'
 import type { CacheReader } from '../cache-reader'
 import type { EnvelopeWriter, NotFoundEntry } from '../envelope-writer'
+import type { FillClaims } from '../fill-claims'
 import type { Logger } from '../logger'
 
 /**
@@ -33,6 +34,8 @@ export interface ProcessorContext {
   freshness: FreshnessConfig
   logger: Logger
   now: () => number
+  /** The entries this process's provider calls are fetching right now (see `sharedCall`). */
+  claims: FillClaims
   /** Enqueues a fill job (deduplicated like any other): how derived jobs get missing inputs. */
   enqueue(request: JobRequest, origin: JobOrigin): Promise<void>
   /** Freshness jitter in [0, 1). @defaultValue Math.random */
@@ -94,6 +97,12 @@ export interface JobHandle {
   job: Job<JobPayload, JobResult, JobName>
   /** Another job of the same queue by id (a flow parent's child), or undefined once removed. */
   fromId(id: string): Promise<Job | undefined>
+  /**
+   * The data of up to `limit` other jobs of this name running beside this one or waiting behind
+   * it on the same queue (not update-cache ones, which ask for their own fetch), so a processor
+   * can serve them with the same provider call (see `sharedCall`).
+   */
+  waiting<N extends JobName>(name: N, limit: number): Promise<JobData<N>[]>
 }
 
 export interface JobProcessor<N extends JobName> {

@@ -1,32 +1,56 @@
+import { cacheKey } from '@marketcache/shared/dataset'
 import { spot } from '@marketcache/shared/datasets/spot'
-import type { JobProcessor, ProcessorContext } from '../contracts/processor'
+import type { JobProcessor, JobResult, ProcessorContext } from '../contracts/processor'
 import type { BybitAdapter } from '../providers/bybit/adapter'
 import { BybitEndpoint } from '../providers/bybit/client'
 import { entryOf, targetOf } from './entries'
+import { sharedCall } from './shared-call'
 
 const params = (symbol: string) => ({ exchange: 'bybit' as const, symbol })
+
+/** Symbols one spot job may carry (its data schema's bound). */
+const MAX_SYMBOLS = 100
 
 /**
  * `bybit.spot`: one tickers call writes a `spot` entry per symbol. Of several symbols, those
  * Bybit does not list get negative entries; a single unknown symbol fails the job as not found.
+ * A one-symbol miss takes the symbols of the spot jobs beside and behind it into the same call
+ * (see `sharedCall`).
  */
 export function bybitSpotProcessor(
   adapter: BybitAdapter,
   ctx: ProcessorContext,
 ): JobProcessor<'bybit.spot'> {
+  const item = (symbol: string) => ({ key: cacheKey(ctx.keys, spot, params(symbol)), item: symbol })
+
+  async function fetchSpots(symbols: readonly string[]): Promise<JobResult> {
+    const { records, missing, asOf } = await adapter.spot(symbols)
+    const meta = { asOf, source: 'bybit', endpoint: BybitEndpoint.tickers } as const
+    const outcomes = await ctx.writer.write(
+      records.map((record) => entryOf(ctx, spot, params(record.symbol), record, meta)),
+    )
+    const written = outcomes.filter((o) => o.written).map((o) => o.key)
+    const negatives = missing.map((symbol) => targetOf(ctx, spot, params(symbol)))
+    await ctx.writer.writeNotFound(negatives, 'bybit', ctx.now())
+    written.push(...negatives.map((negative) => negative.key))
+    return { written }
+  }
+
   return {
     targets: (data) => data.symbols.map((symbol) => targetOf(ctx, spot, params(symbol))),
-    async process(data) {
-      const { records, missing, asOf } = await adapter.spot(data.symbols)
-      const meta = { asOf, source: 'bybit', endpoint: BybitEndpoint.tickers } as const
-      const outcomes = await ctx.writer.write(
-        records.map((record) => entryOf(ctx, spot, params(record.symbol), record, meta)),
+    async process(data, handle) {
+      // A job of several symbols is a batch already; a one-symbol miss shares its call.
+      const [own] = data.symbols
+      if (own === undefined || data.symbols.length > 1) return fetchSpots(data.symbols)
+      const others = await handle.waiting('bybit.spot', MAX_SYMBOLS - 1)
+      const rest = others.flatMap((other) => other.symbols).slice(0, MAX_SYMBOLS - 1)
+      return sharedCall(
+        ctx,
+        handle,
+        item(own),
+        rest.map((symbol) => item(symbol)),
+        fetchSpots,
       )
-      const written = outcomes.filter((o) => o.written).map((o) => o.key)
-      const negatives = missing.map((symbol) => targetOf(ctx, spot, params(symbol)))
-      await ctx.writer.writeNotFound(negatives, 'bybit', ctx.now())
-      written.push(...negatives.map((negative) => negative.key))
-      return { written }
     },
   }
 }

@@ -37,7 +37,8 @@ async function pausedFor(h: Harness<BybitFixtures>, pauseMs: number) {
     expect(done.attemptsMade).toBe(1)
   }
   const [refused, ...rest] = fixtures.calls
-  expect(rest).toHaveLength(2)
+  // After the pause the retried job takes the one waiting behind it into its call.
+  expect(rest).toHaveLength(1)
   for (const call of rest) {
     expect(call.at - (refused?.at ?? 0)).toBeGreaterThanOrEqual(pauseMs)
   }
