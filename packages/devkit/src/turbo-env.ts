@@ -22,7 +22,7 @@ export function variablesReadBy(load: (env: Env) => unknown): string[] {
   return [...read].sort()
 }
 
-/** The `process.env.NAME` reads written out in a module's source (devkit's own config). */
+/** The environment variables a module reads by name in its source (devkit's own config). */
 export function variablesInSource(path: URL): string[] {
   const source = readFileSync(path, 'utf8')
   return [
