@@ -39,6 +39,12 @@ const DEFAULTS = {
       request: { queue: 'coingecko', name: 'coingecko.catalog', data: {} },
     },
     {
+      name: 'spot-catalog',
+      cron: '9 * * * *',
+      atStart: true,
+      request: { queue: 'bybit', name: 'bybit.catalog', data: {} },
+    },
+    {
       name: 'top-coins',
       cron: '*/5 * * * *',
       request: { queue: 'coingecko', name: 'coingecko.markets', data: { top: 50 } },

@@ -43,13 +43,15 @@ describe('loadConfig', () => {
       },
     })
     expect(config.coingecko.apiKey).toBeUndefined()
-    // Warm-ups: CoinGecko's id list hourly and at start, top coins every 5 min, BTC/ETH/SOL chains
+    // Warm-ups: CoinGecko's ids and Bybit's spot pairs hourly and at start, top coins every 5 min, BTC/ETH/SOL chains
     // every minute, their spot every 15 s, instruments of the five US underlyings every 15 min.
     expect(config.warmSchedules.filter((s) => s.atStart).map((s) => s.name)).toEqual([
       'coin-catalog',
+      'spot-catalog',
     ])
     expect(config.warmSchedules.map((s) => [s.name, s.cron, s.request.name])).toEqual([
       ['coin-catalog', '7 * * * *', 'coingecko.catalog'],
+      ['spot-catalog', '9 * * * *', 'bybit.catalog'],
       ['top-coins', '*/5 * * * *', 'coingecko.markets'],
       ['chain-btc', '* * * * *', 'bybit.option-chain'],
       ['chain-eth', '* * * * *', 'bybit.option-chain'],

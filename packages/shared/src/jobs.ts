@@ -56,6 +56,8 @@ export const Jobs = {
   'bybit.instruments': job('bybit', Underlying),
   /** One option tickers call per base coin: fills `option-chain` (and `instruments` if missing). */
   'bybit.option-chain': job('bybit', Underlying),
+  /** instruments-info (spot): fills the `catalog` of every Bybit spot pair. */
+  'bybit.catalog': job('bybit', Type.Object({})),
   /** kline: fills `ohlcv` for one pair and interval. */
   'bybit.kline': job('bybit', Type.Object({ symbol: Segment, interval: IntervalName })),
   /** Snapshots of stock conids: fills `spot` for each symbol. */

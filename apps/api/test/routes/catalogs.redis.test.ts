@@ -8,17 +8,13 @@ import { useTestApp } from '../fixtures/test-app'
 const t = useTestApp()
 
 const get = (url: string) => t.app.inject({ method: 'GET', url })
-const catalogKey = () => cacheKey(t.keys, catalog, { name: 'coingecko-coins' })
+type CatalogName = 'coingecko-coins' | 'bybit-spot'
 
-/** Caches CoinGecko's id list as the worker writes it. */
-async function cacheCatalog(ids: string[]) {
-  const value = {
-    name: 'coingecko-coins',
-    provider: 'coingecko',
-    ids,
-    as_of: new Date().toISOString(),
-  }
-  await writeEntry(t.redis, t.keys, catalogKey(), envelope(JSON.stringify(value)))
+/** Caches a provider's id list as the worker writes it (CoinGecko's unless named). */
+async function cacheCatalog(ids: string[], name: CatalogName = 'coingecko-coins') {
+  const value = { name, provider: name.split('-')[0], ids, as_of: new Date().toISOString() }
+  const key = cacheKey(t.keys, catalog, { name })
+  await writeEntry(t.redis, t.keys, key, envelope(JSON.stringify(value)))
 }
 
 describe('provider catalogs', () => {
@@ -44,12 +40,26 @@ describe('provider catalogs', () => {
 
     const listed = await get('/v1/coins/bitcoin?wait=0')
     expect(listed.json().code).toBe('FILL_PENDING')
-    // Bybit pairs have no catalog: unaffected.
+    // Bybit's spot list is not cached here: its pairs are unaffected.
     expect((await get('/v1/ohlcv/bybit/NOPEUSDT?wait=0')).json().code).toBe('FILL_PENDING')
     expect((await t.pendingJobs()).map((job) => job.name).sort()).toEqual([
       'bybit.kline',
       'coingecko.coin',
     ])
+  })
+
+  it('refuses Bybit pairs its spot list lacks, for spot and candles, but not perpetuals', async () => {
+    await cacheCatalog(['BTCUSDT', 'ETHUSDT'], 'bybit-spot')
+    for (const url of ['/v1/spot/bybit/NOPEUSDT?wait=0', '/v1/ohlcv/bybit/NOPEUSDT?wait=0']) {
+      const response = await get(url)
+      expect(response.statusCode, url).toBe(404)
+      expect(response.json().code, url).toBe('NOT_FOUND')
+    }
+    expect(await t.pendingJobs()).toHaveLength(0)
+    expect((await get('/v1/spot/bybit/ETHUSDT?wait=0')).json().code).toBe('FILL_PENDING')
+    // USDC perpetuals are not spot pairs, and IBKR stocks have no catalog.
+    expect((await get('/v1/ohlcv/bybit/BTCPERP?wait=0')).json().code).toBe('FILL_PENDING')
+    expect((await get('/v1/spot/ibkr/AAPL?wait=0')).json().code).toBe('FILL_PENDING')
   })
 
   it('sees a new version of the catalog at once (a newly listed id)', async () => {

@@ -1,5 +1,6 @@
 import type { WorkerConfig } from '../config'
 import type { ProviderQueue, QueueDeps } from '../contracts/queue'
+import { bybitCatalogProcessor } from '../processors/bybit-catalog'
 import { bybitInstrumentsProcessor } from '../processors/bybit-instruments'
 import { bybitKlineProcessor } from '../processors/bybit-kline'
 import { bybitOptionChainProcessor } from '../processors/bybit-option-chain'
@@ -26,6 +27,7 @@ export function bybitQueue(config: WorkerConfig, deps: QueueDeps): ProviderQueue
       'bybit.instruments': bybitInstrumentsProcessor(adapter, deps.context),
       'bybit.option-chain': bybitOptionChainProcessor(adapter, deps.context),
       'bybit.kline': bybitKlineProcessor(adapter, deps.context),
+      'bybit.catalog': bybitCatalogProcessor(adapter, deps.context),
     },
     close: () => client.close(),
   }

@@ -28,3 +28,18 @@ describe('coingecko.catalog', () => {
     expect(stats.total).toBe(1)
   })
 })
+
+describe('bybit.catalog', () => {
+  it('writes every Bybit spot pair from instruments-info (spot)', async () => {
+    const done = await h.run({ queue: 'bybit', name: 'bybit.catalog', data: {} })
+    expect(await done.getState()).toBe('completed')
+    const key = h.key(catalog, { name: 'bybit-spot' })
+    expect(done.returnvalue).toEqual({ written: [key] })
+    const value = JSON.parse(((await readEntry(h.redis, key)) as Envelope).data) as Catalog
+    expect(value).toMatchObject({ name: 'bybit-spot', provider: 'bybit' })
+    expect(value.ids).toContain('BTCUSDT')
+    expect(value.ids).not.toContain('NOPEUSDT')
+    expect(value.ids).toEqual([...new Set(value.ids)].sort())
+    expect((await h.upstream.stats()).byEndpoint['/v5/market/instruments-info']).toBe(1)
+  })
+})

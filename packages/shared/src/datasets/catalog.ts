@@ -3,7 +3,7 @@ import { defineDataset } from '../dataset'
 import { InvalidParamError } from '../errors'
 
 /** The id lists providers publish, by the name marketcache caches each one under. */
-export const CatalogName = { coingeckoCoins: 'coingecko-coins' } as const
+export const CatalogName = { coingeckoCoins: 'coingecko-coins', bybitSpot: 'bybit-spot' } as const
 export type CatalogName = (typeof CatalogName)[keyof typeof CatalogName]
 
 export const CatalogParams = Type.Object({
@@ -44,6 +44,9 @@ export const catalog = defineDataset({
     errorMs: 7 * 86_400_000,
     negativeMs: 300_000,
   },
-  // One call lists every id (CoinGecko /coins/list).
-  fill: () => ({ queue: 'coingecko', name: 'coingecko.catalog', data: {} }),
+  // One call lists every id (CoinGecko /coins/list; Bybit instruments-info for spot, one page).
+  fill: (params) =>
+    params.name === CatalogName.bybitSpot
+      ? { queue: 'bybit', name: 'bybit.catalog', data: {} }
+      : { queue: 'coingecko', name: 'coingecko.catalog', data: {} },
 })

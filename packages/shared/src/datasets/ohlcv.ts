@@ -50,9 +50,14 @@ export const ohlcv = defineDataset({
     }
   },
   segments: (params) => [params.exchange, params.symbol, params.interval],
-  // CoinGecko series are keyed by coin id; Bybit pairs have no catalog here yet.
+  // CoinGecko series are keyed by coin id; Bybit spot pairs by the spot list (its `…PERP`
+  // pairs are perpetuals, which that list does not hold).
   listedIn: (params) =>
-    params.exchange === 'coingecko' ? { catalog: 'coingecko-coins', id: params.symbol } : null,
+    params.exchange === 'coingecko'
+      ? { catalog: 'coingecko-coins', id: params.symbol }
+      : params.symbol.endsWith('PERP')
+        ? null
+        : { catalog: 'bybit-spot', id: params.symbol },
   value: OhlcvValue,
   freshness: { freshMs: 3_600_000, staleMs: 3_600_000, errorMs: 86_400_000, negativeMs: 300_000 },
   // A candle series is only as fresh as its last candle: one-minute candles go stale in a minute.

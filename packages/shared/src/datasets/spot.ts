@@ -36,6 +36,9 @@ export const spot = defineDataset({
     return { exchange, symbol: parseSymbol(exchange, 'spot', raw.symbol) }
   },
   segments: (params) => [params.exchange, params.symbol],
+  // Bybit pairs it does not list are refused before they cost a call, once its list is cached.
+  listedIn: (params) =>
+    params.exchange === 'bybit' ? { catalog: 'bybit-spot', id: params.symbol } : null,
   value: SpotValue,
   freshness: { freshMs: 30_000, staleMs: 60_000, errorMs: 600_000, negativeMs: 60_000 },
   fill: (params) =>

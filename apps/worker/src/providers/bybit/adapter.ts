@@ -5,7 +5,7 @@ import type { Static } from '@sinclair/typebox'
 import type { Logger } from '../../logger'
 import { type BybitClient, BybitEndpoint } from './client'
 import { badResponse, nothingListed } from './errors'
-import { instrumentPages, listOf, MAX_LIMIT } from './instrument-pages'
+import { instrumentPages, listOf, MAX_LIMIT, spotPairs } from './instrument-pages'
 import {
   chainUnderlyingPrice,
   type Mapped,
@@ -134,6 +134,12 @@ export class BybitAdapter {
         as_of: new Date(asOf).toISOString(),
       },
     }
+  }
+
+  /** Every spot pair Bybit lists, sorted: the `bybit-spot` catalog. */
+  async spotCatalog(): Promise<{ symbols: string[]; asOf: number }> {
+    const { symbols, asOf } = await spotPairs(this.#client)
+    return { symbols, asOf: asOf > 0 ? asOf : this.#now() }
   }
 
   /** One tickers call for every option on `baseCoin`. */

@@ -57,6 +57,38 @@ export async function instrumentPages(
   return { contracts: [...contracts.values()], skipped, rows, asOf }
 }
 
+/** A spot pair as the key builder and the spot dataset accept it. */
+const SPOT_SYMBOL = /^[A-Z0-9]{2,24}$/
+
+/**
+ * Every spot pair Bybit lists (instruments-info, `category=spot`), sorted and each once, and
+ * the answer's time (0 when Bybit sent none). Rows without a usable symbol are left out.
+ */
+export async function spotPairs(client: BybitClient): Promise<{ symbols: string[]; asOf: number }> {
+  const endpoint = BybitEndpoint.instruments
+  const symbols = new Set<string>()
+  let asOf = 0
+  let cursor = ''
+  for (let page = 1; ; page++) {
+    const answer = await client.get(endpoint, {
+      category: 'spot',
+      limit: String(MAX_LIMIT),
+      ...(cursor ? { cursor } : {}),
+    })
+    asOf = Math.max(asOf, answer.time ?? 0)
+    for (const row of listOf(answer, endpoint)) {
+      const symbol = (row as { symbol?: unknown } | null)?.symbol
+      if (typeof symbol === 'string' && SPOT_SYMBOL.test(symbol)) symbols.add(symbol)
+    }
+    const next = answer.result.nextPageCursor
+    if (typeof next !== 'string' || next === '') break
+    if (page >= MAX_PAGES) throw badResponse(endpoint, `paging does not end (page ${page})`)
+    cursor = decodeCursor(next)
+  }
+  if (symbols.size === 0) throw badResponse(endpoint, 'no spot pair is listed')
+  return { symbols: [...symbols].sort(), asOf }
+}
+
 /** `result.list` of an answer, or a bad response. */
 export function listOf(answer: BybitAnswer, endpoint: string): unknown[] {
   const list = answer.result.list
