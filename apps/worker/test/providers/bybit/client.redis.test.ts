@@ -48,6 +48,10 @@ describe('Bybit client requests', () => {
     const keyPrefix = `${h.keyPrefix}-count`
     const { adapter, client } = bybitAdapterFor(fixtures.origin, h.redis, keyPrefix)
     h.closeAfter(client)
+    // Outside the harness's own prefix, so its clean-up would not take it.
+    h.closeAfter({
+      close: async () => void (await h.redis.del(new Keys(keyPrefix).providerCalls())),
+    })
     fixtures.failNext(BybitFailure.serverError())
     await failure(adapter.optionTickers('BTC'))
     await adapter.optionTickers('BTC')
