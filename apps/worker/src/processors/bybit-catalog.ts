@@ -1,10 +1,8 @@
-import { CatalogName, catalog } from '@marketcache/shared/datasets/catalog'
+import { CatalogName } from '@marketcache/shared/datasets/catalog'
 import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { BybitAdapter } from '../providers/bybit/adapter'
 import { BybitEndpoint } from '../providers/bybit/client'
-import { entryOf, targetOf } from './entries'
-
-const params = { name: CatalogName.bybitSpot }
+import { catalogTargets, writeCatalog } from './catalog-entry'
 
 /**
  * `bybit.catalog`: instruments-info (spot) writes the catalog of every Bybit spot pair, which
@@ -14,24 +12,16 @@ export function bybitCatalogProcessor(
   adapter: BybitAdapter,
   ctx: ProcessorContext,
 ): JobProcessor<'bybit.catalog'> {
+  const name = CatalogName.bybitSpot
   return {
-    targets: () => [targetOf(ctx, catalog, params)],
+    targets: () => catalogTargets(ctx, name),
     async process() {
       const { symbols, asOf } = await adapter.spotCatalog()
-      const value = {
-        ...params,
+      return writeCatalog(ctx, name, symbols, {
         provider: 'bybit',
-        ids: symbols,
-        as_of: new Date(asOf).toISOString(),
-      }
-      const outcomes = await ctx.writer.write(
-        entryOf(ctx, catalog, params, value, {
-          asOf,
-          source: 'bybit',
-          endpoint: BybitEndpoint.instruments,
-        }),
-      )
-      return { written: outcomes.filter((o) => o.written).map((o) => o.key) }
+        endpoint: BybitEndpoint.instruments,
+        asOf,
+      })
     },
   }
 }

@@ -42,15 +42,12 @@ export function bybitSpotProcessor(
       // A job of several symbols is a batch already; a one-symbol miss shares its call.
       const [own] = data.symbols
       if (own === undefined || data.symbols.length > 1) return fetchSpots(data.symbols)
-      const others = await handle.waiting('bybit.spot', MAX_SYMBOLS - 1)
-      const rest = others.flatMap((other) => other.symbols).slice(0, MAX_SYMBOLS - 1)
-      return sharedCall(
-        ctx,
-        handle,
-        item(own),
-        rest.map((symbol) => item(symbol)),
-        fetchSpots,
-      )
+      const others = async () =>
+        (await handle.waiting('bybit.spot', MAX_SYMBOLS - 1))
+          .flatMap((other) => other.symbols)
+          .slice(0, MAX_SYMBOLS - 1)
+          .map((symbol) => item(symbol))
+      return sharedCall(ctx, handle, item(own), others, fetchSpots)
     },
   }
 }

@@ -1,9 +1,7 @@
-import { CatalogName, catalog } from '@marketcache/shared/datasets/catalog'
+import { CatalogName } from '@marketcache/shared/datasets/catalog'
 import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import { type CoinGeckoAdapter, CoinGeckoEndpoint } from '../providers/coingecko/adapter'
-import { entryOf, targetOf } from './entries'
-
-const params = { name: CatalogName.coingeckoCoins }
+import { catalogTargets, writeCatalog } from './catalog-entry'
 
 /**
  * `coingecko.catalog`: one `/coins/list` call writes the catalog of every CoinGecko id, which the
@@ -14,20 +12,17 @@ export function coingeckoCatalogProcessor(
   adapter: CoinGeckoAdapter,
   ctx: ProcessorContext,
 ): JobProcessor<'coingecko.catalog'> {
+  const name = CatalogName.coingeckoCoins
   return {
-    targets: () => [targetOf(ctx, catalog, params)],
+    targets: () => catalogTargets(ctx, name),
     async process() {
       const ids = await adapter.catalog()
-      const asOf = ctx.now()
-      const value = { ...params, provider: 'coingecko', ids, as_of: new Date(asOf).toISOString() }
-      const outcomes = await ctx.writer.write(
-        entryOf(ctx, catalog, params, value, {
-          asOf,
-          source: 'coingecko',
-          endpoint: CoinGeckoEndpoint.list,
-        }),
-      )
-      return { written: outcomes.filter((o) => o.written).map((o) => o.key) }
+      const meta = {
+        provider: 'coingecko',
+        endpoint: CoinGeckoEndpoint.list,
+        asOf: ctx.now(),
+      } as const
+      return writeCatalog(ctx, name, ids, meta)
     },
   }
 }

@@ -21,19 +21,14 @@ export function coingeckoCoinProcessor(
   return {
     targets: (data) => coinTargets(ctx, data.id),
     async process(data, handle) {
-      const others = await handle.waiting('coingecko.coin', MARKETS_PAGE_SIZE - 1)
-      return sharedCall(
-        ctx,
-        handle,
-        item(data.id),
-        others.map((other) => item(other.id)),
-        async (ids) => {
-          if (ids.length > 1) return markets.process({ ids }, handle)
-          const record = await adapter.coin(data.id)
-          const outcomes = await ctx.writer.write(coinEntries(ctx, record, CoinGeckoEndpoint.coin))
-          return { written: outcomes.filter((o) => o.written).map((o) => o.key) }
-        },
-      )
+      const others = async () =>
+        (await handle.waiting('coingecko.coin', MARKETS_PAGE_SIZE - 1)).map((o) => item(o.id))
+      return sharedCall(ctx, handle, item(data.id), others, async (ids) => {
+        if (ids.length > 1) return markets.process({ ids }, handle)
+        const record = await adapter.coin(data.id)
+        const outcomes = await ctx.writer.write(coinEntries(ctx, record, CoinGeckoEndpoint.coin))
+        return { written: outcomes.filter((o) => o.written).map((o) => o.key) }
+      })
     },
   }
 }

@@ -9,23 +9,27 @@ export interface CallItem<T> {
 
 /**
  * One provider call for this job's item and the items of the jobs beside it or behind it
- * (misses from other requests and replicas), where the provider takes many in one call. Items
- * another call in this process is already fetching are left to it; if that includes this job's
- * own item, the job waits for that call and is dropped once it wrote the entry. The jobs served
- * here find their entries written when their turn comes and are dropped too.
+ * (misses from other requests and replicas, found by `others`), where the provider takes many
+ * in one call. Items another call in this process is already fetching are left to it; if that
+ * includes this job's own item, the job waits for that call and is dropped once it wrote the
+ * entry. The jobs served here find their entries written when their turn comes and are dropped
+ * too. The job runner has just checked the own entry, so it is read again only when a call here
+ * touched it since.
  */
 export async function sharedCall<T>(
   ctx: ProcessorContext,
   handle: JobHandle,
   own: CallItem<T>,
-  others: readonly CallItem<T>[],
+  others: () => Promise<readonly CallItem<T>[]>,
   call: (items: T[]) => Promise<JobResult>,
 ): Promise<JobResult> {
   const { data, timestamp } = handle.job
   const seenAt = data.seenAt ?? timestamp
+  let looked = Date.now()
+  const candidates = await others()
   // Until no call here has touched the own key while this job looked: then it is this job's.
-  for (;;) {
-    const looked = Date.now()
+  while (ctx.claims.pending(own.key) || ctx.claims.settledSince(own.key, looked)) {
+    looked = Date.now()
     await ctx.claims.pending(own.key)
     if (
       data.origin !== 'update' &&
@@ -33,9 +37,8 @@ export async function sharedCall<T>(
     ) {
       return { written: [], dropped: true }
     }
-    if (!ctx.claims.pending(own.key) && !ctx.claims.settledSince(own.key, looked)) break
   }
-  const byKey = new Map(others.map((other) => [other.key, other.item]))
+  const byKey = new Map(candidates.map((other) => [other.key, other.item]))
   return ctx.claims.run([own.key, ...byKey.keys()], (claimed) => {
     const rest = claimed.flatMap((key) => (key === own.key ? [] : [byKey.get(key) as T]))
     return call([own.item, ...rest])
