@@ -9,6 +9,7 @@ import type { WorkerConfig } from './config'
 import type { ProcessorContext } from './contracts/processor'
 import type { ConsumedQueue, ProviderQueue } from './contracts/queue'
 import { createQueueWorker, type ProviderWorker, type QueueWorkerDeps } from './job-runner'
+import { keepLanes } from './lanes'
 import { createLogger, type Logger } from './logger'
 import { createProcessorContext } from './processor-context'
 import { ProviderCallCounter } from './provider-calls'
@@ -100,12 +101,16 @@ export async function startWorker(
     reportConnectionError: reportQueueError,
   })
   const schedules = startWarmSchedules(config.warmSchedules, (name) => queues[name], logger)
+  const lanes = (Object.keys(workers) as ConsumedQueue[]).map((name) =>
+    keepLanes(queues[name], specs[name].limiter, { redis: queueRedis, logger }),
+  )
   logger.info({ queues: queueNames }, 'worker started')
 
   let closing: Promise<void> | undefined
   const close = async () => {
     logger.info('worker closing')
     await schedules.stop()
+    for (const keeper of lanes) keeper.stop()
     await Promise.all(Object.values(workers).map((worker) => worker.close()))
     await Promise.all(queueNames.map((name) => queues[name].close()))
     await Promise.all(queueNames.map((name) => specs[name].close()))

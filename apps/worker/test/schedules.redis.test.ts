@@ -1,3 +1,4 @@
+import { Priority } from '@marketcache/shared/jobs'
 import { type Job, Queue } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWorker } from '../src/start-worker'
@@ -76,7 +77,7 @@ describe('warm-up schedules', () => {
     for (const job of jobs) {
       expect(job.name).toBe('coingecko.markets')
       expect(job.data).toEqual({ top: 5, origin: 'warm', seenAt: expect.any(Number) })
-      expect(job.opts.priority).toBe(5)
+      expect(job.opts.priority).toBe(Priority.warm)
     }
     // Where both replicas fired for a tick, both were handed the same job.
     for (const { tick, jobId } of fromA) {

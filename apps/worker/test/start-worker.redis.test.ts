@@ -1,5 +1,6 @@
 import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
+import { Priority } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
 import { Queue } from 'bullmq'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
@@ -44,7 +45,7 @@ describe('startWorker', () => {
     const later = await producer.add(
       'coingecko.coin',
       { id: 'dogecoin', origin: 'miss' },
-      { priority: 1 },
+      { priority: Priority.miss },
     )
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(await producer.getJobState(later.id as string)).toBe('prioritized')

@@ -147,12 +147,18 @@ export type JobOrigin = (typeof JobOrigin)[keyof typeof JobOrigin]
 
 /** BullMQ priorities: lower runs first. Every job gets one, because unprioritised jobs jump ahead. */
 export const Priority: Record<JobOrigin, number> = {
-  miss: 1,
-  update: 2,
-  stale: 3,
-  'refresh-ahead': 4,
-  warm: 5,
+  miss: 2,
+  update: 3,
+  stale: 4,
+  'refresh-ahead': 5,
+  warm: 6,
 }
+
+/**
+ * No producer's: the worker moves a job here, ahead of the misses, when misses have bypassed it
+ * for too long, so a flood of misses never starves the other origins (the worker's `lanes.ts`).
+ */
+export const AGED_PRIORITY = 1
 
 /** The payload stored on the job: the request's data plus who asked, and when they looked. */
 export type JobPayload<R extends JobRequest = JobRequest> = R['data'] & {

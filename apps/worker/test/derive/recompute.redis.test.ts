@@ -3,7 +3,7 @@ import { collar } from '@marketcache/shared/datasets/collar'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import { optionsSummary } from '@marketcache/shared/datasets/options-summary'
 import { spot } from '@marketcache/shared/datasets/spot'
-import { type JobRequest, producerJobOptions } from '@marketcache/shared/jobs'
+import { type JobRequest, Priority, producerJobOptions } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
@@ -79,7 +79,7 @@ describe('recomputeDependents', () => {
     await recompute()([written({ dataset: optionChain, params: BTC })])
     expect(await jobsOf()).toEqual([['derive.collar', { ...BTC, origin: 'stale' }]])
     const [job] = await derive.getJobs(['prioritized'])
-    expect(job?.opts.priority).toBe(3)
+    expect(job?.opts.priority).toBe(Priority.stale)
   })
 
   it('enqueues nothing for derived entries that do not exist, or for inputs nothing depends on', async () => {
