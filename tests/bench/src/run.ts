@@ -4,15 +4,17 @@
  *
  *   1. read path: latency of cached reads vs. the provider's own latency;
  *   2. stampede: provider calls made for a burst of concurrent cold reads;
- *   3. savings: provider calls for a skewed read workload over many coins;
+ *   3. savings: provider calls for a skewed read workload over the top coins, with CoinGecko's
+ *      catalog (ids and ranking) cached: as deployed, and with every coin entry deleted;
  *   4. admission: jobs queued and provider calls for made-up and real cold ids, with CoinGecko's
- *      id list cached, and a stampede over three API replicas.
+ *      id list cached, and a stampede over three API processes.
  *
  * Everything runs in this one process on loopback, so absolute latencies include the load
  * generator's own cost; the ratios are what to compare between runs.
  */
 import { ensureRedis } from '@marketcache/devkit/redis'
-import { startStack } from '@marketcache/e2e/stack'
+import { type Stack, startStack } from '@marketcache/e2e/stack'
+import { Keys } from '@marketcache/shared/keys'
 import { Queue } from 'bullmq'
 import { fmt, measureGets } from './measure'
 
@@ -88,47 +90,18 @@ try {
     `   provider calls ${stampedeCalls} (without a cache: 500)   ratio ${fmt(500 / stampedeCalls, 0)}x fewer`,
   )
   console.log(`   p50 ${fmt(burst.p50Ms)} ms   p99 ${fmt(burst.p99Ms)} ms\n`)
-
-  // 3. Savings: 10 000 reads over the top 200 coins, Zipf-like (a few coins are most of the reads).
-  const top = (await (
-    await fetch(`${stack.sim}/api/v3/coins/markets?vs_currency=usd&per_page=200`)
-  ).json()) as {
-    id: string
-  }[]
-  await fetch(`${stack.sim}/__sim/reset`, { method: 'POST' })
-  let seed = 7
-  const random = () => {
-    seed = (seed * 16807) % 2147483647
-    return seed / 2147483647
-  }
-  const picks = Array.from(
-    { length: 10_000 },
-    () => top[Math.floor(top.length * random() ** 3)]?.id ?? 'bitcoin',
-  )
-  const workload = await measureGets(stack.api, (i) => `/v1/coins/${picks[i]}`, {
-    total: picks.length,
-    connections: 32,
-  })
-  const stats = await stack.simStats()
-  const calls = stats.total - (stats.byEndpoint['/__sim/stats'] ?? 0)
-  console.log('3. savings: 10 000 reads over the top 200 coins (skewed)')
-  console.log(`   distinct coins read ${new Set(picks).size}, provider calls ${calls}`)
-  console.log(`   ratio reads / provider calls: ${fmt(picks.length / Math.max(1, calls), 0)}x`)
-  console.log(
-    `   p50 ${fmt(workload.p50Ms, 3)} ms   p99 ${fmt(workload.p99Ms)} ms   ${fmt(workload.perSecond, 0)} req/s`,
-  )
 } finally {
   await stack.close()
 }
 
 try {
-  await admission()
+  await withCatalog()
 } finally {
   await redis.stop()
 }
 
-/** 4. What a careless or hostile client can make the providers do. */
-async function admission(): Promise<void> {
+/** 3 and 4: a stack whose worker caches CoinGecko's catalog at start, as deployed. */
+async function withCatalog(): Promise<void> {
   const guarded = await startStack({
     redisUrl: redis.url,
     apiReplicas: 2,
@@ -162,6 +135,22 @@ async function admission(): Promise<void> {
     while ((await guarded.get('/v1/catalogs/coingecko-coins')).status !== 200) {
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
+    const keys = new Keys(guarded.keyPrefix)
+    /** Deletes every coin and tokenomics entry: cold again, the catalog kept. */
+    const forgetCoins = async () => {
+      for (const dataset of ['coin', 'tokenomics']) {
+        for await (const batch of guarded.redis.scanStream({
+          match: keys.datasetPattern(dataset),
+        })) {
+          if ((batch as string[]).length > 0) await guarded.redis.unlink(...(batch as string[]))
+        }
+      }
+    }
+    await savings(guarded, 'as deployed (the ranking warmed the top coins)')
+    await forgetCoins()
+    await savings(guarded, 'cold (every coin entry deleted, the ranking cached)')
+
+    await forgetCoins()
     console.log(`\n4. admission (CoinGecko's id list cached, ${guarded.apis.length} API replicas)`)
 
     let jobs = await jobsCreated()
@@ -203,4 +192,33 @@ async function admission(): Promise<void> {
     await coingecko.close()
     await guarded.close()
   }
+}
+
+/** 3. Savings: 10 000 reads over the top 200 coins, Zipf-like (a few coins are most of the reads). */
+async function savings(stack: Stack, label: string): Promise<void> {
+  const top = (await (
+    await fetch(`${stack.sim}/api/v3/coins/markets?vs_currency=usd&per_page=200`)
+  ).json()) as { id: string }[]
+  await fetch(`${stack.sim}/__sim/reset`, { method: 'POST' })
+  let seed = 7
+  const random = () => {
+    seed = (seed * 16807) % 2147483647
+    return seed / 2147483647
+  }
+  const picks = Array.from(
+    { length: 10_000 },
+    () => top[Math.floor(top.length * random() ** 3)]?.id ?? 'bitcoin',
+  )
+  const workload = await measureGets(stack.api, (i) => `/v1/coins/${picks[i]}`, {
+    total: picks.length,
+    connections: 32,
+  })
+  const stats = await stack.simStats()
+  const calls = stats.total - (stats.byEndpoint['/__sim/stats'] ?? 0)
+  console.log(`3. savings: 10 000 reads over the top 200 coins (skewed), ${label}`)
+  console.log(`   distinct coins read ${new Set(picks).size}, provider calls ${calls}`)
+  console.log(`   ratio reads / provider calls: ${fmt(picks.length / Math.max(1, calls), 0)}x`)
+  console.log(
+    `   p50 ${fmt(workload.p50Ms, 3)} ms   p99 ${fmt(workload.p99Ms)} ms   ${fmt(workload.perSecond, 0)} req/s`,
+  )
 }

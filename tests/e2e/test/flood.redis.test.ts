@@ -50,9 +50,17 @@ describe('a flood of made-up coin ids with the catalog cached', () => {
     expect(Object.fromEntries(codes)).toEqual({ '404 NOT_FOUND': IDS })
     const stats = await stack.simStats()
     expect(stats.byEndpoint['/coins/{id}'] ?? 0).toBe(0)
+    // The catalog's own two calls: the id list and its ranking (the top page).
     expect(stats.byEndpoint['/coins/list']).toBe(1)
+    expect(stats.byEndpoint['/coins/markets']).toBe(1)
 
-    const cold = await stack.get('/v1/coins/bitcoin')
+    // The top coins came with the ranking; a coin below them is still cold.
+    const { ids, top = [] } = (await (await stack.get('/v1/catalogs/coingecko-coins')).json()) as {
+      ids: string[]
+      top?: string[]
+    }
+    const below = ids.find((id) => !top.includes(id))
+    const cold = await stack.get(`/v1/coins/${below}`)
     expect(cold.status).toBe(200)
     expect(cold.headers.get('x-cache-status')).toBe('MISS')
   })
@@ -62,9 +70,13 @@ describe('a flood of made-up coin ids before any catalog is cached', () => {
   let stack: Stack
   let coingecko: Queue
   beforeAll(async () => {
-    // The provider's real pace (30 calls a minute), so the backlog cannot drain during the flood.
-    const pace = { COINGECKO_RATE_MAX: '30', COINGECKO_RATE_DURATION_MS: '60000' }
-    stack = await startStack({ workerEnv: pace, apiEnv: { ...pace, ...NO_CLIENT_LIMITS } })
+    // Two jobs a second with a backlog of 60: the backlog cannot drain during the flood.
+    const pace = { COINGECKO_RATE_MAX: '2', COINGECKO_RATE_DURATION_MS: '1000' }
+    const backlog = { COINGECKO_MISS_BACKLOG_MAX: '60' }
+    stack = await startStack({
+      workerEnv: pace,
+      apiEnv: { ...pace, ...backlog, ...NO_CLIENT_LIMITS },
+    })
     coingecko = new Queue('coingecko', { connection: stack.redis, prefix: stack.queuePrefix })
   })
   afterAll(async () => {
@@ -82,8 +94,17 @@ describe('a flood of made-up coin ids before any catalog is cached', () => {
     )
   })
 
-  it('still takes update-cache for a real coin while the miss backlog is full', async () => {
+  it('still runs update-cache for a real coin while the miss backlog is full', async () => {
     const response = await stack.post('/v1/update-cache', { coin_id: 'bitcoin' })
     expect(response.status).toBe(202)
+    // Strictly behind 60 misses at two a second it would wait half a minute; its lane lets it
+    // past them after 2 s, at the next free call.
+    const served = await eventually(async () => {
+      const read = await stack.get('/v1/coins/bitcoin?wait=0')
+      return read.status === 200 ? read : undefined
+    }, 8000)
+    expect(((await served.json()) as { id: string }).id).toBe('bitcoin')
+    const waiting = await coingecko.getCountsPerPriority([Priority.miss])
+    expect(waiting[String(Priority.miss)]).toBeGreaterThan(40)
   })
 })

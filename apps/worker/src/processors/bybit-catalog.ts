@@ -17,11 +17,16 @@ export function bybitCatalogProcessor(
     targets: () => catalogTargets(ctx, name),
     async process() {
       const { symbols, asOf } = await adapter.spotCatalog()
-      return writeCatalog(ctx, name, symbols, {
-        provider: 'bybit',
-        endpoint: BybitEndpoint.instruments,
-        asOf,
-      })
+      return writeCatalog(
+        ctx,
+        name,
+        { ids: symbols },
+        {
+          provider: 'bybit',
+          endpoint: BybitEndpoint.instruments,
+          asOf,
+        },
+      )
     },
   }
 }

@@ -1,4 +1,4 @@
-import { type CatalogName, catalog } from '@marketcache/shared/datasets/catalog'
+import { type Catalog, type CatalogName, catalog } from '@marketcache/shared/datasets/catalog'
 import type { ProviderName } from '@marketcache/shared/providers'
 import type { JobResult, ProcessorContext } from '../contracts/processor'
 import type { NotFoundEntry } from '../envelope-writer'
@@ -9,15 +9,15 @@ export function catalogTargets(ctx: ProcessorContext, name: CatalogName): NotFou
   return [targetOf(ctx, catalog, { name })]
 }
 
-/** Writes a provider's id list as the `name` catalog, as of `asOf`. */
+/** Writes a provider's id list (and its ranking, where it has one) as the `name` catalog. */
 export async function writeCatalog(
   ctx: ProcessorContext,
   name: CatalogName,
-  ids: string[],
+  list: Pick<Catalog, 'ids' | 'top'>,
   meta: { provider: ProviderName; endpoint: string; asOf: number },
 ): Promise<JobResult> {
   const { provider, endpoint, asOf } = meta
-  const value = { name, provider, ids, as_of: new Date(asOf).toISOString() }
+  const value = { name, provider, ...list, as_of: new Date(asOf).toISOString() }
   const outcomes = await ctx.writer.write(
     entryOf(ctx, catalog, { name }, value, { asOf, source: provider, endpoint }),
   )

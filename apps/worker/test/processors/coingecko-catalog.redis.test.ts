@@ -1,4 +1,5 @@
 import { type Catalog, catalog } from '@marketcache/shared/datasets/catalog'
+import { coin } from '@marketcache/shared/datasets/coin'
 import type { Envelope } from '@marketcache/shared/envelope'
 import { describe, expect, it } from 'vitest'
 import { readEntry } from '../support/entries'
@@ -9,11 +10,11 @@ const h = useHarness({ upstream: () => startSimulator() })
 const params = { name: 'coingecko-coins' } as const
 
 describe('coingecko.catalog', () => {
-  it('writes every CoinGecko id from one /coins/list call, sorted', async () => {
+  it('writes every CoinGecko id from one /coins/list call, sorted, and the ranking', async () => {
     const done = await h.run({ queue: 'coingecko', name: 'coingecko.catalog', data: {} })
     expect(await done.getState()).toBe('completed')
     const key = h.key(catalog, params)
-    expect(done.returnvalue).toEqual({ written: [key] })
+    expect(done.returnvalue.written).toContain(key)
 
     const entry = (await readEntry(h.redis, key)) as Envelope
     const value = JSON.parse(entry.data) as Catalog
@@ -23,9 +24,14 @@ describe('coingecko.catalog', () => {
     expect(value.ids).toEqual([...new Set(value.ids)].sort())
     expect(entry.source).toBe('coingecko')
     expect(entry.freshUntil - entry.fetchedAt).toBeLessThanOrEqual(3_600_000)
+    // The ranking: the first /coins/markets page, by market cap, written as coin entries too.
+    expect(value.top).toHaveLength(250)
+    expect(value.top?.slice(0, 2)).toEqual(['bitcoin', 'ethereum'])
+    expect(done.returnvalue.written).toContain(h.key(coin, { id: value.top?.[249] ?? '' }))
     const stats = await h.upstream.stats()
     expect(stats.byEndpoint['/coins/list']).toBe(1)
-    expect(stats.total).toBe(1)
+    expect(stats.byEndpoint['/coins/markets']).toBe(1)
+    expect(stats.total).toBe(2)
   })
 })
 

@@ -11,13 +11,20 @@ export const CatalogParams = Type.Object({
 })
 export type CatalogParams = Static<typeof CatalogParams>
 
+const CatalogId = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })
+
 /** Every id a provider lists: what a miss is checked against before it may spend quota. */
 export const CatalogValue = Type.Object(
   {
     name: Type.String(),
     provider: Type.String(),
     /** Sorted, each once. */
-    ids: Type.Array(Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })),
+    ids: Type.Array(CatalogId),
+    /**
+     * CoinGecko's only: the first page of `/coins/markets` (up to 250 ids, by market cap), the
+     * coins most likely to be read. A coin miss's call takes the ones that are not fresh along.
+     */
+    top: Type.Optional(Type.Array(CatalogId, { maxItems: 250 })),
     as_of: Type.String({ minLength: 1 }),
   },
   { additionalProperties: false, $id: 'Catalog' },
