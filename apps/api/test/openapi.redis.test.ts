@@ -186,7 +186,7 @@ describe('OpenAPI', () => {
       expect(parameter.description, parameter.name).toBeTruthy()
   })
 
-  it('documents the accepted values of exchanges, markets, rights and intervals', () => {
+  it('documents the accepted values of exchanges, markets, rights, intervals and catalogs', () => {
     const param = (path: string, name: string) =>
       spec.paths[path].get.parameters.find((p: { name: string }) => p.name === name)
     expect(param('/v1/spot/{exchange}/{symbol}', 'exchange').schema.enum).toEqual(['bybit', 'ibkr'])
@@ -212,6 +212,11 @@ describe('OpenAPI', () => {
     expect(param('/v1/market-status/{market}', 'market').schema.enum).toEqual([
       'crypto',
       'us-equities',
+    ])
+    expect(param('/v1/catalogs/{name}', 'name').schema.enum).toEqual([
+      'coingecko-coins',
+      'bybit-spot',
+      'bybit-options',
     ])
   })
 

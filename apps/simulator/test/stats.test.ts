@@ -12,6 +12,7 @@ const NO_CALLS = {
   '/v5/market/instruments-info': 0,
   '/v5/market/tickers': 0,
   '/v5/market/kline': 0,
+  '/v5/market/option-base-coins': 0,
   '/iserver/auth/status': 0,
   '/iserver/secdef/search': 0,
   '/iserver/secdef/strikes': 0,

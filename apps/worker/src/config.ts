@@ -30,7 +30,7 @@ const DEFAULTS = {
   /** First retry waits up to this long (full jitter), doubling per attempt. */
   BACKOFF_BASE_MS: 1_000,
   BACKOFF_MAX_MS: 60_000,
-  /** Keeps CoinGecko's id list and the top 50 coins warm; `[]` disables warm-ups. */
+  /** Keeps the provider catalogs and the top 50 coins warm; `[]` disables warm-ups. */
   WARM_SCHEDULES: JSON.stringify([
     {
       name: 'coin-catalog',
@@ -43,6 +43,12 @@ const DEFAULTS = {
       cron: '9 * * * *',
       atStart: true,
       request: { queue: 'bybit', name: 'bybit.catalog', data: {} },
+    },
+    {
+      name: 'option-catalog',
+      cron: '11 * * * *',
+      atStart: true,
+      request: { queue: 'bybit', name: 'bybit.option-catalog', data: {} },
     },
     {
       name: 'top-coins',

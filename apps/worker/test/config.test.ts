@@ -43,15 +43,18 @@ describe('loadConfig', () => {
       },
     })
     expect(config.coingecko.apiKey).toBeUndefined()
-    // Warm-ups: CoinGecko's ids and Bybit's spot pairs hourly and at start, top coins every 5 min, BTC/ETH/SOL chains
-    // every minute, their spot every 15 s, instruments of the five US underlyings every 15 min.
+    // Warm-ups: CoinGecko's ids, Bybit's spot pairs and option coins hourly and at start, top
+    // coins every 5 min, BTC/ETH/SOL chains every minute, their spot every 15 s, instruments of
+    // the five US underlyings every 15 min.
     expect(config.warmSchedules.filter((s) => s.atStart).map((s) => s.name)).toEqual([
       'coin-catalog',
       'spot-catalog',
+      'option-catalog',
     ])
     expect(config.warmSchedules.map((s) => [s.name, s.cron, s.request.name])).toEqual([
       ['coin-catalog', '7 * * * *', 'coingecko.catalog'],
       ['spot-catalog', '9 * * * *', 'bybit.catalog'],
+      ['option-catalog', '11 * * * *', 'bybit.option-catalog'],
       ['top-coins', '*/5 * * * *', 'coingecko.markets'],
       ['chain-btc', '* * * * *', 'bybit.option-chain'],
       ['chain-eth', '* * * * *', 'bybit.option-chain'],

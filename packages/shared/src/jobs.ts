@@ -58,6 +58,8 @@ export const Jobs = {
   'bybit.option-chain': job('bybit', Underlying),
   /** instruments-info (spot): fills the `catalog` of every Bybit spot pair. */
   'bybit.catalog': job('bybit', Type.Object({})),
+  /** option-base-coins: fills the `catalog` of every base coin Bybit lists options on. */
+  'bybit.option-catalog': job('bybit', Type.Object({})),
   /** kline: fills `ohlcv` for one pair and interval. */
   'bybit.kline': job('bybit', Type.Object({ symbol: Segment, interval: IntervalName })),
   /** Snapshots of stock conids: fills `spot` for each symbol. */

@@ -1,5 +1,6 @@
 import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
+import { CatalogName, catalog } from '../src/datasets/catalog'
 import {
   JobRequestSchema,
   jobDataProblem,
@@ -151,6 +152,16 @@ describe('jobs', () => {
       ).toBeNull()
       expect(Value.Check(JobRequestSchema, request), dataset.name).toBe(true)
     }
+  })
+
+  it('each catalog fills through its own job, and each job fetches one catalog', () => {
+    const fills = Object.values(CatalogName).map((name) => catalog.fill({ name }))
+    expect(fills.map((request) => [request.queue, request.name])).toEqual([
+      ['coingecko', 'coingecko.catalog'],
+      ['bybit', 'bybit.catalog'],
+      ['bybit', 'bybit.option-catalog'],
+    ])
+    for (const request of fills) expect(Value.Check(JobRequestSchema, request)).toBe(true)
   })
 
   it('the request schema has one strict member per job', () => {

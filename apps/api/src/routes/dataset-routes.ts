@@ -109,8 +109,9 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     summary: 'Every id a provider lists',
     description:
       "A provider's own id list, refreshed by the worker hourly and at start (`coingecko-coins`: " +
-      "CoinGecko's /coins/list; `bybit-spot`: Bybit's spot pairs). Once it is cached, a read of " +
-      'an id it lacks answers 404 NOT_FOUND without a provider call.',
+      "CoinGecko's /coins/list; `bybit-spot`: Bybit's spot pairs; `bybit-options`: the base " +
+      'coins Bybit lists options on). Once it is cached, a read of an id it lacks answers 404 ' +
+      'NOT_FOUND without a provider call.',
     params: Type.Object({
       name: Type.String({
         enum: Object.values(CatalogName),

@@ -1,5 +1,5 @@
 import { cacheKey } from '@marketcache/shared/dataset'
-import { catalog } from '@marketcache/shared/datasets/catalog'
+import { type CatalogName, catalog } from '@marketcache/shared/datasets/catalog'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { describe, expect, it } from 'vitest'
 import { coinData, envelope, writeEntry } from '../fixtures/cache-writer'
@@ -8,7 +8,6 @@ import { useTestApp } from '../fixtures/test-app'
 const t = useTestApp()
 
 const get = (url: string) => t.app.inject({ method: 'GET', url })
-type CatalogName = 'coingecko-coins' | 'bybit-spot'
 
 /** Caches a provider's id list as the worker writes it (CoinGecko's unless named). */
 async function cacheCatalog(ids: string[], name: CatalogName = 'coingecko-coins') {
@@ -62,6 +61,41 @@ describe('provider catalogs', () => {
     expect((await get('/v1/spot/ibkr/AAPL?wait=0')).json().code).toBe('FILL_PENDING')
   })
 
+  it('until Bybit’s option list is cached, a made-up underlying is enqueued as before', async () => {
+    // Bybit's spot list does not stand in for it.
+    await cacheCatalog(['BTCUSDT'], 'bybit-spot')
+    expect((await get('/v1/options/bybit/ZZZ/chain?wait=0')).json().code).toBe('FILL_PENDING')
+    const jobs = await t.pendingJobs()
+    expect(jobs.map((job) => [job.name, job.data.underlying])).toEqual([
+      ['bybit.option-chain', 'ZZZ'],
+    ])
+  })
+
+  it('refuses Bybit underlyings its option list lacks, on every dataset keyed by one', async () => {
+    await cacheCatalog(['BTC', 'ETH', 'SOL'], 'bybit-options')
+    for (const url of [
+      '/v1/options/bybit/ZZZ/chain?wait=0',
+      '/v1/instruments/bybit/ZZZ?wait=0',
+      '/v1/options/bybit/ZZZ/summary?wait=0',
+      '/v1/crypto-collar?underlying=ZZZ&wait=0',
+    ]) {
+      const response = await get(url)
+      expect(response.statusCode, url).toBe(404)
+      expect(response.json().code, url).toBe('NOT_FOUND')
+      expect(response.json().message, url).toContain('not in the provider catalog')
+    }
+    expect(await t.pendingJobs()).toHaveLength(0)
+
+    // A listed coin is still a miss with its job; IBKR underlyings have no catalog.
+    expect((await get('/v1/options/bybit/ETH/chain?wait=0')).json().code).toBe('FILL_PENDING')
+    expect((await get('/v1/options/ibkr/ZZZ/chain?wait=0')).json().code).toBe('FILL_PENDING')
+    const jobs = await t.pendingJobs()
+    expect(jobs.map((job) => [job.name, job.data.underlying]).sort()).toEqual([
+      ['bybit.option-chain', 'ETH'],
+      ['ibkr.option-chain', 'ZZZ'],
+    ])
+  })
+
   it('sees a new version of the catalog at once (a newly listed id)', async () => {
     await cacheCatalog(['bitcoin'])
     expect((await get('/v1/coins/new-coin?wait=0')).statusCode).toBe(404)
@@ -99,6 +133,12 @@ describe('provider catalogs', () => {
     expect(response.statusCode).toBe(200)
     expect(response.headers['x-cache-status']).toBe('HIT')
     expect(response.json().ids).toEqual(['bitcoin', 'ethereum'])
+    await cacheCatalog(['BTC', 'ETH'], 'bybit-options')
+    expect((await get('/v1/catalogs/bybit-options')).json()).toMatchObject({
+      name: 'bybit-options',
+      provider: 'bybit',
+      ids: ['BTC', 'ETH'],
+    })
     const bad = await get('/v1/catalogs/nope')
     expect(bad.statusCode).toBe(400)
     expect(bad.json().code).toBe('INVALID_PARAMS')

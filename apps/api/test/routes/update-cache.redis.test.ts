@@ -226,6 +226,17 @@ const DATASET_CASES: [string, DatasetCase][] = [
     },
   ],
   [
+    'catalog of Bybit option coins',
+    {
+      dataset: 'catalog',
+      params: { name: 'bybit-options' },
+      queue: 'bybit',
+      job: 'bybit.option-catalog',
+      data: {},
+      keyParams: { name: 'bybit-options' },
+    },
+  ],
+  [
     'market-status',
     {
       dataset: 'market-status',

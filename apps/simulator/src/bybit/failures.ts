@@ -18,8 +18,8 @@ export function bybitFailures(now: () => number): ProviderFailures {
 }
 
 /**
- * Valid JSON a strict parser must reject: every string in `result.list` that should hold a
- * number says "n/a" instead.
+ * Valid JSON a strict parser must reject: every number in `result.list`, whether sent as a
+ * string (most V5 rows) or as a number (option-base-coins), says "n/a" instead.
  */
 function misshapen(body: unknown): unknown {
   if (!isPlainObject(body) || !isPlainObject(body.result)) return { unexpected: body }
@@ -33,6 +33,7 @@ function spoil(value: unknown): unknown {
   if (isPlainObject(value)) {
     return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, spoil(field)]))
   }
+  if (typeof value === 'number') return NOT_A_NUMBER
   return typeof value === 'string' && value !== '' && Number.isFinite(Number(value))
     ? NOT_A_NUMBER
     : value

@@ -3,6 +3,7 @@ import type { Answer, ProviderGate } from '../gate'
 import { param, type Query } from '../query'
 import { type BybitMarkets, instrumentsAnswer, klineAnswer, tickersAnswer } from './answers'
 import { paramsError } from './envelope'
+import { optionBaseCoinsAnswer } from './option-base-coins'
 import { ParamsError } from './params'
 
 /** Route templates as stats name them: Bybit's documented paths. */
@@ -10,6 +11,7 @@ export const BYBIT_ENDPOINTS = {
   instruments: '/v5/market/instruments-info',
   tickers: '/v5/market/tickers',
   kline: '/v5/market/kline',
+  optionBaseCoins: '/v5/market/option-base-coins',
 } as const
 
 export interface BybitRoutesOptions {
@@ -57,4 +59,9 @@ export const bybitRoutes: FastifyPluginAsync<BybitRoutesOptions> = async (app, o
     serve(request, reply, BYBIT_ENDPOINTS.tickers, tickersAnswer),
   )
   app.get('/kline', (request, reply) => serve(request, reply, BYBIT_ENDPOINTS.kline, klineAnswer))
+  app.get('/option-base-coins', (request, reply) =>
+    serve(request, reply, BYBIT_ENDPOINTS.optionBaseCoins, (_markets, query, at) =>
+      optionBaseCoinsAnswer(query, at),
+    ),
+  )
 }

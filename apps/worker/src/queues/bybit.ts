@@ -3,6 +3,7 @@ import type { ProviderQueue, QueueDeps } from '../contracts/queue'
 import { bybitCatalogProcessor } from '../processors/bybit-catalog'
 import { bybitInstrumentsProcessor } from '../processors/bybit-instruments'
 import { bybitKlineProcessor } from '../processors/bybit-kline'
+import { bybitOptionCatalogProcessor } from '../processors/bybit-option-catalog'
 import { bybitOptionChainProcessor } from '../processors/bybit-option-chain'
 import { bybitSpotProcessor } from '../processors/bybit-spot'
 import { BybitAdapter } from '../providers/bybit/adapter'
@@ -28,6 +29,7 @@ export function bybitQueue(config: WorkerConfig, deps: QueueDeps): ProviderQueue
       'bybit.option-chain': bybitOptionChainProcessor(adapter, deps.context),
       'bybit.kline': bybitKlineProcessor(adapter, deps.context),
       'bybit.catalog': bybitCatalogProcessor(adapter, deps.context),
+      'bybit.option-catalog': bybitOptionCatalogProcessor(adapter, deps.context),
     },
     close: () => client.close(),
   }

@@ -1,10 +1,25 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { defineDataset } from '../dataset'
 import { InvalidParamError } from '../errors'
+import type { JobRequest } from '../jobs'
 
 /** The id lists providers publish, by the name marketcache caches each one under. */
-export const CatalogName = { coingeckoCoins: 'coingecko-coins', bybitSpot: 'bybit-spot' } as const
+export const CatalogName = {
+  coingeckoCoins: 'coingecko-coins',
+  bybitSpot: 'bybit-spot',
+  bybitOptions: 'bybit-options',
+} as const
 export type CatalogName = (typeof CatalogName)[keyof typeof CatalogName]
+
+/** The job that fetches each list: one provider call (or one paged listing) per catalog. */
+const CATALOG_FILLS: Record<CatalogName, JobRequest> = {
+  // CoinGecko /coins/list.
+  'coingecko-coins': { queue: 'coingecko', name: 'coingecko.catalog', data: {} },
+  // Bybit instruments-info, category=spot (one page).
+  'bybit-spot': { queue: 'bybit', name: 'bybit.catalog', data: {} },
+  // Bybit option-base-coins: every base coin with options, in one call.
+  'bybit-options': { queue: 'bybit', name: 'bybit.option-catalog', data: {} },
+}
 
 export const CatalogParams = Type.Object({
   name: Type.Union(Object.values(CatalogName).map((name) => Type.Literal(name))),
@@ -51,9 +66,5 @@ export const catalog = defineDataset({
     errorMs: 7 * 86_400_000,
     negativeMs: 300_000,
   },
-  // One call lists every id (CoinGecko /coins/list; Bybit instruments-info for spot, one page).
-  fill: (params) =>
-    params.name === CatalogName.bybitSpot
-      ? { queue: 'bybit', name: 'bybit.catalog', data: {} }
-      : { queue: 'coingecko', name: 'coingecko.catalog', data: {} },
+  fill: (params) => CATALOG_FILLS[params.name],
 })

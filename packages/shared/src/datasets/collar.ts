@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import { defineDataset, dependsOn } from '../dataset'
 import { InvalidParamError } from '../errors'
 import { parseExchange, parseSymbol } from '../exchanges'
+import { optionUnderlyingListing } from './instruments'
 import { optionChain } from './option-chain'
 
 export const CollarParams = Type.Object({
@@ -146,6 +147,8 @@ export const collar = defineDataset({
     }
   },
   segments: (params) => [params.exchange, params.underlying],
+  // Derived, but a made-up underlying would still cost its chain's provider call.
+  listedIn: optionUnderlyingListing,
   value: CollarValue,
   freshness: { freshMs: 300_000, staleMs: 300_000, errorMs: 1_800_000, negativeMs: 300_000 },
   // A spot move of more than 5 % invalidates every max gain/loss: recompute before the fresh window ends.

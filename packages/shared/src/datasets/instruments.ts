@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { defineDataset } from '../dataset'
 import { parseExchange, parseSymbol } from '../exchanges'
+import { CatalogName } from './catalog'
 import { Nullable } from './coin-id'
 
 export const UnderlyingParams = Type.Object({
@@ -14,6 +15,16 @@ export function parseUnderlyingParams(
 ): Static<typeof UnderlyingParams> {
   const exchange = parseExchange(raw.exchange, 'underlying') as 'bybit' | 'ibkr'
   return { exchange, underlying: parseSymbol(exchange, 'underlying', raw.underlying, 'underlying') }
+}
+
+/**
+ * The catalog a dataset keyed by an option underlying names: a Bybit underlying must be a base
+ * coin Bybit lists options on (once that list is cached); IBKR has no catalog.
+ */
+export function optionUnderlyingListing(params: Static<typeof UnderlyingParams>) {
+  return params.exchange === 'bybit'
+    ? { catalog: CatalogName.bybitOptions, id: params.underlying }
+    : null
 }
 
 export const Right = Type.Union([Type.Literal('call'), Type.Literal('put')])
@@ -58,6 +69,7 @@ export const instruments = defineDataset({
   params: UnderlyingParams,
   parseParams: parseUnderlyingParams,
   segments: (params) => [params.exchange, params.underlying],
+  listedIn: optionUnderlyingListing,
   value: InstrumentsValue,
   freshness: { freshMs: 900_000, staleMs: 1_800_000, errorMs: 21_600_000, negativeMs: 300_000 },
   fill: (params) =>

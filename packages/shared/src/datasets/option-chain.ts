@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { defineDataset } from '../dataset'
 import { Nullable } from './coin-id'
-import { parseUnderlyingParams, UnderlyingParams } from './instruments'
+import { optionUnderlyingListing, parseUnderlyingParams, UnderlyingParams } from './instruments'
 
 /** One side (call or put) of a strike. Prices in the quote currency per unit of underlying. */
 export const OptionQuote = Type.Object(
@@ -104,6 +104,7 @@ export const optionChain = defineDataset({
   params: UnderlyingParams,
   parseParams: parseUnderlyingParams,
   segments: (params) => [params.exchange, params.underlying],
+  listedIn: optionUnderlyingListing,
   value: OptionChainValue,
   freshness: { freshMs: 60_000, staleMs: 120_000, errorMs: 1_800_000, negativeMs: 300_000 },
   // One tickers call (Bybit) or one batch of snapshots (IBKR) per underlying fills the chain.

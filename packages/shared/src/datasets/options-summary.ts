@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { defineDataset, dependsOn } from '../dataset'
 import { Nullable } from './coin-id'
-import { parseUnderlyingParams, UnderlyingParams } from './instruments'
+import { optionUnderlyingListing, parseUnderlyingParams, UnderlyingParams } from './instruments'
 import { optionChain } from './option-chain'
 
 /** Per-expiry positioning and volatility figures of one underlying's chain. */
@@ -50,6 +50,8 @@ export const optionsSummary = defineDataset({
   params: UnderlyingParams,
   parseParams: parseUnderlyingParams,
   segments: (params) => [params.exchange, params.underlying],
+  // Derived, but a made-up underlying would still cost its chain's provider call.
+  listedIn: optionUnderlyingListing,
   value: OptionsSummaryValue,
   freshness: { freshMs: 300_000, staleMs: 300_000, errorMs: 1_800_000, negativeMs: 300_000 },
   recomputeOn: [dependsOn(optionChain, ({ exchange, underlying }) => ({ exchange, underlying }))],

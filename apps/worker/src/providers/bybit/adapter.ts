@@ -16,6 +16,7 @@ import {
   toQuote,
   toSpot,
 } from './mapping'
+import { optionBaseCoins } from './option-base-coins'
 import { parseOptionSymbol } from './symbols'
 
 export type Instruments = Static<typeof InstrumentsValue>
@@ -140,6 +141,12 @@ export class BybitAdapter {
   async spotCatalog(): Promise<{ symbols: string[]; asOf: number }> {
     const { symbols, asOf } = await spotPairs(this.#client)
     return { symbols, asOf: asOf > 0 ? asOf : this.#now() }
+  }
+
+  /** Every base coin with options tradable now, sorted: the `bybit-options` catalog. */
+  async optionCatalog(): Promise<{ baseCoins: string[]; asOf: number }> {
+    const { baseCoins, asOf } = await optionBaseCoins(this.#client)
+    return { baseCoins, asOf: asOf > 0 ? asOf : this.#now() }
   }
 
   /** One tickers call for every option on `baseCoin`. */

@@ -7,6 +7,7 @@ export const BybitEndpoint = {
   instruments: '/v5/market/instruments-info',
   tickers: '/v5/market/tickers',
   kline: '/v5/market/kline',
+  optionBaseCoins: '/v5/market/option-base-coins',
 } as const
 export type BybitEndpoint = (typeof BybitEndpoint)[keyof typeof BybitEndpoint]
 

@@ -215,3 +215,45 @@ describe('option chain from instruments and one tickers call', () => {
     await expect(adapterFor().optionTickers('BTC')).rejects.toBeInstanceOf(ProviderBadResponseError)
   })
 })
+
+describe('option catalog', () => {
+  const baseCoins = (list: unknown) => ({
+    status: 200,
+    body: JSON.stringify({ retCode: 0, retMsg: 'success', result: { list }, time: TIME }),
+  })
+  const row = (baseCoin: unknown, hasSymbol: unknown) => ({
+    baseCoin,
+    hasSymbol,
+    underlyingType: 0,
+  })
+
+  it('lists the base coins with options now, sorted and each once, from one call', async () => {
+    const { baseCoins: listed, asOf } = await adapterFor().optionCatalog()
+    // The fixture lists BTC twice (USDT and USDC), XRP and XAUT with no options yet.
+    expect(listed).toEqual(['BTC', 'ETH', 'SOL'])
+    expect(asOf).toBe(bybitEnvelope('option-base-coins.json').time)
+    // No underlyingType: every type (crypto, commodities, stocks, ...).
+    expect(fixtures.calls.map((call) => call.path)).toEqual(['/v5/market/option-base-coins'])
+  })
+
+  it('reads hasSymbol in the string form of other V5 numbers too', async () => {
+    fixtures.failNext(baseCoins([row('BTC', '1'), row('ETH', '0')]))
+    expect((await adapterFor().optionCatalog()).baseCoins).toEqual(['BTC'])
+  })
+
+  it.each([
+    ['result.list not a list', { status: 200, body: '{"retCode":0,"result":{"list":{}}}' }, /list/],
+    ['an empty list', baseCoins([]), /no base coin has options/],
+    ['no coin with options', baseCoins([row('XRP', 0)]), /no base coin has options/],
+    ['a row not an object', baseCoins([row('BTC', 1), 'ETH']), /row 1 has no usable baseCoin/],
+    ['no baseCoin', baseCoins([row('BTC', 1), { hasSymbol: 1 }]), /row 1 has no usable/],
+    ['a baseCoin no id', baseCoins([row('BTC', 1), row('ETH/USDT', 1)]), /row 1 has no usable/],
+    ['a spoiled hasSymbol', baseCoins([row('BTC', 1), row('ETH', 'n/a')]), /ETH: hasSymbol "n\/a"/],
+    ['hasSymbol not 0 or 1', baseCoins([row('BTC', 1), row('ETH', true)]), /ETH: hasSymbol true/],
+  ])('refuses %s: garbage, not an empty or shorter catalog', async (_what, answer, problem) => {
+    fixtures.failNext(answer)
+    const refused = adapterFor().optionCatalog()
+    await expect(refused).rejects.toBeInstanceOf(ProviderBadResponseError)
+    await expect(refused).rejects.toThrow(problem)
+  })
+})

@@ -1,3 +1,4 @@
+import { catalog } from '@marketcache/shared/datasets/catalog'
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
@@ -64,6 +65,14 @@ function subjectFor(upstream: BybitUpstream): ContractSubject {
       unknown: { exchange: 'bybit', symbol: `${NOPE}USDT`, interval: '1h' },
       fetch: async (params) => (await shared.klines(params.symbol, params.interval)).value,
     } satisfies ContractCase<typeof ohlcv>,
+    {
+      dataset: catalog,
+      known: { name: 'bybit-options' },
+      fetch: async ({ name }) => {
+        const { baseCoins, asOf } = await shared.optionCatalog()
+        return { name, provider: 'bybit', ids: baseCoins, as_of: new Date(asOf).toISOString() }
+      },
+    } satisfies ContractCase<typeof catalog>,
   ] as ContractCase[]
   return {
     cases,

@@ -66,6 +66,8 @@ export function bybitRoute(url: URL): CannedAnswer {
       return instrumentsPage(url)
     case '/v5/market/tickers':
       return tickers(url)
+    case '/v5/market/option-base-coins':
+      return json(bybitEnvelope('option-base-coins.json'))
     case '/v5/market/kline':
       return url.searchParams.get('symbol') === 'BTCUSDT'
         ? json(bybitEnvelope('kline-btcusdt.json'))
