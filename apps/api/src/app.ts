@@ -17,6 +17,7 @@ import { type RateLimits, registerRateLimits } from './rate-limits'
 import { ReadTelemetry } from './read-telemetry'
 import { closeClient, createSubscriber } from './redis-clients'
 import { backtestBatchRoutes } from './routes/backtest-batches'
+import { cacheInvalidateRoutes } from './routes/cache-invalidate'
 import { cacheStatsRoutes } from './routes/cache-stats'
 import { coinsMultiRoutes } from './routes/coins-multi'
 import { datasetRoutes } from './routes/dataset-routes'
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(coinsMultiRoutes, { services })
   await app.register(backtestBatchRoutes, { services, auth })
   await app.register(updateCacheRoutes, { services, auth })
+  await app.register(cacheInvalidateRoutes, { services, auth })
   await app.register(jobRoutes, { services })
   await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })
   await app.register(healthRoutes, { cacheRedis, queueRedis, queueGuard })

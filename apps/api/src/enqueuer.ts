@@ -130,7 +130,8 @@ export class Enqueuer {
     options: ProducerJobOptions,
   ): Promise<string> {
     const queue = this.queues[request.queue]
-    if (payload.origin === 'miss') {
+    // Control commands are never misses; the narrowing says so.
+    if (payload.origin === 'miss' && request.queue !== 'control') {
       const dedup = options.deduplication.id
       const admission = await onBackend('queue', () =>
         this.backlog.admit(request.queue, dedup, async () =>
@@ -154,13 +155,16 @@ export class Enqueuer {
     if (!parsed) return null
     const queue = this.queues[parsed.queue]
     return onBackend('queue', async () => {
-      const job = await queue.getJob(parsed.id)
+      // The state first: a job read after it finished carries its result (read the other way
+      // round, a job finishing in between shows as completed with no result).
+      const state = await queue.getJobState(parsed.id)
+      const job = state === 'unknown' ? undefined : await queue.getJob(parsed.id)
       if (!job?.id) return null
       return {
         id: publicJobId(parsed.queue, job.id),
         queue: parsed.queue,
         name: job.name,
-        state: await job.getState(),
+        state,
         attemptsMade: job.attemptsMade,
         attempts: job.opts.attempts ?? 1,
         failedReason: job.failedReason || null,

@@ -34,6 +34,22 @@ export class CacheReader {
     return replies.map(decodeEnvelope)
   }
 
+  /** The keys matching a SCAN pattern, in batches of about `count` (each key once or more). */
+  async *scan(pattern: string, count = 500): AsyncGenerator<string[]> {
+    // A cluster's keys are spread over its masters: each is scanned in turn.
+    const nodes = this.redis.isCluster
+      ? (this.redis as Cluster).nodes('master')
+      : [this.redis as Redis]
+    for (const node of nodes) {
+      let cursor = '0'
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count)
+        cursor = next
+        if (keys.length > 0) yield keys
+      } while (cursor !== '0')
+    }
+  }
+
   /** The current envelope of a dataset entry, or null when absent or negative. */
   async envelope<D extends AnyDataset>(
     dataset: D,

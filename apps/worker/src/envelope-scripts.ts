@@ -108,3 +108,49 @@ redis.call('HSET', key, 'lastError', ARGV[1], 'lastErrorAt', ARGV[2])
 redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = stored[3] }))
 return 1
 `
+
+/**
+ * Invalidates one entry. `expire` (a soft purge) ends an envelope's fresh window now, so it is
+ * served STALE while one refresh runs; `delete` removes it. A negative entry has nothing to serve
+ * stale, so both delete it. What is deleted leaves its `asOf` behind (a tombstone that readers
+ * see as absent) for at most ARGV[4] ms and never past the key's own expiry, so an older write
+ * still in flight is refused as before (WRITE_ENVELOPE_LUA).
+
+  Input:
+    KEYS[1] cache key
+
+    ARGV[1] 'delete' or 'expire'
+    ARGV[2] now (epoch ms)
+    ARGV[3] written channel
+    ARGV[4] longest tombstone (ms)
+
+  Output:
+    1 an entry was there and is invalidated, 0 nothing was there
+
+  Events:
+    PUBLISH ARGV[3] {"key":KEYS[1],"etag":<etag>} for an expired envelope, {"key":KEYS[1]} for
+    a deleted entry, so readers drop what they hold of it.
+ */
+export const INVALIDATE_LUA = `
+local key = KEYS[1]
+local stored = redis.call('HMGET', key, 'asOf', 'data', 'notFound', 'etag', 'freshUntil')
+if stored[2] == false and stored[3] ~= '1' then
+  return 0
+end
+local now = tonumber(ARGV[2])
+if ARGV[1] == 'expire' and stored[3] ~= '1' then
+  if tonumber(stored[5]) > now then
+    redis.call('HSET', key, 'freshUntil', ARGV[2])
+  end
+  redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = stored[4] }))
+  return 1
+end
+local ttl = redis.call('PTTL', key)
+redis.call('DEL', key)
+if stored[1] and ttl > 0 then
+  redis.call('HSET', key, 'asOf', stored[1])
+  redis.call('PEXPIRE', key, math.min(ttl, tonumber(ARGV[4])))
+end
+redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key }))
+return 1
+`

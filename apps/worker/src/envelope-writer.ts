@@ -1,15 +1,22 @@
 import type { AnyDataset } from '@marketcache/shared/dataset'
 import type { EntrySource } from '@marketcache/shared/envelope'
 import { type Envelope, encodeEnvelope } from '@marketcache/shared/envelope'
+import type { InvalidationMode } from '@marketcache/shared/invalidation'
 import type { Keys } from '@marketcache/shared/keys'
 import type { ChainableCommander, Cluster, Redis, Result } from 'ioredis'
-import { RECORD_ERROR_LUA, WRITE_ENVELOPE_LUA, WRITE_NOT_FOUND_LUA } from './envelope-scripts'
+import {
+  INVALIDATE_LUA,
+  RECORD_ERROR_LUA,
+  WRITE_ENVELOPE_LUA,
+  WRITE_NOT_FOUND_LUA,
+} from './envelope-scripts'
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     mcWriteEnvelope(key: string, ...args: (string | number)[]): Result<number, Context>
     mcWriteNotFound(key: string, ...args: (string | number)[]): Result<number, Context>
     mcRecordError(key: string, ...args: (string | number)[]): Result<number, Context>
+    mcInvalidate(key: string, ...args: (string | number)[]): Result<number, Context>
   }
 }
 
@@ -40,6 +47,12 @@ export interface WriteOutcome {
   written: boolean
 }
 
+/**
+ * How long a deleted entry's `asOf` outlives it, so a write that was in flight when it was
+ * deleted is still held to the CAS: longer than any job's provider call and retries take.
+ */
+const TOMBSTONE_MS = 600_000
+
 /** X-Cache-Error is built from it: one printable line, bounded. */
 const MAX_ERROR_LENGTH = 200
 
@@ -62,6 +75,7 @@ export class EnvelopeWriter {
       mcWriteEnvelope: WRITE_ENVELOPE_LUA,
       mcWriteNotFound: WRITE_NOT_FOUND_LUA,
       mcRecordError: RECORD_ERROR_LUA,
+      mcInvalidate: INVALIDATE_LUA,
     }
     for (const [name, lua] of Object.entries(scripts)) {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua })
@@ -112,6 +126,22 @@ export class EnvelopeWriter {
       client.mcRecordError(key, line, now, channel),
     )
     return keys.filter((_key, i) => results[i] === 1)
+  }
+
+  /**
+   * Deletes or soft-expires entries (see INVALIDATE_LUA) and announces each; returns how many
+   * held an entry.
+   */
+  async invalidate(
+    keys: readonly string[],
+    mode: InvalidationMode,
+    now = Date.now(),
+  ): Promise<number> {
+    const channel = this.#keys.writtenChannel()
+    const results = await this.#batch(keys, (client, key) =>
+      client.mcInvalidate(key, mode, now, channel, TOMBSTONE_MS),
+    )
+    return results.filter((result) => result === 1).length
   }
 
   async #batch<T>(

@@ -23,6 +23,8 @@ export const MARKETS_PAGE_SIZE = 250
 const CoinId = CoinIdParams.properties.id
 const Segment = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })
 const IntervalName = Type.Union(Object.keys(Interval).map((name) => Type.Literal(name as Interval)))
+/** A read route's param as the client sent it; the worker parses it as the route does. */
+const RawParam = Type.String({ maxLength: 256 })
 const Symbols = Type.Array(Segment, { minItems: 1, maxItems: 100 })
 const Underlying = Type.Object({ underlying: Segment })
 const ExchangeUnderlying = Type.Object({ exchange: Segment, underlying: Segment })
@@ -85,6 +87,21 @@ export const Jobs = {
     Type.Object({
       ...Type.Omit(BacktestParams, ['symbol']).properties,
       symbols: Type.Array(Segment, { minItems: 1, maxItems: 1000 }),
+    }),
+  ),
+  /** Deletes or soft-expires cache entries (`invalidation.ts`), counting the keys touched. */
+  'control.invalidate': job(
+    'control',
+    Type.Object({
+      mode: Type.Union([Type.Literal('delete'), Type.Literal('expire')]),
+      target: Type.Union([
+        Type.Object({ dataset: Segment, params: Type.Record(Type.String(), RawParam) }),
+        Type.Object({ dataset: Segment, match: Type.Record(Type.String(), Segment) }),
+        Type.Object({ dataset: Segment }),
+        Type.Object({ all: Type.Literal(true) }),
+      ]),
+      /** When it was asked for (epoch ms): makes every request its own job. */
+      at: Type.Integer({ minimum: 0 }),
     }),
   ),
 } as const satisfies Record<string, { queue: QueueName; data: TSchema }>
@@ -194,7 +211,8 @@ export const JOB_DEFAULTS = {
 /**
  * The id that makes concurrent requests for the same fetch collapse into one job: the job name,
  * then the request's values in key order (validated segments as they are; lists as a digest of
- * their sorted items, so order does not matter): `coingecko.coin|bitcoin`, `bybit.kline|1h|BTCUSDT`.
+ * their sorted items, so order does not matter; objects as a digest): `coingecko.coin|bitcoin`,
+ * `bybit.kline|1h|BTCUSDT`.
  */
 export function requestDedupId(request: JobRequest): string {
   const data = request.data as Record<string, unknown>
@@ -204,7 +222,7 @@ export function requestDedupId(request: JobRequest): string {
       const value = data[name]
       if (Array.isArray(value))
         return value.length === 1 ? String(value[0]) : digest([...value].sort())
-      return String(value)
+      return value !== null && typeof value === 'object' ? digest(value) : String(value)
     })
   return dedupId(request.name, ...parts)
 }

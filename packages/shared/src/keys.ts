@@ -61,6 +61,25 @@ export class Keys {
     return prefix === this.prefix && /^v\d+$/.test(version ?? '') && dataset ? dataset : null
   }
 
+  /**
+   * SCAN pattern for the cache keys of one dataset version whose segments match `parts` (null:
+   * any value), letters in either case. Parts must be validated segments, so the pattern holds
+   * no glob syntax but its own. SCAN's `*` also spans `:`: confirm each key with `cacheSegments`.
+   */
+  cacheMatch(dataset: string, schemaVersion: number, parts: readonly (string | null)[]): string {
+    const glob = (part: string | null) =>
+      part === null
+        ? '*'
+        : part.replace(/[A-Za-z]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`)
+    return this.cache(dataset, schemaVersion, parts.map(glob))
+  }
+
+  /** The segments of a cache key of that dataset version, or null when it is not one. */
+  cacheSegments(key: string, dataset: string, schemaVersion: number): string[] | null {
+    const head = `${this.cache(dataset, schemaVersion, [])}:`
+    return key.startsWith(head) ? key.slice(head.length).split(':') : null
+  }
+
   /** SCAN pattern matching every cache key of a dataset, across schema versions. */
   datasetPattern(dataset: string): string {
     return `${this.prefix}:v*:${dataset}:*`

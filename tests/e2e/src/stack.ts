@@ -78,7 +78,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }),
   )
 
-  const apiConfig = loadApiConfig({ ...common, API_KEYS: `${WRITE_KEY}:write`, ...options.apiEnv })
+  const apiConfig = loadApiConfig({
+    ...common,
+    API_KEYS: `${WRITE_KEY}:write|admin`,
+    ...options.apiEnv,
+  })
   const apps = await Promise.all(
     Array.from({ length: 1 + (options.apiReplicas ?? 0) }, () =>
       buildApp({ config: apiConfig, ...createApiClients(apiConfig) }),

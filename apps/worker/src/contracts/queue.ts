@@ -3,8 +3,11 @@ import type { QueueName } from '@marketcache/shared/jobs'
 import type { ProcessorContext, QueueProcessors } from '../contracts/processor'
 import type { ProviderCallCounter } from '../provider-calls'
 
-/** The queues this worker consumes. `control` joins here. */
-export type ConsumedQueue = Extract<QueueName, 'coingecko' | 'bybit' | 'ibkr' | 'derive'>
+/** The queues this worker consumes: every queue. */
+export type ConsumedQueue = Extract<
+  QueueName,
+  'coingecko' | 'bybit' | 'ibkr' | 'derive' | 'control'
+>
 
 /** What every queue spec is built from: the shared processor context and the call counter. */
 export interface QueueDeps {

@@ -49,20 +49,13 @@ export function recomputeDependents(deps: RecomputeDeps) {
     const targets = new Map<string, { dataset: AnyDataset; params: unknown }>()
     for (const { subject } of written) {
       if (subject === undefined) continue
-      for (const { derived, dependency } of dependents.get(subject.dataset.name) ?? []) {
-        try {
-          const mapped = dependency.params(subject.params)
-          if (mapped === null) continue
-          // Canonical and validated like any caller's params before a key is built from them.
-          const params = derived.parseParams(mapped as Record<string, unknown>)
-          targets.set(cacheKey(deps.keys, derived, params), { dataset: derived, params })
-        } catch (error) {
-          deps.logger.warn(
-            { err: error, input: subject.dataset.name, derived: derived.name },
-            'recompute: no params for the derived entry',
-          )
-        }
-      }
+      const entries = derivedEntries(dependents, deps.keys, subject, (error, derived) =>
+        deps.logger.warn(
+          { err: error, input: subject.dataset.name, derived: derived.name },
+          'recompute: no params for the derived entry',
+        ),
+      )
+      for (const entry of entries) targets.set(entry.key, entry)
     }
     await Promise.all(
       [...targets].map(async ([key, { dataset, params }]) => {
@@ -76,4 +69,28 @@ export function recomputeDependents(deps: RecomputeDeps) {
       }),
     )
   }
+}
+
+/**
+ * The derived entries (`recomputeOn`) built on one input entry: their keys and canonical params.
+ * A mapping that yields params its dataset refuses is reported to `onError` and skipped.
+ */
+export function derivedEntries(
+  dependents: ReadonlyMap<string, readonly Dependent[]>,
+  keys: Keys,
+  input: { dataset: AnyDataset; params: Readonly<Record<string, unknown>> },
+  onError: (error: unknown, derived: AnyDataset) => void,
+): { key: string; dataset: AnyDataset; params: unknown }[] {
+  return (dependents.get(input.dataset.name) ?? []).flatMap(({ derived, dependency }) => {
+    try {
+      const mapped = dependency.params(input.params)
+      if (mapped === null) return []
+      // Canonical and validated like any caller's params before a key is built from them.
+      const params = derived.parseParams(mapped as Record<string, unknown>)
+      return [{ key: cacheKey(keys, derived, params), dataset: derived, params }]
+    } catch (error) {
+      onError(error, derived)
+      return []
+    }
+  })
 }

@@ -2,6 +2,7 @@ import type { WorkerConfig } from '../config'
 import type { ConsumedQueue, ProviderQueue, QueueDeps } from '../contracts/queue'
 import { bybitQueue } from './bybit'
 import { coingeckoQueue } from './coingecko'
+import { controlQueue } from './control'
 import { deriveQueue } from './derive'
 import { ibkrQueue } from './ibkr'
 
@@ -15,5 +16,6 @@ export function providerQueues(
     bybit: bybitQueue(config, deps),
     ibkr: ibkrQueue(config, deps),
     derive: deriveQueue(config, deps),
+    control: controlQueue(deps),
   }
 }
