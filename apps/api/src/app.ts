@@ -67,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await Promise.all([closeClient(cacheRedis), closeClient(queueRedis)])
     throw error
   })
-  await registerOpenApi(app)
+  await registerOpenApi(app, { publicUrl: config.publicUrl })
 
   const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, app.log)
   const keys = new Keys(config.keyPrefix)

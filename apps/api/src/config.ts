@@ -14,6 +14,11 @@ const DEFAULTS = {
   /** Loopback: exposing the API is a deliberate choice (0.0.0.0 in the container). */
   API_HOST: '127.0.0.1',
   API_PORT: 3000,
+  /**
+   * The OpenAPI `servers` URL. Relative, so the document points at whichever host served it,
+   * however the API is exposed (port mapping, proxy); set the public URL to publish it elsewhere.
+   */
+  API_PUBLIC_URL: '/',
   /** No keys means no command is accepted; reads stay open. */
   API_KEYS: '',
   /** A CoinGecko round trip through the worker usually lands well inside 2 s. */
@@ -56,6 +61,12 @@ const EnvSchema = Type.Object({
   QUEUE_PREFIX: Prefix(DEFAULTS.QUEUE_PREFIX),
   API_HOST: Type.String({ minLength: 1, default: DEFAULTS.API_HOST }),
   API_PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: DEFAULTS.API_PORT }),
+  // `/`, a path or an http(s) URL, without a trailing slash: paths are appended to it.
+  API_PUBLIC_URL: Type.String({
+    pattern: '^(/|(https?://[^/\\s]+)?(/[^\\s]*[^/\\s])?)$',
+    minLength: 1,
+    default: DEFAULTS.API_PUBLIC_URL,
+  }),
   API_KEYS: Type.String({ default: DEFAULTS.API_KEYS }),
   READ_WAIT_MS: Type.Integer({ minimum: 0, default: DEFAULTS.READ_WAIT_MS }),
   READ_WAIT_MAX_MS: Type.Integer({
@@ -120,6 +131,8 @@ export interface ApiConfig {
   readonly queuePrefix: string
   readonly host: string
   readonly port: number
+  /** Where clients reach the API, as published in the OpenAPI `servers`. @defaultValue `/` */
+  readonly publicUrl: string
   readonly apiKeys: readonly ApiKey[]
   /** Default `?wait=` for misses. */
   readonly readWaitMs: number
@@ -204,6 +217,7 @@ export function loadConfig(
     queuePrefix: vars.QUEUE_PREFIX,
     host: vars.API_HOST,
     port: vars.API_PORT,
+    publicUrl: vars.API_PUBLIC_URL,
     apiKeys: Object.freeze(parseApiKeys(vars.API_KEYS)),
     readWaitMs: vars.READ_WAIT_MS,
     readWaitMaxMs: vars.READ_WAIT_MAX_MS,

@@ -125,6 +125,11 @@ const RateLimitHeaders = {
   'RateLimit-Reset': { type: 'integer', description: 'Seconds until the window ends.' },
 } as const
 
+const LocationHeader = {
+  type: 'string',
+  description: 'FILL_PENDING only: the job filling the entry, /v1/jobs/{jobId}.',
+} as const
+
 const WwwAuthenticateHeader = {
   type: 'string',
   description: 'Bearer realm="marketcache": how to authenticate.',
@@ -152,6 +157,7 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<number, TSch
       ...(retryable ? { 'Retry-After': RetryAfterHeader } : {}),
       ...(list.includes('RATE_LIMITED') ? RateLimitHeaders : {}),
       ...(list.includes('UNAUTHORIZED') ? { 'WWW-Authenticate': WwwAuthenticateHeader } : {}),
+      ...(list.includes('FILL_PENDING') ? { Location: LocationHeader } : {}),
     }
     responses[status] = Type.Ref(ErrorResponse.$id!, {
       description: list.map((code) => `${code}: ${ErrorCodes[code].description}`).join(' '),

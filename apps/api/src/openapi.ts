@@ -3,8 +3,9 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { ErrorCode } from '@marketcache/shared/errors'
 import { datasets } from '@marketcache/shared/registry'
 import { type TSchema, Type } from '@sinclair/typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifySchema } from 'fastify'
 import { CollarResponse } from './collar-view'
+import type { Scope } from './config'
 import { ErrorResponse, errorResponses } from './errors'
 import { DataResponseHeaders } from './http-cache'
 
@@ -40,14 +41,43 @@ export const READ_ERRORS: readonly ErrorCode[] = [
   'BACKEND_UNAVAILABLE',
 ]
 
-/** For routes that need an API key: either header works. */
-export const KeySecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }]
+type Security = NonNullable<FastifySchema['security']>
+
+/** Routes anyone may call without a key. The key, if sent, only picks the rate-limit budget. */
+export const NoSecurity: Security = []
+
+/**
+ * Routes that need an API key with `scope`: either header works. OpenAPI 3.1 lets a requirement
+ * of a non-OAuth scheme name the role it needs, so the scope is in the document too.
+ */
+export function keySecurity(scope: Scope): Security {
+  return [{ bearerAuth: [scope] }, { apiKeyHeader: [scope] }]
+}
+
+/** Open to anyone, but some requests (`fresh=true`) need a key with `scope`: `{}` is "no key". */
+export function optionalKeySecurity(scope: Scope): Security {
+  return [{}, ...keySecurity(scope)]
+}
+
+const KEY_SCOPES =
+  'Keys and their scopes come from API_KEYS; a requirement names the scope it needs (write: ' +
+  'update-cache, backtest batches and fresh=true reads; admin: cache invalidation).'
 
 /**
  * Registers the shared schemas (error shape, every dataset's value) and swagger at `/docs`, with
  * the spec at `/docs/json`. Must run before routes, so swagger sees them.
+ *
+ * The document is OpenAPI 3.1, whose Schema Object is JSON Schema (2020-12): the TypeBox schemas
+ * that validate requests and responses are rendered as they are (numeric `exclusiveMinimum`,
+ * `type: 'null'`), with no 3.0 translation to drift from what ajv checks.
  */
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  options: {
+    /** Where clients reach the API's root (`API_PUBLIC_URL`): the one entry of `servers`. */
+    publicUrl: string
+  },
+): Promise<void> {
   app.addSchema(ErrorResponse)
   for (const dataset of Object.values(datasets)) app.addSchema(dataset.value)
   // Routes that answer a view of their value rather than the stored bytes.
@@ -55,7 +85,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
 
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
+      // Paths are appended to this URL as they are (stripBasePath is off).
+      servers: [{ url: options.publicUrl, description: 'This API' }],
       info: {
         title: 'marketcache',
         version: 'v1',
@@ -92,12 +124,19 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           bearerAuth: {
             type: 'http',
             scheme: 'bearer',
-            description: 'Authorization: Bearer <API key>',
+            description: `Authorization: Bearer <API key>. ${KEY_SCOPES}`,
           },
-          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          apiKeyHeader: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-API-Key',
+            description: `X-API-Key: <API key>. ${KEY_SCOPES}`,
+          },
         },
       },
     },
+    // Route paths are documented as registered, whatever the path of the public URL.
+    stripBasePath: false,
     // Keep shared schemas under their own names (Coin, ErrorResponse) instead of def-N.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, index) =>

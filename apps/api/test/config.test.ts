@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       queuePrefix: 'mcq',
       host: '127.0.0.1',
       port: 3000,
+      publicUrl: '/',
       apiKeys: [],
       readWaitMs: 2000,
       readWaitMaxMs: 10_000,
@@ -70,10 +71,20 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_COSTLY_MAX', '-1'],
     ['RATE_LIMIT_WINDOW_MS', '10'],
     ['FRESH_REQUIRES_KEY', 'maybe'],
+    ['API_PUBLIC_URL', 'https://api.example.org/'],
+    ['API_PUBLIC_URL', 'api.example.org'],
+    ['API_PUBLIC_URL', '/gateway/'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(name)
   })
+
+  it.each(['/', '/gateway', 'http://127.0.0.1:3000', 'https://data.example.org/marketcache'])(
+    'takes API_PUBLIC_URL=%s',
+    (url) => {
+      expect(loadConfig({ API_PUBLIC_URL: url }).publicUrl).toBe(url)
+    },
+  )
 
   it('reads COLLAR_SPOT_MOVE_PCT as a percentage', () => {
     expect(loadConfig({ COLLAR_SPOT_MOVE_PCT: '2.5' }).inputMoveLimits).toEqual({ collar: 0.025 })

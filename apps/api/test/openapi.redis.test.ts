@@ -114,6 +114,7 @@ describe('OpenAPI', () => {
       '#/components/schemas/Coin',
     )
     expect(read.responses['503'].headers['Retry-After']).toBeDefined()
+    expect(read.responses['503'].headers.Location).toBeDefined()
     expect(read.responses['503'].description).toContain('FILL_PENDING')
     expect(read.responses['503'].description).toContain('BACKEND_UNAVAILABLE')
     expect(Object.keys(read.responses['429'].headers).sort()).toEqual([
@@ -261,7 +262,7 @@ describe('OpenAPI', () => {
         'initial_capital',
       ].sort(),
     )
-    expect(post.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }])
+    expect(post.security).toEqual([{ bearerAuth: ['write'] }, { apiKeyHeader: ['write'] }])
     const accepted = post.responses['202'].content['application/json'].schema
     expect(Object.keys(accepted.properties)).toEqual(['batch', 'jobs'])
     const status =
@@ -284,15 +285,21 @@ describe('OpenAPI', () => {
     expect(shapes[3].required.sort()).toEqual(['dataset', 'params'])
   })
 
-  it('requires an API key on commands, and declares both ways to send it', () => {
+  it('requires a write key on commands, takes one on reads, and declares both ways to send it', () => {
     expect(spec.components.securitySchemes).toMatchObject({
       bearerAuth: { type: 'http', scheme: 'bearer' },
       apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
     })
     expect(spec.paths['/v1/update-cache'].post.security).toEqual([
-      { bearerAuth: [] },
-      { apiKeyHeader: [] },
+      { bearerAuth: ['write'] },
+      { apiKeyHeader: ['write'] },
     ])
-    expect(spec.paths['/v1/coins/{id}'].get.security).toBeUndefined()
+    // Reads need no key; `fresh=true` needs one with the write scope.
+    expect(spec.paths['/v1/coins/{id}'].get.security).toEqual([
+      {},
+      { bearerAuth: ['write'] },
+      { apiKeyHeader: ['write'] },
+    ])
+    expect(spec.paths['/v1/jobs/{id}'].get.security).toEqual([])
   })
 })

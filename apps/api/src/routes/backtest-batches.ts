@@ -5,7 +5,7 @@ import { parsePublicJobId } from '@marketcache/shared/jobs'
 import type { ApiKeyAuth } from '../auth'
 import { BATCH_MAX_SYMBOLS, BatchBody, parseBatch } from '../backtest-params'
 import { ApiError, errorResponses } from '../errors'
-import { KeySecurity, Tag } from '../openapi'
+import { keySecurity, NoSecurity, Tag } from '../openapi'
 import type { ApiServices } from '../services'
 
 const BatchAccepted = Type.Object(
@@ -73,6 +73,7 @@ function startBatchRoute(app: App, { keys, batches }: ApiServices, auth: ApiKeyA
         }
       },
       schema: {
+        operationId: 'startBacktestBatch',
         tags: [Tag.analytics],
         summary: 'Run one backtest per symbol, as a batch',
         description:
@@ -80,7 +81,7 @@ function startBatchRoute(app: App, { keys, batches }: ApiServices, auth: ApiKeyA
           'GET /v1/backtests except `symbol`, validated the same way; on any error nothing is ' +
           'enqueued. The backtests run as children of one batch job, at update priority; a ' +
           'failed backtest does not fail the batch.',
-        security: KeySecurity,
+        security: keySecurity('write'),
         body: BatchBody,
         response: {
           202: BatchAccepted,
@@ -116,8 +117,10 @@ function batchStatusRoute(app: App, { batches }: ApiServices): void {
     '/v1/backtests/batch/:id',
     {
       schema: {
+        operationId: 'getBacktestBatch',
         tags: [Tag.analytics],
         summary: 'Progress and results of a backtest batch',
+        security: NoSecurity,
         description: 'Finished batches are kept for a bounded time, then answer 404 JOB_NOT_FOUND.',
         params: Type.Object({
           id: Type.String({ description: 'The batch id from the 202, e.g. derive.3f2a…' }),

@@ -4,7 +4,7 @@ import { type InvalidationTarget, invalidationScope } from '@marketcache/shared/
 import { datasetNames } from '@marketcache/shared/registry'
 import type { ApiKeyAuth } from '../auth'
 import { ApiError, errorResponses } from '../errors'
-import { KeySecurity, Tag } from '../openapi'
+import { keySecurity, Tag } from '../openapi'
 import type { ApiServices } from '../services'
 
 const Strings = (description: string) =>
@@ -65,10 +65,11 @@ export const cacheInvalidateRoutes: FastifyPluginAsyncTypebox<{
       onRequest: auth.require('admin'),
       config: { bodyShapes: BODY_SHAPES },
       schema: {
+        operationId: 'invalidateCache',
         tags: [Tag.commands],
         summary: 'Delete or soft-expire cache entries',
         description: `Body: ${BODY_SHAPES}. Runs as a job on the control queue; its result (GET /v1/jobs/{id}) counts the entries touched, and the derived ones (collars, summaries) soft-expired with their inputs. Needs the admin scope.`,
-        security: KeySecurity,
+        security: keySecurity('admin'),
         body: InvalidateBody,
         response: {
           202: Type.Object(

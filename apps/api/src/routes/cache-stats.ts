@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
 import type { CacheStats } from '../cache-stats'
 import { errorResponses } from '../errors'
-import { Tag } from '../openapi'
+import { NoSecurity, Tag } from '../openapi'
 
 const ReadCounts = Type.Object({
   hits: Type.Integer(),
@@ -46,8 +46,10 @@ export const cacheStatsRoutes: FastifyPluginAsyncTypebox<{ stats: CacheStats }> 
     '/v1/cache/stats',
     {
       schema: {
+        operationId: 'getCacheStats',
         tags: [Tag.cache],
         summary: 'Hit rates, key counts, memory and provider calls',
+        security: NoSecurity,
         response: {
           200: StatsResponse,
           ...errorResponses(['RATE_LIMITED', 'BACKEND_UNAVAILABLE']),

@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../errors'
 import { ItemStatus, MULTI_GET_MAX_IDS, parseIdList, readCoins } from '../multi-read'
-import { Tag } from '../openapi'
+import { NoSecurity, Tag } from '../openapi'
 import { plainQueryNumbers } from '../query-numbers'
 import type { ApiServices } from '../services'
 
@@ -48,8 +48,10 @@ export const coinsMultiRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices
     {
       preValidation: plainQueryNumbers(querystring),
       schema: {
+        operationId: 'getCoins',
         tags: [Tag.coins],
         summary: 'Market data for many coins',
+        security: NoSecurity,
         description:
           `Up to ${MULTI_GET_MAX_IDS} distinct ids. Missing ids are fetched in one batch; the ` +
           'request waits for them together up to `wait` ms, and reports the rest as PENDING.',

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AnyDataset } from '@marketcache/shared/dataset'
 import type { ErrorCode } from '@marketcache/shared/errors'
 import type { TObject, TProperties } from '@sinclair/typebox'
-import { dataResponses, READ_ERRORS, type Tag } from '../openapi'
+import { dataResponses, NoSecurity, optionalKeySecurity, READ_ERRORS, type Tag } from '../openapi'
 import { plainQueryNumbers } from '../query-numbers'
 import type { ReadFilterParser } from '../read-filter'
 import { datasetReadHandler } from '../read-handler'
@@ -11,6 +11,8 @@ import type { ApiServices } from '../services'
 
 /** What sets one dataset's read route apart; the rest is the same for every dataset. */
 export interface DatasetRoute {
+  /** The OpenAPI `operationId`: camelCase, unique, stable (clients generate method names from it). */
+  operationId: string
   /** The Fastify path, e.g. `/v1/spot/:exchange/:symbol`. */
   path: string
   tag: Tag
@@ -41,19 +43,22 @@ export function registerDatasetRoute(
   route: DatasetRoute,
 ): void {
   const querystring = readQuerySchema(services.config, route.query)
+  const access = readAccess(services.config.freshRequiresKey, route.errors ?? READ_ERRORS)
   app.get(
     route.path,
     {
       preValidation: plainQueryNumbers(querystring),
       schema: {
+        operationId: route.operationId,
         tags: [route.tag],
         summary: route.summary,
         description: route.description,
+        security: access.security,
         ...(route.params ? { params: route.params } : {}),
         querystring,
         response: dataResponses(
           route.response?.schemaId ?? dataset.value.$id!,
-          route.errors ?? READ_ERRORS,
+          access.errors,
           route.response?.description,
         ),
       },
@@ -63,4 +68,16 @@ export function registerDatasetRoute(
       ...(route.filter ? { filter: route.filter } : {}),
     }),
   )
+}
+
+/**
+ * Who may read: anyone, but `fresh=true` needs a key with the write scope (401/403 otherwise)
+ * unless FRESH_REQUIRES_KEY=false, which opens it to all and leaves those statuses out.
+ */
+function readAccess(freshRequiresKey: boolean, errors: readonly ErrorCode[]) {
+  if (freshRequiresKey) return { security: optionalKeySecurity('write'), errors }
+  return {
+    security: NoSecurity,
+    errors: errors.filter((code) => code !== 'UNAUTHORIZED' && code !== 'FORBIDDEN'),
+  }
 }

@@ -27,6 +27,7 @@ const UnderlyingPath = exchangeSymbolPath('underlying', 'underlying', 'The under
  */
 export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
   coin: {
+    operationId: 'getCoin',
     path: '/v1/coins/:id',
     tag: Tag.coins,
     summary: 'Market data for one coin (USD)',
@@ -36,6 +37,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     params: CoinPath,
   },
   tokenomics: {
+    operationId: 'getCoinTokenomics',
     path: '/v1/coins/:id/tokenomics',
     tag: Tag.coins,
     summary: 'Supply figures for one coin',
@@ -43,6 +45,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     params: CoinPath,
   },
   spot: {
+    operationId: 'getSpot',
     path: '/v1/spot/:exchange/:symbol',
     tag: Tag.spot,
     summary: 'Last price and quote of a spot pair or stock',
@@ -52,6 +55,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     params: exchangeSymbolPath('spot', 'symbol', 'The instrument'),
   },
   instruments: {
+    operationId: 'getInstruments',
     path: '/v1/instruments/:exchange/:underlying',
     tag: Tag.instruments,
     summary: 'Option contracts listed on an underlying',
@@ -61,6 +65,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     params: UnderlyingPath,
   },
   'option-chain': {
+    operationId: 'getOptionChain',
     path: '/v1/options/:exchange/:underlying/chain',
     tag: Tag.options,
     summary: 'Option chain of an underlying: expiries, strikes, calls and puts',
@@ -78,6 +83,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     },
   },
   'options-summary': {
+    operationId: 'getOptionsSummary',
     path: '/v1/options/:exchange/:underlying/summary',
     tag: Tag.analytics,
     summary: 'Options positioning and volatility of an underlying, per expiry',
@@ -88,6 +94,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     params: UnderlyingPath,
   },
   ohlcv: {
+    operationId: 'getOhlcv',
     path: '/v1/ohlcv/:exchange/:symbol',
     tag: Tag.ohlcv,
     summary: 'Candles (open, high, low, close, volume) of a pair or coin',
@@ -104,6 +111,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     },
   },
   catalog: {
+    operationId: 'getCatalog',
     path: '/v1/catalogs/:name',
     tag: Tag.catalogs,
     summary: 'Every id a provider lists',
@@ -120,6 +128,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     }),
   },
   'market-status': {
+    operationId: 'getMarketStatus',
     path: '/v1/market-status/:market',
     tag: Tag.market,
     summary: 'Whether a market is open, and its next session',
@@ -133,6 +142,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     }),
   },
   collar: {
+    operationId: 'getCryptoCollars',
     path: '/v1/crypto-collar',
     tag: Tag.analytics,
     summary: 'Protective collars of an underlying, ranked',
@@ -152,6 +162,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     },
   },
   backtest: {
+    operationId: 'getBacktest',
     path: '/v1/backtests',
     tag: Tag.analytics,
     summary: 'RSI mean-reversion backtest of a pair on cached candles',

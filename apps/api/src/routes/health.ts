@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
 import type { Redis } from 'ioredis'
 import { ApiError, errorResponses, RetryAfterSeconds } from '../errors'
-import { Tag } from '../openapi'
+import { NoSecurity, Tag } from '../openapi'
 import type { QueueRedisGuard } from '../queue-redis-guard'
 
 /** Readiness waits at most this long for each PING, whatever the command timeout. */
@@ -42,8 +42,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{
     '/health',
     {
       schema: {
+        operationId: 'getLiveness',
         tags: [Tag.health],
         summary: 'Liveness: 200 while the process runs',
+        security: NoSecurity,
         response: { 200: Status },
       },
     },
@@ -54,7 +56,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{
     '/health/ready',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: [Tag.health],
+        security: NoSecurity,
         summary:
           'Readiness: 200 when the cache and queue Redis answer PING and the queue Redis is noeviction',
         response: { 200: Status, ...errorResponses(['BACKEND_UNAVAILABLE']) },

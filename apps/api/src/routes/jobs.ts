@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
 import { parsePublicJobId } from '@marketcache/shared/jobs'
 import { ApiError, errorResponses } from '../errors'
-import { Tag } from '../openapi'
+import { NoSecurity, Tag } from '../openapi'
 import type { ApiServices } from '../services'
 
 const Job = Type.Object({
@@ -28,8 +28,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = a
     '/v1/jobs/:id',
     {
       schema: {
+        operationId: 'getJob',
         tags: [Tag.jobs],
         summary: 'Status of a queued job',
+        security: NoSecurity,
         description: 'Finished jobs are kept for a bounded time, then answer 404 JOB_NOT_FOUND.',
         params: Type.Object({
           id: Type.String({

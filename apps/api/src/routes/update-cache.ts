@@ -6,7 +6,7 @@ import { InvalidParamError } from '@marketcache/shared/errors'
 import { datasetNames, datasets, isDatasetName } from '@marketcache/shared/registry'
 import type { ApiKeyAuth } from '../auth'
 import { ApiError, errorResponses } from '../errors'
-import { KeySecurity, Tag } from '../openapi'
+import { keySecurity, Tag } from '../openapi'
 import type { ApiServices } from '../services'
 
 /** `{popular:true}` without a limit refreshes the top 50 by market cap. */
@@ -150,10 +150,11 @@ export const updateCacheRoutes: FastifyPluginAsyncTypebox<{
       },
       config: { bodyShapes: BODY_SHAPES },
       schema: {
+        operationId: 'updateCache',
         tags: [Tag.commands],
         summary: 'Refresh cache entries now',
         description: `Body: exactly one of ${BODY_SHAPES}. Answers 202 with the queued jobs; duplicates of pending jobs return the pending job.`,
-        security: KeySecurity,
+        security: keySecurity('write'),
         body: UpdateCacheBody,
         response: {
           202: Type.Object(
