@@ -1,4 +1,6 @@
+import compress from '@fastify/compress'
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import { COMPRESS_FROM_BYTES } from '@marketcache/shared/envelope'
 import { Keys } from '@marketcache/shared/keys'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
@@ -67,6 +69,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await Promise.all([closeClient(cacheRedis), closeClient(queueRedis)])
     throw error
   })
+  // Responses over 1 KB are compressed per request, except the dataset reads, whose large values
+  // are stored gzipped and sent as stored (`sendEnvelope`). Routes added after it get its hooks.
+  await app.register(compress, { threshold: COMPRESS_FROM_BYTES })
   await registerOpenApi(app, { publicUrl: config.publicUrl })
 
   const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, app.log)

@@ -11,7 +11,7 @@ export class CacheReader {
 
   /** The entry at `key`, or null when absent. Throws BACKEND_UNAVAILABLE when Redis is away. */
   async read(key: string): Promise<StoredEntry | null> {
-    const values = await onBackend('cache', () => this.redis.hmget(key, ...ENVELOPE_FIELDS))
+    const values = await onBackend('cache', () => this.redis.hmgetBuffer(key, ...ENVELOPE_FIELDS))
     return decodeEnvelope(values)
   }
 
@@ -25,14 +25,14 @@ export class CacheReader {
     if (keys.length === 0) return []
     const replies = await onBackend('cache', async () => {
       const pipeline = this.redis.pipeline()
-      for (const key of keys) pipeline.hmget(key, ...ENVELOPE_FIELDS)
+      for (const key of keys) pipeline.hmgetBuffer(key, ...ENVELOPE_FIELDS)
       return (await pipeline.exec()) ?? []
     })
     return keys.map((_key, index) => {
       const [error, values] = replies[index] ?? [new Error('missing pipeline reply'), null]
       // A failure of one command inside the pipeline maps like a single read's.
       if (error) throw backendFailure('cache', error)
-      return decodeEnvelope(values as (string | null)[])
+      return decodeEnvelope(values as (Buffer | null)[])
     })
   }
 }

@@ -1,3 +1,4 @@
+import { negotiate } from '@fastify/accept-negotiator'
 import type { Envelope } from '@marketcache/shared/envelope'
 import { ageSeconds, cacheControl } from '@marketcache/shared/read-decision'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -26,11 +27,19 @@ function dataAsOf(envelope: Envelope): string | undefined {
   return Number.isFinite(envelope.asOf) ? new Date(envelope.asOf).toISOString() : undefined
 }
 
+/** Whether the client takes a gzip body (RFC 9110 `Accept-Encoding`, q-values honoured). */
+function acceptsGzip(request: FastifyRequest): boolean {
+  const header = request.headers['accept-encoding']
+  return typeof header === 'string' && negotiate(header, ['gzip', 'identity']) === 'gzip'
+}
+
 /**
  * Answers with a cache entry: the stored `data` string goes out as-is (no parse, no stringify),
  * with the headers every data response carries, or 304 when the client already has this version.
- * With a read-time filter, the stored JSON is parsed and the selected subset sent instead, under
- * its own entity tag; the 304 check comes first, so a revalidated variant costs no parse.
+ * A value stored gzipped goes out as stored to a client that accepts gzip, and decoded to the
+ * others; its entity tag is weak, since both encodings carry it. With a read-time filter, the
+ * stored JSON is parsed and the selected subset sent instead, under its own entity tag; the 304
+ * check comes first, so a revalidated variant costs no parse.
  */
 export function sendEnvelope(
   request: FastifyRequest,
@@ -42,8 +51,10 @@ export function sendEnvelope(
   const { cacheError, filter } = options
   const now = Date.now()
   const stored = entityTag(envelope.etag)
-  const tag = filter ? variantEntityTag(stored, filter.key) : stored
+  const version = envelope.gzip && !stored.startsWith('W/') ? `W/${stored}` : stored
+  const tag = filter ? variantEntityTag(stored, filter.key) : version
   reply
+    .header('vary', 'Accept-Encoding')
     .header('x-cache-status', status)
     .header('age', String(ageSeconds(envelope, now)))
     .header('cache-control', cacheControl(envelope, now))
@@ -54,8 +65,12 @@ export function sendEnvelope(
   if (cacheError)
     reply.header('x-cache-error', cacheError.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 200))
   if (matchesIfNoneMatch(request.headers['if-none-match'], tag)) return reply.code(304).send()
+  reply.code(200).type('application/json; charset=utf-8')
+  if (envelope.gzip && !filter && acceptsGzip(request)) {
+    return reply.header('content-encoding', 'gzip').send(envelope.gzip)
+  }
   const body = filter ? JSON.stringify(filter.apply(JSON.parse(envelope.data))) : envelope.data
-  return reply.code(200).type('application/json; charset=utf-8').send(body)
+  return reply.send(body)
 }
 
 /** Documentation of the headers above, for OpenAPI. */
@@ -81,7 +96,16 @@ export const DataResponseHeaders = {
     type: 'string',
     description:
       'Entity tag of this version; send it back in If-None-Match. A filtered read has its own ' +
-      '(weak) tag per version and filter set.',
+      '(weak) tag per version and filter set; a value stored gzipped has a weak tag, the same ' +
+      'for both encodings.',
+  },
+  Vary: {
+    type: 'string',
+    description: 'Accept-Encoding: large values are sent gzipped as stored.',
+  },
+  'Content-Encoding': {
+    type: 'string',
+    description: 'gzip when the value is stored gzipped and the client accepts gzip.',
   },
   'X-Cache-Error': {
     type: 'string',

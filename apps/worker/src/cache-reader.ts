@@ -30,7 +30,9 @@ export class CacheReader {
 
   /** The stored entries of cache keys, in order (null where absent), one round trip per key. */
   async entries(keys: readonly string[]): Promise<(StoredEntry | null)[]> {
-    const replies = await Promise.all(keys.map((key) => this.redis.hmget(key, ...ENVELOPE_FIELDS)))
+    const replies = await Promise.all(
+      keys.map((key) => this.redis.hmgetBuffer(key, ...ENVELOPE_FIELDS)),
+    )
     return replies.map(decodeEnvelope)
   }
 

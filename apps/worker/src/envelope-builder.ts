@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { AnyDataset } from '@marketcache/shared/dataset'
-import type { EntrySource, Envelope } from '@marketcache/shared/envelope'
+import { compressedIfLarge, type EntrySource, type Envelope } from '@marketcache/shared/envelope'
 import { type FreshnessPolicy, freshnessTimes } from '@marketcache/shared/freshness'
 
 export interface EnvelopeInput {
@@ -22,11 +22,11 @@ export function etagOf(data: string): string {
   return `"${createHash('sha256').update(data).digest('hex').slice(0, 16)}"`
 }
 
-/** Turns a validated value into the envelope the writer stores. */
+/** Turns a validated value into the envelope the writer stores (gzipped when it is large). */
 export function buildEnvelope(input: EnvelopeInput): Envelope {
   const data = JSON.stringify(input.value)
   const times = freshnessTimes(input.policy, input.now, input.random)
-  return {
+  return compressedIfLarge({
     data,
     asOf: input.asOf,
     fetchedAt: input.now,
@@ -36,5 +36,5 @@ export function buildEnvelope(input: EnvelopeInput): Envelope {
     etag: etagOf(data),
     source: input.source,
     schema: input.dataset.schemaVersion,
-  }
+  })
 }

@@ -13,10 +13,10 @@ import {
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    mcWriteEnvelope(key: string, ...args: (string | number)[]): Result<number, Context>
-    mcWriteNotFound(key: string, ...args: (string | number)[]): Result<number, Context>
-    mcRecordError(key: string, ...args: (string | number)[]): Result<number, Context>
-    mcInvalidate(key: string, ...args: (string | number)[]): Result<number, Context>
+    mcWriteEnvelope(key: string, ...args: (string | number | Buffer)[]): Result<number, Context>
+    mcWriteNotFound(key: string, ...args: (string | number | Buffer)[]): Result<number, Context>
+    mcRecordError(key: string, ...args: (string | number | Buffer)[]): Result<number, Context>
+    mcInvalidate(key: string, ...args: (string | number | Buffer)[]): Result<number, Context>
   }
 }
 

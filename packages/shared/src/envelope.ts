@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib'
 import type { ProviderName } from './providers'
 
 /** Who wrote an entry: a provider, or the worker's own analytics from cached inputs. */
@@ -5,7 +6,9 @@ export type EntrySource = ProviderName | 'derived'
 
 /**
  * A cache entry as stored in its Redis hash. `data` stays a JSON string end to end so the API's
- * hit path sends it without parsing. Times are epoch milliseconds.
+ * hit path sends it without parsing; a large value is stored gzipped (`gzip`, field `encoding`
+ * = `gzip`), sent as stored to clients that accept gzip, and decoded into `data` only when read.
+ * Times are epoch milliseconds.
  */
 export interface Envelope {
   data: string
@@ -19,6 +22,8 @@ export interface Envelope {
   source: EntrySource
   /** The dataset's schemaVersion when written. */
   schema: number
+  /** The stored gzip of `data`, for values of COMPRESS_FROM_BYTES or more. */
+  gzip?: Buffer
   lastError?: string
   lastErrorAt?: number
   /**
@@ -52,11 +57,23 @@ export const ENVELOPE_FIELDS = [
   'lastErrorAt',
   'notFound',
   'basis',
+  'encoding',
 ] as const
 export type EnvelopeField = (typeof ENVELOPE_FIELDS)[number]
 
-/** Decodes an HMGET reply in ENVELOPE_FIELDS order; null when the key is absent or unreadable. */
-export function decodeEnvelope(values: readonly (string | null)[]): StoredEntry | null {
+/** JSON values of this many bytes or more are stored gzipped: large chains, series, catalogs. */
+export const COMPRESS_FROM_BYTES = 1024
+
+/**
+ * Decodes an HMGET reply in ENVELOPE_FIELDS order (read as buffers, so a gzipped `data` survives);
+ * null when the key is absent or unreadable. A gzipped value is decoded on first use of `data`.
+ */
+export function decodeEnvelope(values: readonly (string | Buffer | null)[]): StoredEntry | null {
+  const gzipped = String(values[ENVELOPE_FIELDS.indexOf('encoding')] ?? '') === 'gzip'
+  // A gzipped value stays bytes; everything else is text.
+  const text = values.map((value, i) =>
+    value == null ? null : i === 0 && gzipped ? '' : value.toString(),
+  )
   const [
     data,
     asOf,
@@ -71,7 +88,7 @@ export function decodeEnvelope(values: readonly (string | null)[]): StoredEntry 
     lastErrorAt,
     notFound,
     basis,
-  ] = values
+  ] = text
   if (notFound === '1') {
     return { notFound: true, fetchedAt: Number(fetchedAt ?? 0), source: source as EntrySource }
   }
@@ -89,6 +106,7 @@ export function decodeEnvelope(values: readonly (string | null)[]): StoredEntry 
     source: source as EntrySource,
     schema: Number(schema ?? 0),
   }
+  if (gzipped) withGzip(envelope, values[0] as Buffer | string)
   if (lastError != null) {
     envelope.lastError = lastError
     envelope.lastErrorAt = Number(lastErrorAt ?? 0)
@@ -97,14 +115,36 @@ export function decodeEnvelope(values: readonly (string | null)[]): StoredEntry 
   return envelope
 }
 
+/** Makes `data` the lazily decoded text of `gzip`. */
+function withGzip(envelope: Envelope, gzip: Buffer | string): void {
+  // Read as a string, the bytes were already decoded as UTF-8 and lost.
+  if (typeof gzip === 'string') throw new Error('read gzipped entries as buffers (hmgetBuffer)')
+  let decoded: string | undefined
+  envelope.gzip = gzip
+  Object.defineProperty(envelope, 'data', {
+    enumerable: true,
+    get: () => {
+      decoded ??= gunzipSync(gzip).toString()
+      return decoded
+    },
+  })
+}
+
+/** An envelope for `data`, gzipped when it is large (what the writer stores). */
+export function compressedIfLarge(envelope: Envelope): Envelope {
+  if (envelope.gzip || Buffer.byteLength(envelope.data) < COMPRESS_FROM_BYTES) return envelope
+  return { ...envelope, gzip: gzipSync(envelope.data) }
+}
+
 /** Field/value pairs for HSET, the inverse of decodeEnvelope. Optional fields are omitted. */
-export function encodeEnvelope(entry: StoredEntry): string[] {
+export function encodeEnvelope(entry: StoredEntry): (string | Buffer)[] {
   if ('notFound' in entry) {
     return ['notFound', '1', 'fetchedAt', String(entry.fetchedAt), 'source', entry.source]
   }
   return [
     'data',
-    entry.data,
+    entry.gzip ?? entry.data,
+    ...(entry.gzip ? ['encoding', 'gzip'] : []),
     'asOf',
     String(entry.asOf),
     'fetchedAt',

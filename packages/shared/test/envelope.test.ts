@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
+  COMPRESS_FROM_BYTES,
+  compressedIfLarge,
   decodeEnvelope,
   decodeWrittenEvent,
   ENVELOPE_FIELDS,
@@ -9,10 +11,10 @@ import {
 } from '../src/envelope'
 import { FRESHNESS_JITTER, freshnessTimes } from '../src/freshness'
 
-/** Simulates HSET followed by HMGET ENVELOPE_FIELDS. */
-function roundTrip(pairs: string[]): (string | null)[] {
-  const hash = new Map<string, string>()
-  for (let i = 0; i < pairs.length; i += 2) hash.set(pairs[i]!, pairs[i + 1]!)
+/** Simulates HSET followed by HMGET ENVELOPE_FIELDS, read as buffers like the readers do. */
+function roundTrip(pairs: (string | Buffer)[]): (Buffer | null)[] {
+  const hash = new Map<string, Buffer>()
+  for (let i = 0; i < pairs.length; i += 2) hash.set(String(pairs[i]), Buffer.from(pairs[i + 1]!))
   return ENVELOPE_FIELDS.map((field) => hash.get(field) ?? null)
 }
 
@@ -36,6 +38,25 @@ describe('envelope codec', () => {
   it('round-trips the basis of a derived entry', () => {
     const derived = { ...envelope, basis: 101.25 }
     expect(decodeEnvelope(roundTrip(encodeEnvelope(derived)))).toEqual(derived)
+  })
+
+  it('stores a large value gzipped and decodes it only when its data is read', () => {
+    const data = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ strike: i })) })
+    const large = compressedIfLarge({ ...envelope, data })
+    expect(large.gzip?.length).toBeLessThan(data.length / 3)
+    const fields = encodeEnvelope(large)
+    expect(fields[fields.indexOf('encoding') + 1]).toBe('gzip')
+    const decoded = decodeEnvelope(roundTrip(fields)) as Envelope
+    expect(decoded.gzip?.equals(large.gzip as Buffer)).toBe(true)
+    expect(decoded.data).toBe(data)
+    // Small values are left as they are.
+    expect(compressedIfLarge(envelope).gzip).toBeUndefined()
+  })
+
+  it('refuses a gzipped value read as text, whose bytes are lost', () => {
+    const large = compressedIfLarge({ ...envelope, data: 'x'.repeat(COMPRESS_FROM_BYTES) })
+    const asText = roundTrip(encodeEnvelope(large)).map((value) => value?.toString() ?? null)
+    expect(() => decodeEnvelope(asText)).toThrow('hmgetBuffer')
   })
 
   it('round-trips a negative entry', () => {

@@ -4,9 +4,11 @@
  *
  *   1. read path: latency of cached reads vs. the provider's own latency;
  *   2. stampede: provider calls made for a burst of concurrent cold reads;
- *   3. savings: provider calls for a skewed read workload over the top coins, with CoinGecko's
+ *   3. storage: Redis bytes per entry against its JSON, and the hit path of a large entry with
+ *      and without Accept-Encoding;
+ *   4. savings: provider calls for a skewed read workload over the top coins, with CoinGecko's
  *      catalog (ids and ranking) cached: as deployed, and with every coin entry deleted;
- *   4. admission: jobs queued and provider calls for made-up and real cold ids, with CoinGecko's
+ *   5. admission: jobs queued and provider calls for made-up and real cold ids, with CoinGecko's
  *      id list cached, and a stampede over three API processes.
  *
  * Everything runs in this one process on loopback, so absolute latencies include the load
@@ -17,6 +19,7 @@ import { type Stack, startStack } from '@marketcache/e2e/stack'
 import { Keys } from '@marketcache/shared/keys'
 import { Queue } from 'bullmq'
 import { fmt, measureGets } from './measure'
+import { storage } from './storage'
 
 const PROVIDER_LATENCY_MS = 150
 /** The load comes from one address: per-client limits would measure themselves. */
@@ -90,6 +93,8 @@ try {
     `   provider calls ${stampedeCalls} (without a cache: 500)   ratio ${fmt(500 / stampedeCalls, 0)}x fewer`,
   )
   console.log(`   p50 ${fmt(burst.p50Ms)} ms   p99 ${fmt(burst.p99Ms)} ms\n`)
+
+  await storage(stack)
 } finally {
   await stack.close()
 }
@@ -100,7 +105,7 @@ try {
   await redis.stop()
 }
 
-/** 3 and 4: a stack whose worker caches CoinGecko's catalog at start, as deployed. */
+/** 4 and 5: a stack whose worker caches CoinGecko's catalog at start, as deployed. */
 async function withCatalog(): Promise<void> {
   const guarded = await startStack({
     redisUrl: redis.url,
@@ -151,7 +156,7 @@ async function withCatalog(): Promise<void> {
     await savings(guarded, 'cold (every coin entry deleted, the ranking cached)')
 
     await forgetCoins()
-    console.log(`\n4. admission (CoinGecko's id list cached, ${guarded.apis.length} API replicas)`)
+    console.log(`\n5. admission (CoinGecko's id list cached, ${guarded.apis.length} API replicas)`)
 
     let jobs = await jobsCreated()
     let calls = await coinCalls()
@@ -194,7 +199,7 @@ async function withCatalog(): Promise<void> {
   }
 }
 
-/** 3. Savings: 10 000 reads over the top 200 coins, Zipf-like (a few coins are most of the reads). */
+/** 4. Savings: 10 000 reads over the top 200 coins, Zipf-like (a few coins are most of the reads). */
 async function savings(stack: Stack, label: string): Promise<void> {
   const top = (await (
     await fetch(`${stack.sim}/api/v3/coins/markets?vs_currency=usd&per_page=200`)
@@ -215,7 +220,7 @@ async function savings(stack: Stack, label: string): Promise<void> {
   })
   const stats = await stack.simStats()
   const calls = stats.total - (stats.byEndpoint['/__sim/stats'] ?? 0)
-  console.log(`3. savings: 10 000 reads over the top 200 coins (skewed), ${label}`)
+  console.log(`4. savings: 10 000 reads over the top 200 coins (skewed), ${label}`)
   console.log(`   distinct coins read ${new Set(picks).size}, provider calls ${calls}`)
   console.log(`   ratio reads / provider calls: ${fmt(picks.length / Math.max(1, calls), 0)}x`)
   console.log(

@@ -47,6 +47,8 @@ export function registerDatasetRoute(
   app.get(
     route.path,
     {
+      // Large values are stored gzipped and sent as stored; nothing is compressed per request.
+      compress: false,
       preValidation: plainQueryNumbers(querystring),
       schema: {
         operationId: route.operationId,

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis'
 
 /** Reads an entry the way the API does (HMGET in ENVELOPE_FIELDS order). */
 export async function readEntry(redis: Redis, key: string): Promise<StoredEntry | null> {
-  const values = await redis.hmget(key, ...ENVELOPE_FIELDS)
+  const values = await redis.hmgetBuffer(key, ...ENVELOPE_FIELDS)
   return decodeEnvelope(values)
 }
 
