@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       inputMoveLimits: { collar: 0.05 },
       rateLimit: { max: 1000, costlyMax: 120, windowMs: 60_000 },
       freshRequiresKey: true,
+      metricsRequireKey: false,
       logLevel: 'info',
     })
     expect(Object.isFrozen(config)).toBe(true)
@@ -70,6 +71,7 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_COSTLY_MAX', '-1'],
     ['RATE_LIMIT_WINDOW_MS', '10'],
     ['FRESH_REQUIRES_KEY', 'maybe'],
+    ['METRICS_REQUIRE_KEY', 'sometimes'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(name)
