@@ -13,6 +13,7 @@ import type { ApiConfig } from './config'
 import { Enqueuer } from './enqueuer'
 import { frameworkErrors, installErrorHandling } from './error-handler'
 import { loggerOptions } from './logger'
+import { ApiMetrics } from './metrics'
 import { registerOpenApi } from './openapi'
 import { QueueRedisGuard } from './queue-redis-guard'
 import { type RateLimits, registerRateLimits } from './rate-limits'
@@ -25,6 +26,7 @@ import { coinsMultiRoutes } from './routes/coins-multi'
 import { datasetRoutes } from './routes/dataset-routes'
 import { healthRoutes } from './routes/health'
 import { jobRoutes } from './routes/jobs'
+import { metricsRoutes } from './routes/metrics'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
 import { WrittenEvents } from './written-events'
@@ -63,6 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Commands take JSON only: anything else is a 415, not a string body that fails validation.
   app.removeContentTypeParser('text/plain')
   installErrorHandling(app)
+  const metrics = new ApiMetrics()
+  metrics.timeRequests(app)
   // Refuses to start on an evicting queue Redis (QueueRedisEvictsError names the fix).
   const queueGuard = new QueueRedisGuard(queueRedis, app.log)
   await queueGuard.assertAtStart().catch(async (error: unknown) => {
@@ -83,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     auth,
     limits: config.rateLimit,
   })
-  const services = createServices(deps, { subscriber, keys, auth, rateLimits }, app.log)
+  const services = createServices(deps, { subscriber, keys, auth, rateLimits, metrics }, app.log)
   const { events, telemetry, enqueuer, batches } = services
 
   await app.register(datasetRoutes, { services })
@@ -94,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobRoutes, { services })
   await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })
   await app.register(healthRoutes, { cacheRedis, queueRedis, queueGuard })
+  await app.register(metricsRoutes, { metrics, auth, requireKey: config.metricsRequireKey })
 
   app.addHook('onClose', async () => {
     await telemetry.close()
@@ -115,14 +120,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 /** The per-app services every route module gets; nothing module-level. */
 function createServices(
   deps: AppDeps,
-  built: { subscriber: Redis; keys: Keys; auth: ApiKeyAuth; rateLimits: RateLimits },
+  built: {
+    subscriber: Redis
+    keys: Keys
+    auth: ApiKeyAuth
+    rateLimits: RateLimits
+    metrics: ApiMetrics
+  },
   log: FastifyBaseLogger,
 ): ApiServices {
   const { config, cacheRedis, queueRedis } = deps
-  const { subscriber, keys, auth, rateLimits } = built
+  const { subscriber, keys, auth, rateLimits, metrics } = built
   const telemetry = new ReadTelemetry(cacheRedis, keys.readStats(), {
     onError: (error) =>
       log.warn({ err: error.message }, 'read counters not flushed; kept for the next try'),
+    metrics,
   })
   const enqueuer = new Enqueuer(queueRedis, {
     prefix: config.queuePrefix,

@@ -46,6 +46,11 @@ const DEFAULTS = {
   RATE_LIMIT_WINDOW_MS: 60_000,
   /** `fresh=true` spends provider quota on demand, so only keys with the write scope may ask. */
   FRESH_REQUIRES_KEY: true,
+  /**
+   * Open, like /health: scrapers rarely send credentials and the labels hold no ids or keys.
+   * `true` asks for a key with the admin scope (Prometheus `authorization: credentials`).
+   */
+  METRICS_REQUIRE_KEY: false,
   LOG_LEVEL: 'info',
 } as const
 
@@ -99,6 +104,7 @@ const EnvSchema = Type.Object({
     default: DEFAULTS.RATE_LIMIT_WINDOW_MS,
   }),
   FRESH_REQUIRES_KEY: Type.Boolean({ default: DEFAULTS.FRESH_REQUIRES_KEY }),
+  METRICS_REQUIRE_KEY: Type.Boolean({ default: DEFAULTS.METRICS_REQUIRE_KEY }),
   LOG_LEVEL: Type.Union(
     [
       Type.Literal('fatal'),
@@ -156,6 +162,8 @@ export interface ApiConfig {
   }
   /** `fresh=true` needs an API key with the write scope. */
   readonly freshRequiresKey: boolean
+  /** `GET /metrics` needs an API key with the admin scope. @defaultValue false */
+  readonly metricsRequireKey: boolean
   readonly logLevel: Static<typeof EnvSchema>['LOG_LEVEL']
   /** Waiting read misses allowed per queue, and each queue's rate (Retry-After of OVERLOADED). */
   readonly missBacklog: Readonly<Record<MissQueue, BacklogLimit>>
@@ -232,6 +240,7 @@ export function loadConfig(
       windowMs: vars.RATE_LIMIT_WINDOW_MS,
     }),
     freshRequiresKey: vars.FRESH_REQUIRES_KEY,
+    metricsRequireKey: vars.METRICS_REQUIRE_KEY,
     logLevel: vars.LOG_LEVEL,
     missBacklog: missBacklogFrom(vars),
   })

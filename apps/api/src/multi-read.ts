@@ -111,6 +111,7 @@ export async function readCoins(
   }
 
   if (missing.length > 0) await fillMissing(services, missing, { ...options, readAt: now })
+  for (const { envelope } of items) if (envelope) telemetry.served(coin.name, envelope)
   return `{"items":[${items.map(renderItem).join(',')}]}`
 }
 

@@ -113,8 +113,10 @@ function parseRead(
     // Taken just before the read, as the read decision's clock.
     readAt: Date.now(),
     request,
-    send: (status, envelope, cacheError) =>
-      sendEnvelope(request, reply, status, envelope, { cacheError, filter }),
+    send: (status, envelope, cacheError) => {
+      services.telemetry.served(dataset.name, envelope)
+      return sendEnvelope(request, reply, status, envelope, { cacheError, filter })
+    },
   }
 }
 

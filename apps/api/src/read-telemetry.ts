@@ -1,3 +1,4 @@
+import type { Envelope } from '@marketcache/shared/envelope'
 import type { Redis } from 'ioredis'
 
 /** How a read was answered; the suffix of its counter field `<dataset>.<outcome>`. */
@@ -8,6 +9,13 @@ export const ReadOutcome = {
   notFound: 'not_found',
 } as const
 export type ReadOutcome = (typeof ReadOutcome)[keyof typeof ReadOutcome]
+
+/** Where reads are also reported as they happen (the Prometheus metrics). */
+export interface ReadMetrics {
+  read(dataset: string, outcome: ReadOutcome, by: number): void
+  /** Data went out to a client: how old it was. */
+  served(dataset: string, envelope: Envelope, now: number): void
+}
 
 /**
  * Read counters, kept in memory and flushed once a second with one pipelined HINCRBY per field,
@@ -22,12 +30,23 @@ export class ReadTelemetry {
     private readonly redis: Redis,
     /** The stats hash, `keys.readStats()`. */
     private readonly statsKey: string,
-    private readonly options: { intervalMs?: number; onError?: (error: Error) => void } = {},
+    private readonly options: {
+      intervalMs?: number
+      onError?: (error: Error) => void
+      metrics?: ReadMetrics
+    } = {},
   ) {}
 
+  /** One read's decision: the counters of `/v1/cache/stats` and of `/metrics` alike. */
   count(dataset: string, outcome: ReadOutcome, by = 1): void {
     const field = `${dataset}.${outcome}`
     this.counts.set(field, (this.counts.get(field) ?? 0) + by)
+    this.options.metrics?.read(dataset, outcome, by)
+  }
+
+  /** An entry of `dataset` answered a read (its data, or a 304 for it). */
+  served(dataset: string, envelope: Envelope, now = Date.now()): void {
+    this.options.metrics?.served(dataset, envelope, now)
   }
 
   start(): void {

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       inputMoveLimits: { collar: 0.05 },
       rateLimit: { max: 1000, costlyMax: 120, windowMs: 60_000 },
       freshRequiresKey: true,
+      metricsRequireKey: false,
       logLevel: 'info',
     })
     expect(Object.isFrozen(config)).toBe(true)
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
     ['API_PUBLIC_URL', 'https://api.example.org/'],
     ['API_PUBLIC_URL', 'api.example.org'],
     ['API_PUBLIC_URL', '/gateway/'],
+    ['METRICS_REQUIRE_KEY', 'sometimes'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(name)

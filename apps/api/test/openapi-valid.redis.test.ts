@@ -94,6 +94,7 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /v1/backtests/batch/{id}': 'getBacktestBatch',
   'POST /v1/update-cache': 'updateCache',
   'POST /v1/cache/invalidate': 'invalidateCache',
+  'GET /metrics': 'getMetrics',
   'GET /v1/jobs/{id}': 'getJob',
   'GET /v1/cache/stats': 'getCacheStats',
   'GET /health': 'getLiveness',

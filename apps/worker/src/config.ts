@@ -25,6 +25,10 @@ const DEFAULTS = {
   KEY_PREFIX: 'mc',
   QUEUE_PREFIX: 'mcq',
   LOG_LEVEL: 'info',
+  /** Loopback, like the API: exposing it is a deliberate choice (0.0.0.0 in the container). */
+  WORKER_METRICS_HOST: '127.0.0.1',
+  /** Where /metrics and /health listen; the OpenTelemetry Prometheus exporter's usual port. */
+  WORKER_METRICS_PORT: 9464,
   /** Analytics computed from cached inputs; no provider limit applies. */
   DERIVE_CONCURRENCY: 4,
   /** First retry waits up to this long (full jitter), doubling per attempt. */
@@ -94,6 +98,12 @@ const EnvSchema = Type.Object({
   BACKOFF_BASE_MS: Count(DEFAULTS.BACKOFF_BASE_MS),
   BACKOFF_MAX_MS: Count(DEFAULTS.BACKOFF_MAX_MS),
   WARM_SCHEDULES: Type.String({ default: DEFAULTS.WARM_SCHEDULES }),
+  WORKER_METRICS_HOST: Type.String({ minLength: 1, default: DEFAULTS.WORKER_METRICS_HOST }),
+  /** 0 picks a free port (tests); `off` serves neither /metrics nor /health. */
+  WORKER_METRICS_PORT: Type.Union(
+    [Type.Integer({ minimum: 0, maximum: 65_535 }), Type.Literal('off')],
+    { default: DEFAULTS.WORKER_METRICS_PORT },
+  ),
   ...freshnessEnv(),
 })
 type Env = Static<typeof EnvSchema> & Record<string, unknown>
@@ -117,6 +127,11 @@ export interface WorkerConfig {
   readonly warmSchedules: readonly WarmSchedule[]
   /** Per-dataset policy after `<DATASET>_*_S` overrides, in milliseconds. */
   readonly freshness: FreshnessConfig
+  /**
+   * The listener for `/metrics` and `/health`; `port` null when turned off.
+   * @defaultValue 127.0.0.1:9464
+   */
+  readonly metrics: { readonly host: string; readonly port: number | null }
 }
 
 /**
@@ -145,6 +160,10 @@ export function loadConfig(
     backoff: { baseMs: parsed.BACKOFF_BASE_MS, maxMs: parsed.BACKOFF_MAX_MS },
     warmSchedules: parseWarmSchedules(parsed.WARM_SCHEDULES, 'WARM_SCHEDULES'),
     freshness: freshnessFrom(parsed),
+    metrics: {
+      host: parsed.WORKER_METRICS_HOST,
+      port: parsed.WORKER_METRICS_PORT === 'off' ? null : parsed.WORKER_METRICS_PORT,
+    },
   }
   return deepFreeze(config)
 }

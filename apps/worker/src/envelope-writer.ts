@@ -33,6 +33,8 @@ export interface EnvelopeWriterOptions {
    * depends on them. It should not throw: the entries are written by then.
    */
   onWritten?(entries: readonly EnvelopeEntry[]): Promise<void>
+  /** Counts each written entry by dataset (the worker's metrics). */
+  metrics?: { entryWritten(dataset: string): void }
 }
 
 export interface NotFoundEntry {
@@ -65,11 +67,13 @@ export class EnvelopeWriter {
   readonly #redis: Redis | Cluster
   readonly #keys: Keys
   readonly #onWritten: EnvelopeWriterOptions['onWritten']
+  readonly #metrics: EnvelopeWriterOptions['metrics']
 
   constructor(redis: Redis | Cluster, keys: Keys, options: EnvelopeWriterOptions = {}) {
     this.#redis = redis
     this.#keys = keys
     this.#onWritten = options.onWritten
+    this.#metrics = options.metrics
     // ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT, in pipelines too.
     const scripts = {
       mcWriteEnvelope: WRITE_ENVELOPE_LUA,
@@ -98,6 +102,10 @@ export class EnvelopeWriter {
     )
     const outcomes = list.map(({ key }, i) => ({ key, written: results[i] === 1 }))
     const written = list.filter((_entry, i) => results[i] === 1)
+    for (const { key } of written) {
+      const dataset = this.#keys.datasetOf(key)
+      if (dataset !== null) this.#metrics?.entryWritten(dataset)
+    }
     if (this.#onWritten && written.length > 0) await this.#onWritten(written)
     return outcomes
   }

@@ -9,6 +9,7 @@ import type { ProviderQueue } from './contracts/queue'
 import type { EnvelopeWriter, NotFoundEntry } from './envelope-writer'
 import { ProviderNotFoundError, ProviderRateLimitError, ProviderRejectedError } from './errors'
 import type { Logger } from './logger'
+import type { WorkerMetrics } from './metrics/worker-metrics'
 import { writtenSince } from './written-since'
 
 export interface QueueWorkerDeps {
@@ -28,6 +29,8 @@ export interface QueueWorkerDeps {
    * reports once per outage instead of once per connection and attempt.
    */
   reportConnectionError(error: unknown): boolean
+  /** Counts job results and rate-limit pauses. */
+  metrics?: WorkerMetrics
 }
 
 export type ProviderWorker = Worker<JobPayload, JobResult, JobName>
@@ -82,6 +85,7 @@ export function createQueueWorker<Q extends QueueName>(
         provider: queue.provider,
         data,
         processor,
+        metrics: deps.metrics,
       })
     }
   }
@@ -102,10 +106,33 @@ export function createQueueWorker<Q extends QueueName>(
   worker.on('error', (error) => {
     if (!deps.reportConnectionError(error)) logger.error({ err: error }, 'worker error')
   })
-  worker.on('completed', (job, result) =>
-    logger.debug({ jobId: job.id, job: job.name, written: result.written.length }, 'job completed'),
-  )
+  reportResults(worker, (name) => (processors[name] ? name : 'unknown'), {
+    queue: queue.name,
+    logger,
+    metrics: deps.metrics,
+  })
   return worker
+}
+
+/**
+ * Each finished run, as BullMQ records it: completed (or dropped, made pointless by another
+ * fill), failed for good, or failed and retried. A rate-limited run is put back, neither.
+ */
+function reportResults(
+  worker: ProviderWorker,
+  /** A job name as a label: names no processor knows are one label, not one each. */
+  nameOf: (name: string) => string,
+  deps: { queue: string; logger: Logger; metrics: WorkerMetrics | undefined },
+): void {
+  const { queue, logger, metrics } = deps
+  worker.on('completed', (job, result) => {
+    metrics?.job(queue, nameOf(job.name), result.dropped ? 'dropped' : 'completed')
+    logger.debug({ jobId: job.id, job: job.name, written: result.written.length }, 'job completed')
+  })
+  worker.on('failed', (job) => {
+    // BullMQ sets finishedOn only when the failure is final (no attempt left, or unrecoverable).
+    if (job) metrics?.job(queue, nameOf(job.name), job.finishedOn ? 'failed' : 'retried')
+  })
 }
 
 interface FailedRun {
@@ -117,6 +144,7 @@ interface FailedRun {
   provider: ProviderQueue['provider']
   data: JobData<JobName>
   processor: JobProcessor<JobName>
+  metrics: WorkerMetrics | undefined
 }
 
 /** The error policy for a failed run (see createQueueWorker): what to record, and what to throw. */
@@ -125,6 +153,7 @@ async function failure(error: unknown, run: FailedRun): Promise<Error> {
   if (error instanceof ProviderRateLimitError) {
     logger.warn({ jobId: job.id, retryAfterMs: error.retryAfterMs }, 'provider rate limited')
     await worker.rateLimit(error.retryAfterMs)
+    run.metrics?.rateLimitPause(provider)
     return Worker.RateLimitError()
   }
   if (error instanceof ProviderNotFoundError) {

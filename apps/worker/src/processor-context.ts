@@ -6,6 +6,7 @@ import { recomputeDependents } from './derive/recompute'
 import { EnvelopeWriter } from './envelope-writer'
 import { FillClaims } from './fill-claims'
 import type { Logger } from './logger'
+import type { WorkerMetrics } from './metrics/worker-metrics'
 
 export interface ProcessorContextDeps {
   /** The cache Redis: entries are written to and read from it. */
@@ -18,6 +19,8 @@ export interface ProcessorContextDeps {
   /** Freshness jitter in [0, 1). @defaultValue Math.random */
   random?: () => number
   enqueue: ProcessorContext['enqueue']
+  /** Counts the entries written. */
+  metrics?: WorkerMetrics
 }
 
 /**
@@ -30,6 +33,7 @@ export function createProcessorContext(deps: ProcessorContextDeps): ProcessorCon
   return {
     writer: new EnvelopeWriter(cacheRedis, keys, {
       onWritten: recomputeDependents({ redis: cacheRedis, keys, enqueue, logger }),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     }),
     reader: new CacheReader(cacheRedis, keys),
     keys,

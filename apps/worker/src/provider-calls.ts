@@ -2,26 +2,44 @@ import type { Keys } from '@marketcache/shared/keys'
 import type { ProviderName } from '@marketcache/shared/providers'
 import type { Cluster, Redis } from 'ioredis'
 import type { Logger } from './logger'
+import type { ProviderQuota, WorkerMetrics } from './metrics/worker-metrics'
+
+/** How a provider call ended: its HTTP status, or `error` when no answer came (refused, timeout). */
+export interface CallEnd {
+  status: number | 'error'
+  /** What the provider said is left of its quota, when it says (Bybit's headers). */
+  quota?: ProviderQuota | null
+}
 
 /**
  * Counts every HTTP call made to a provider (including 429s and failures, which spend quota too)
- * in one hash, fields `<provider>.<endpoint template>`. Fire-and-forget: a slow or failing
- * counter must never delay or fail the call it counts.
+ * in one hash, fields `<provider>.<endpoint template>`, and in the worker's metrics with its
+ * status and duration. Fire-and-forget: a slow or failing counter must never delay or fail the
+ * call it counts.
  */
 export class ProviderCallCounter {
   readonly #redis: Redis | Cluster
   readonly #key: string
   readonly #logger: Logger
+  readonly #metrics: WorkerMetrics | undefined
 
-  constructor(redis: Redis | Cluster, keys: Keys, logger: Logger) {
+  constructor(redis: Redis | Cluster, keys: Keys, logger: Logger, metrics?: WorkerMetrics) {
     this.#redis = redis
     this.#key = keys.providerCalls()
     this.#logger = logger
+    this.#metrics = metrics
   }
 
-  count(provider: ProviderName, endpoint: string): void {
+  /** Counts a call as it is sent; the function returned records how it ended. */
+  count(provider: ProviderName, endpoint: string): (end: CallEnd) => void {
     this.#redis.hincrby(this.#key, `${provider}.${endpoint}`, 1).catch((error: unknown) => {
       this.#logger.warn({ err: error, provider, endpoint }, 'provider call not counted')
     })
+    const started = performance.now()
+    return ({ status, quota }) => {
+      const seconds = (performance.now() - started) / 1000
+      this.#metrics?.providerCall(provider, endpoint, String(status), seconds)
+      if (quota) this.#metrics?.providerQuota(provider, quota)
+    }
   }
 }

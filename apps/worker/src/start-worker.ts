@@ -8,9 +8,12 @@ import type { Redis } from 'ioredis'
 import type { WorkerConfig } from './config'
 import type { ProcessorContext } from './contracts/processor'
 import type { ConsumedQueue, ProviderQueue } from './contracts/queue'
+import { type WorkerHealth, workerHealth } from './health'
 import { createQueueWorker, type ProviderWorker, type QueueWorkerDeps } from './job-runner'
 import { keepLanes } from './lanes'
 import { createLogger, type Logger } from './logger'
+import { queueSnapshot } from './metrics/queue-snapshot'
+import { WorkerMetrics } from './metrics/worker-metrics'
 import { createProcessorContext } from './processor-context'
 import { ProviderCallCounter } from './provider-calls'
 import { providerQueues } from './queues/consumed'
@@ -32,6 +35,8 @@ export interface WorkerDeps {
    * jobs enqueue their inputs' fills). @defaultValue every consumed queue
    */
   run?: readonly ConsumedQueue[]
+  /** Where the worker's metrics go; a scrape reads it through `metrics.registry`. @defaultValue a new one */
+  metrics?: WorkerMetrics
 }
 
 export interface RunningWorker {
@@ -39,6 +44,9 @@ export interface RunningWorker {
   queues: { readonly [Q in ConsumedQueue]: Queue }
   /** The workers this process runs (every queue unless `run` names fewer). */
   workers: { readonly [Q in ConsumedQueue]?: ProviderWorker }
+  metrics: WorkerMetrics
+  /** Whether both Redis connections are up and every BullMQ worker runs (`/health`). */
+  health(): WorkerHealth
   /** Stops schedules, lets running jobs finish, then releases connections. Idempotent. */
   close(): Promise<void>
 }
@@ -61,27 +69,12 @@ export async function startWorker(
   }
 
   const keys = new Keys(config.keyPrefix)
+  const metrics = deps.metrics ?? new WorkerMetrics()
   const queues = {} as Record<ConsumedQueue, Queue>
-  // Derived jobs fetch missing inputs through the same deduplicated jobs a read would make.
-  const enqueue: ProcessorContext['enqueue'] = async (request, origin) => {
-    await queues[request.queue as ConsumedQueue].add(
-      request.name,
-      { ...request.data, origin },
-      producerJobOptions(request, origin),
-    )
-  }
-  const context = createProcessorContext({
-    cacheRedis,
-    keys,
-    freshness: config.freshness,
-    logger,
-    enqueue,
-    ...(deps.now ? { now: deps.now } : {}),
-    ...(deps.random ? { random: deps.random } : {}),
-  })
+  const context = contextFor(config, deps, { cacheRedis, keys, logger, metrics, queues })
   const specs = providerQueues(config, {
     context,
-    counter: new ProviderCallCounter(cacheRedis, keys, logger),
+    counter: new ProviderCallCounter(cacheRedis, keys, logger, metrics),
   })
   const queueNames = Object.keys(specs) as ConsumedQueue[]
   for (const name of queueNames) {
@@ -99,11 +92,14 @@ export async function startWorker(
     backoff: config.backoff,
     logger,
     reportConnectionError: reportQueueError,
+    metrics,
   })
   const schedules = startWarmSchedules(config.warmSchedules, (name) => queues[name], logger)
   const lanes = (Object.keys(workers) as ConsumedQueue[]).map((name) =>
     keepLanes(queues[name], specs[name].limiter, { redis: queueRedis, logger }),
   )
+  const watched = queueNames.map((name) => ({ ...specs[name], queue: queues[name] }))
+  metrics.watchQueues(queueSnapshot(watched, { redis: queueRedis, logger }))
   logger.info({ queues: queueNames }, 'worker started')
 
   let closing: Promise<void> | undefined
@@ -117,7 +113,46 @@ export async function startWorker(
     await quitAll(owned)
     logger.info('worker closed')
   }
-  return { queues, workers, close: () => (closing ??= close()) }
+  return {
+    queues,
+    workers,
+    metrics,
+    health: () => workerHealth({ cacheRedis, queueRedis, workers }),
+    close: () => (closing ??= close()),
+  }
+}
+
+/** The processors' context, built once; `queues` are filled in by the time a job runs. */
+function contextFor(
+  config: WorkerConfig,
+  deps: WorkerDeps,
+  built: {
+    cacheRedis: Redis
+    keys: Keys
+    logger: Logger
+    metrics: WorkerMetrics
+    queues: Readonly<Record<ConsumedQueue, Queue>>
+  },
+): ProcessorContext {
+  const { queues } = built
+  // Derived jobs fetch missing inputs through the same deduplicated jobs a read would make.
+  const enqueue: ProcessorContext['enqueue'] = async (request, origin) => {
+    await queues[request.queue as ConsumedQueue].add(
+      request.name,
+      { ...request.data, origin },
+      producerJobOptions(request, origin),
+    )
+  }
+  return createProcessorContext({
+    cacheRedis: built.cacheRedis,
+    keys: built.keys,
+    freshness: config.freshness,
+    logger: built.logger,
+    enqueue,
+    metrics: built.metrics,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
+  })
 }
 
 /**

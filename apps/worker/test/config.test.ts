@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       },
       derive: { concurrency: 4 },
       backoff: { baseMs: 1000, maxMs: 60_000 },
+      metrics: { host: '127.0.0.1', port: 9464 },
       freshness: {
         coin: { freshMs: 300_000, staleMs: 600_000, errorMs: 3_600_000, negativeMs: 60_000 },
         tokenomics: {
@@ -98,6 +99,12 @@ describe('loadConfig', () => {
     expect(freshnessVariable('option-chain', 'STALE_S')).toBe('OPTION_CHAIN_STALE_S')
   })
 
+  it('takes a metrics port, 0 for any free one, or off', () => {
+    expect(loadConfig({ WORKER_METRICS_PORT: '0' }).metrics.port).toBe(0)
+    expect(loadConfig({ WORKER_METRICS_PORT: 'off' }).metrics.port).toBeNull()
+    expect(loadConfig({ WORKER_METRICS_HOST: '0.0.0.0' }).metrics.host).toBe('0.0.0.0')
+  })
+
   it('returns a frozen config', () => {
     const config = loadConfig({})
     expect(Object.isFrozen(config)).toBe(true)
@@ -114,6 +121,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['COIN_FRESH_S', '0'],
     ['TOKENOMICS_STALE_S', '-1'],
+    ['WORKER_METRICS_PORT', '70000'],
+    ['WORKER_METRICS_PORT', 'no'],
   ])('names %s when it is invalid', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [variable]: value })).toThrow(variable)

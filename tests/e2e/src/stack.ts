@@ -5,6 +5,8 @@ import { deletePrefix, testPrefix } from '@marketcache/devkit/redis'
 import { buildSimulator, type SimulatorOptions } from '@marketcache/simulator/app'
 import type { StatsSnapshot } from '@marketcache/simulator/stats'
 import { loadConfig as loadWorkerConfig } from '@marketcache/worker/config'
+import { createLogger } from '@marketcache/worker/logger'
+import { serveMetrics } from '@marketcache/worker/metrics/server'
 import { startWorker } from '@marketcache/worker/worker'
 import { Redis } from 'ioredis'
 
@@ -18,6 +20,8 @@ export interface Stack {
   /** Every API process's base URL, the first being `api`. */
   apis: string[]
   sim: string
+  /** The worker's `/metrics` and `/health` listener. */
+  worker: string
   keyPrefix: string
   /** BullMQ's prefix, to inspect the queues. */
   queuePrefix: string
@@ -78,6 +82,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }),
   )
 
+  const workerMetrics = await serveMetrics(
+    { registry: worker.metrics.registry, health: () => worker.health() },
+    { host: '127.0.0.1', port: 0, logger: createLogger('silent') },
+  )
+
   const apiConfig = loadApiConfig({
     ...common,
     API_KEYS: `${WRITE_KEY}:write|admin`,
@@ -96,6 +105,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     api,
     apis,
     sim,
+    worker: workerMetrics.url,
     keyPrefix,
     queuePrefix,
     redis,
@@ -118,6 +128,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     async close() {
       await Promise.all(apps.map((app) => app.close()))
       await worker.close()
+      await workerMetrics.close()
       await simulator.close()
       await deletePrefix(redis, keyPrefix)
       await deletePrefix(redis, queuePrefix)

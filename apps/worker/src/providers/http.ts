@@ -2,6 +2,7 @@ import type { ProviderName } from '@marketcache/shared/providers'
 import { Pool } from 'undici'
 import { ProviderRateLimitError, ProviderUnavailableError } from '../errors'
 import type { Logger } from '../logger'
+import type { ProviderQuota } from '../metrics/worker-metrics'
 import type { ProviderCallCounter } from '../provider-calls'
 
 export interface ProviderHttpOptions {
@@ -20,6 +21,8 @@ export interface ProviderHttpOptions {
   pacer?: { turn(): Promise<void> }
   /** Extra words for a transport failure, e.g. how to accept a self-signed certificate. */
   transportHint?(reason: string): string
+  /** The quota an answer reports, for providers that report one (Bybit's headers). */
+  quota?(answer: HttpAnswer): ProviderQuota | null
 }
 
 export interface ProviderHttpDeps {
@@ -118,7 +121,7 @@ export class ProviderHttp {
       ...this.#options.headers,
     }
     const started = this.#now()
-    this.#deps.counter.count(provider, endpoint)
+    const ended = this.#deps.counter.count(provider, endpoint)
     this.#deps.logger.debug({ provider, endpoint, path: requestPath, headers }, 'provider call')
     try {
       const response = await this.#pool.request({
@@ -132,7 +135,7 @@ export class ProviderHttp {
         { provider, endpoint, status: response.statusCode, ms: this.#now() - started },
         'provider answered',
       )
-      return {
+      const answer: HttpAnswer = {
         status: response.statusCode,
         body,
         header: (name) => {
@@ -140,7 +143,10 @@ export class ProviderHttp {
           return Array.isArray(value) ? value[0] : value
         },
       }
+      ended({ status: answer.status, quota: this.#options.quota?.(answer) ?? null })
+      return answer
     } catch (error) {
+      ended({ status: 'error' })
       throw transportError(provider, error, endpoint, this.#options.transportHint)
     }
   }

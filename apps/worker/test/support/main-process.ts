@@ -6,7 +6,8 @@ export function runMain(env: Record<string, string>) {
   // only some installs create.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: new URL('../..', import.meta.url),
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // A free port for /metrics, so processes side by side (and other test runs) never collide.
+    env: { PATH: process.env.PATH ?? '', WORKER_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const records: Record<string, unknown>[] = []

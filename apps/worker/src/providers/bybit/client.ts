@@ -1,4 +1,5 @@
-import { ProviderHttp, type ProviderHttpDeps } from '../http'
+import type { ProviderQuota } from '../../metrics/worker-metrics'
+import { type HttpAnswer, ProviderHttp, type ProviderHttpDeps } from '../http'
 import type { BybitConfig } from './config'
 import { badResponse, errorForRetCode, errorForStatus, type FailedAnswer, RetCode } from './errors'
 
@@ -12,6 +13,9 @@ export const BybitEndpoint = {
 export type BybitEndpoint = (typeof BybitEndpoint)[keyof typeof BybitEndpoint]
 
 const RESET_HEADER = 'x-bapi-limit-reset-timestamp'
+/** Per endpoint and IP: the limit of the current window, and what is left of it. */
+const LIMIT_HEADER = 'x-bapi-limit'
+const LIMIT_STATUS_HEADER = 'x-bapi-limit-status'
 
 export type BybitClientDeps = ProviderHttpDeps
 
@@ -41,6 +45,7 @@ export class BybitClient {
         baseUrl: config.baseUrl,
         timeoutMs: config.timeoutMs,
         concurrency: config.concurrency,
+        quota: reportedQuota,
       },
       deps,
     )
@@ -71,6 +76,15 @@ export class BybitClient {
   close(): Promise<void> {
     return this.#http.close()
   }
+}
+
+/** `X-Bapi-Limit` and `X-Bapi-Limit-Status`, when Bybit sends both. */
+function reportedQuota(answer: HttpAnswer): ProviderQuota | null {
+  const [limit, remaining] = [LIMIT_HEADER, LIMIT_STATUS_HEADER].map((name) => {
+    const value = answer.header(name)?.trim()
+    return value && /^\d+$/.test(value) ? Number(value) : null
+  })
+  return limit == null || remaining == null ? null : { limit, remaining }
 }
 
 /** The envelope of a 2xx answer: `result` for retCode 0, else the error its retCode means. */
