@@ -25,6 +25,7 @@ import { cacheStatsRoutes } from './routes/cache-stats'
 import { coinsMultiRoutes } from './routes/coins-multi'
 import { datasetRoutes } from './routes/dataset-routes'
 import { healthRoutes } from './routes/health'
+import { healthDetailedRoutes } from './routes/health-detailed'
 import { jobRoutes } from './routes/jobs'
 import { metricsRoutes } from './routes/metrics'
 import { updateCacheRoutes } from './routes/update-cache'
@@ -98,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobRoutes, { services })
   await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })
   await app.register(healthRoutes, { cacheRedis, queueRedis, queueGuard })
+  await app.register(healthDetailedRoutes, { services })
   await app.register(metricsRoutes, { metrics, auth, requireKey: config.metricsRequireKey })
 
   app.addHook('onClose', async () => {

@@ -87,6 +87,11 @@ export class Enqueuer {
     )
   }
 
+  /** The queue handles, for read-only views (health). */
+  get handles(): Readonly<Record<QueueName, Queue>> {
+    return this.queues
+  }
+
   /**
    * Adds the job, or finds the one already pending for the same fetch (BullMQ deduplication), and
    * returns its public id (`coingecko.42`) so the client can poll it either way.

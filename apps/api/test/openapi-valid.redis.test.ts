@@ -99,6 +99,7 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /v1/cache/stats': 'getCacheStats',
   'GET /health': 'getLiveness',
   'GET /health/ready': 'getReadiness',
+  'GET /health/detailed': 'getDetailedHealth',
 }
 
 const WRITE_KEY = [{ bearerAuth: ['write'] }, { apiKeyHeader: ['write'] }]
@@ -107,6 +108,7 @@ const COMMAND_SECURITY: Record<string, unknown> = {
   'POST /v1/update-cache': WRITE_KEY,
   'POST /v1/backtests/batch': WRITE_KEY,
   'POST /v1/cache/invalidate': [{ bearerAuth: ['admin'] }, { apiKeyHeader: ['admin'] }],
+  'GET /health/detailed': [{ bearerAuth: ['admin'] }, { apiKeyHeader: ['admin'] }],
 }
 
 describe('the OpenAPI document, by strict validators', () => {
@@ -135,7 +137,7 @@ describe('the OpenAPI document, by strict validators', () => {
   it('declares security on every operation: a scoped key on commands, optional on reads', async () => {
     for (const [name, op] of operations(await documentOf(t))) {
       const status = Object.keys(op.responses)
-      if (name.startsWith('POST ')) expect(op.security, name).toEqual(COMMAND_SECURITY[name])
+      if (name in COMMAND_SECURITY) expect(op.security, name).toEqual(COMMAND_SECURITY[name])
       else if (status.includes('304')) expect(op.security, name).toEqual([{}, ...WRITE_KEY])
       else expect(op.security, name).toEqual([])
       // A key that may be asked for may be missing or short of its scope.

@@ -60,6 +60,7 @@ const ROUTES: [path: string, method: string, statuses: string[]][] = [
   ['/v1/cache/stats', 'get', ['200', '429', '500', '503']],
   ['/health', 'get', ['200']],
   ['/health/ready', 'get', ['200', '500', '503']],
+  ['/health/detailed', 'get', ['200', '401', '403', '500']],
   ['/metrics', 'get', ['200', '500']],
 ]
 

@@ -20,12 +20,14 @@ export interface CallEnd {
 export class ProviderCallCounter {
   readonly #redis: Redis | Cluster
   readonly #key: string
+  readonly #health: string
   readonly #logger: Logger
   readonly #metrics: WorkerMetrics | undefined
 
   constructor(redis: Redis | Cluster, keys: Keys, logger: Logger, metrics?: WorkerMetrics) {
     this.#redis = redis
     this.#key = keys.providerCalls()
+    this.#health = keys.providerHealth()
     this.#logger = logger
     this.#metrics = metrics
   }
@@ -40,6 +42,21 @@ export class ProviderCallCounter {
       const seconds = (performance.now() - started) / 1000
       this.#metrics?.providerCall(provider, endpoint, String(status), seconds)
       if (quota) this.#metrics?.providerQuota(provider, quota)
+      this.#recordAnswer(provider, status)
     }
+  }
+
+  /**
+   * The provider's last success or failure, for `/health/detailed`. A 404 or 400 is the provider
+   * answering; no answer, a 5xx, a rate limit or refused credentials are failures.
+   */
+  #recordAnswer(provider: ProviderName, status: CallEnd['status']): void {
+    const ok = typeof status === 'number' && status < 500 && ![401, 403, 429].includes(status)
+    const fields = ok
+      ? [`${provider}.success`, Date.now()]
+      : [`${provider}.failure`, Date.now(), `${provider}.failure_status`, String(status)]
+    this.#redis.hset(this.#health, ...fields).catch((error: unknown) => {
+      this.#logger.warn({ err: error, provider }, 'provider answer not recorded')
+    })
   }
 }

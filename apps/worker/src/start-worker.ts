@@ -9,6 +9,7 @@ import type { WorkerConfig } from './config'
 import type { ProcessorContext } from './contracts/processor'
 import type { ConsumedQueue, ProviderQueue } from './contracts/queue'
 import { type WorkerHealth, workerHealth } from './health'
+import { startHeartbeat } from './heartbeat'
 import { createQueueWorker, type ProviderWorker, type QueueWorkerDeps } from './job-runner'
 import { keepLanes } from './lanes'
 import { createLogger, type Logger } from './logger'
@@ -95,6 +96,7 @@ export async function startWorker(
     metrics,
   })
   const schedules = startWarmSchedules(config.warmSchedules, (name) => queues[name], logger)
+  const heartbeat = startHeartbeat(queueRedis, new Keys(config.queuePrefix), Object.keys(workers))
   const lanes = (Object.keys(workers) as ConsumedQueue[]).map((name) =>
     keepLanes(queues[name], specs[name].limiter, { redis: queueRedis, logger }),
   )
@@ -107,6 +109,7 @@ export async function startWorker(
     logger.info('worker closing')
     await schedules.stop()
     for (const keeper of lanes) keeper.stop()
+    await heartbeat.stop()
     await Promise.all(Object.values(workers).map((worker) => worker.close()))
     await Promise.all(queueNames.map((name) => queues[name].close()))
     await Promise.all(queueNames.map((name) => specs[name].close()))

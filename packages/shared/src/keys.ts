@@ -101,6 +101,27 @@ export class Keys {
   }
 
   /**
+   * Hash of each provider's last answers, fields `<provider>.success` and `<provider>.failure`
+   * (epoch ms) and `<provider>.failure_status`.
+   */
+  providerHealth(): string {
+    return `${this.prefix}:stats:provider-health`
+  }
+
+  /**
+   * One worker process's heartbeat (a JSON string with a TTL), on the queue prefix: it is gone
+   * soon after the process is. `id` is the process's own validated id.
+   */
+  workerHeartbeat(id: string): string {
+    return `${this.prefix}:heartbeat:${keySegment('id', id)}`
+  }
+
+  /** SCAN pattern matching every worker heartbeat on this prefix. */
+  workerHeartbeatPattern(): string {
+    return `${this.prefix}:heartbeat:*`
+  }
+
+  /**
    * Namespace of one rate-limit budget's counters (`all`, `costly`), shared by every API
    * replica on this prefix. The rate-limit store appends the client's id, so this ends in `:`.
    */
