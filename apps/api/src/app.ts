@@ -12,6 +12,7 @@ import { Catalogs } from './catalogs'
 import type { ApiConfig } from './config'
 import { Enqueuer } from './enqueuer'
 import { frameworkErrors, installErrorHandling } from './error-handler'
+import { L1Cache } from './l1'
 import { loggerOptions } from './logger'
 import { ApiMetrics } from './metrics'
 import { registerOpenApi } from './openapi'
@@ -79,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(compress, { threshold: COMPRESS_FROM_BYTES })
   await registerOpenApi(app, { publicUrl: config.publicUrl })
 
-  const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, app.log)
+  const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, config.keyPrefix, app.log)
   const keys = new Keys(config.keyPrefix)
   const auth = new ApiKeyAuth(config.apiKeys)
   const rateLimits = await registerRateLimits(app, {
@@ -149,7 +150,9 @@ function createServices(
     attempts: config.jobAttempts,
     onError: (error) => log.debug({ err: error.message }, 'batch queue connection error'),
   })
-  const reader = new CacheReader(cacheRedis)
+  const l1 = new L1Cache(config.l1)
+  metrics.watchL1(l1)
+  const reader = new CacheReader(cacheRedis, l1)
   return {
     config,
     keys,
@@ -160,7 +163,7 @@ function createServices(
     catalogs: new Catalogs(reader, keys),
     enqueuer,
     batches,
-    events: new WrittenEvents(subscriber, keys.writtenChannel()),
+    events: new WrittenEvents(subscriber, keys.writtenChannel(), l1),
     telemetry,
     auth,
     rateLimits,

@@ -1,18 +1,41 @@
 import { decodeEnvelope, ENVELOPE_FIELDS, type StoredEntry } from '@marketcache/shared/envelope'
 import type { Redis } from 'ioredis'
 import { backendFailure, onBackend } from './errors'
+import type { L1Cache, L1Read } from './l1'
+
+/** Where an entry came from: this process's memory, or Redis. */
+export type CacheLayer = 'L1' | 'L2'
 
 /**
- * The one place cache entries are read: one HMGET per key, decoded with the shared codec. The
- * API never writes entries, so there is nothing else here.
+ * The one place cache entries are read: from this process's L1 when it holds a copy, else one
+ * HMGET per key (read as buffers, so stored gzip survives), decoded with the shared codec and
+ * kept in L1. The API never writes entries, so there is nothing else here.
  */
 export class CacheReader {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly l1?: L1Cache,
+  ) {}
 
   /** The entry at `key`, or null when absent. Throws BACKEND_UNAVAILABLE when Redis is away. */
   async read(key: string): Promise<StoredEntry | null> {
-    const values = await onBackend('cache', () => this.redis.hmgetBuffer(key, ...ENVELOPE_FIELDS))
-    return decodeEnvelope(values)
+    return (await this.lookup(key)).entry
+  }
+
+  /** `read`, and which layer answered. */
+  async lookup(key: string): Promise<{ entry: StoredEntry | null; layer: CacheLayer }> {
+    const now = Date.now()
+    const copy = this.l1?.get(key, now)
+    if (copy) return { entry: copy, layer: 'L1' }
+    const read = this.l1?.begin(key) ?? null
+    let entry: StoredEntry | null = null
+    try {
+      const values = await onBackend('cache', () => this.redis.hmgetBuffer(key, ...ENVELOPE_FIELDS))
+      entry = decodeEnvelope(values)
+      return { entry, layer: 'L2' }
+    } finally {
+      this.l1?.keep(read, entry, now)
+    }
   }
 
   /** Only the entity tag of the entry at `key`: enough to tell whether a kept copy is current. */
@@ -20,19 +43,31 @@ export class CacheReader {
     return onBackend('cache', () => this.redis.hget(key, 'etag'))
   }
 
-  /** Entries for many keys in one round trip, in the order of `keys`. */
+  /** Entries for many keys in one round trip (the ones L1 lacks), in the order of `keys`. */
   async readMany(keys: readonly string[]): Promise<(StoredEntry | null)[]> {
     if (keys.length === 0) return []
-    const replies = await onBackend('cache', async () => {
-      const pipeline = this.redis.pipeline()
-      for (const key of keys) pipeline.hmgetBuffer(key, ...ENVELOPE_FIELDS)
-      return (await pipeline.exec()) ?? []
-    })
-    return keys.map((_key, index) => {
-      const [error, values] = replies[index] ?? [new Error('missing pipeline reply'), null]
-      // A failure of one command inside the pipeline maps like a single read's.
-      if (error) throw backendFailure('cache', error)
-      return decodeEnvelope(values as (Buffer | null)[])
-    })
+    const now = Date.now()
+    const entries: (StoredEntry | null)[] = keys.map((key) => this.l1?.get(key, now) ?? null)
+    const missing = keys.flatMap((key, index) => (entries[index] ? [] : [{ key, index }]))
+    if (missing.length === 0) return entries
+    const reads: (L1Read | null)[] = missing.map(({ key }) => this.l1?.begin(key) ?? null)
+    try {
+      const replies = await onBackend('cache', async () => {
+        const pipeline = this.redis.pipeline()
+        for (const { key } of missing) pipeline.hmgetBuffer(key, ...ENVELOPE_FIELDS)
+        return (await pipeline.exec()) ?? []
+      })
+      missing.forEach(({ index }, n) => {
+        const [error, values] = replies[n] ?? [new Error('missing pipeline reply'), null]
+        // A failure of one command inside the pipeline maps like a single read's.
+        if (error) throw backendFailure('cache', error)
+        entries[index] = decodeEnvelope(values as (Buffer | null)[])
+      })
+      return entries
+    } finally {
+      missing.forEach(({ index }, n) => {
+        this.l1?.keep(reads[n] ?? null, entries[index] ?? null, now)
+      })
+    }
   }
 }

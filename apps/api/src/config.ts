@@ -33,6 +33,10 @@ const DEFAULTS = {
   JOB_ATTEMPTS: 4,
   /** A hit takes about a millisecond; anything near this bound means Redis is in trouble. */
   REDIS_COMMAND_TIMEOUT_MS: 500,
+  /** The in-process layer's budget (64 MiB); 0 turns it off. */
+  L1_MAX_BYTES: 64 * 1024 * 1024,
+  /** Longest an L1 copy is served without a Redis read, whatever the events say. */
+  L1_MAX_AGE_MS: 60_000,
   /**
    * The collar dataset's own `staleWhen.movedBy` (0.05), as a percentage: a fresh collar set is
    * served STALE and recomputed once the spot has moved further than this from its basis.
@@ -74,6 +78,8 @@ const EnvSchema = Type.Object({
   }),
   API_KEYS: Type.String({ default: DEFAULTS.API_KEYS }),
   READ_WAIT_MS: Type.Integer({ minimum: 0, default: DEFAULTS.READ_WAIT_MS }),
+  L1_MAX_BYTES: Type.Integer({ minimum: 0, default: DEFAULTS.L1_MAX_BYTES }),
+  L1_MAX_AGE_MS: Type.Integer({ minimum: 1, default: DEFAULTS.L1_MAX_AGE_MS }),
   READ_WAIT_MAX_MS: Type.Integer({
     minimum: 0,
     maximum: 60_000,
@@ -147,6 +153,8 @@ export interface ApiConfig {
   readonly errorRetryMs: number
   readonly jobAttempts: number
   readonly redisCommandTimeoutMs: number
+  /** The in-process cache in front of Redis (`l1.ts`); `maxBytes` 0 turns it off. */
+  readonly l1: { readonly maxBytes: number; readonly maxAgeMs: number }
   /**
    * Per dataset with a `staleWhen` input: the relative move (0.05 = 5 %) of the input past which a
    * fresh entry is served STALE. A dataset not listed uses its own `staleWhen.movedBy`.
@@ -233,6 +241,7 @@ export function loadConfig(
     errorRetryMs: vars.ERROR_RETRY_MS,
     jobAttempts: vars.JOB_ATTEMPTS,
     redisCommandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
+    l1: Object.freeze({ maxBytes: vars.L1_MAX_BYTES, maxAgeMs: vars.L1_MAX_AGE_MS }),
     inputMoveLimits: Object.freeze({ [collar.name]: vars.COLLAR_SPOT_MOVE_PCT / 100 }),
     rateLimit: Object.freeze({
       max: vars.RATE_LIMIT_MAX,

@@ -2,6 +2,7 @@ import { negotiate } from '@fastify/accept-negotiator'
 import type { Envelope } from '@marketcache/shared/envelope'
 import { ageSeconds, cacheControl } from '@marketcache/shared/read-decision'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { CacheLayer } from './cache-reader'
 import { type ReadFilter, variantEntityTag } from './read-filter'
 
 /** What `X-Cache-Status` tells a client about where a response came from. */
@@ -46,9 +47,9 @@ export function sendEnvelope(
   reply: FastifyReply,
   status: CacheStatus,
   envelope: Envelope,
-  options: { cacheError?: string | null; filter?: ReadFilter | null } = {},
+  options: { cacheError?: string | null; filter?: ReadFilter | null; layer?: CacheLayer } = {},
 ): FastifyReply {
-  const { cacheError, filter } = options
+  const { cacheError, filter, layer = 'L2' } = options
   const now = Date.now()
   const stored = entityTag(envelope.etag)
   const version = envelope.gzip && !stored.startsWith('W/') ? `W/${stored}` : stored
@@ -56,6 +57,7 @@ export function sendEnvelope(
   reply
     .header('vary', 'Accept-Encoding')
     .header('x-cache-status', status)
+    .header('x-cache-layer', layer)
     .header('age', String(ageSeconds(envelope, now)))
     .header('cache-control', cacheControl(envelope, now))
     .header('etag', tag)
@@ -80,6 +82,11 @@ export const DataResponseHeaders = {
     enum: ['HIT', 'STALE', 'MISS'],
     description:
       'HIT: fresh from cache. STALE: past its fresh window (a refresh is under way). MISS: fetched for this request.',
+  },
+  'X-Cache-Layer': {
+    type: 'string',
+    enum: ['L1', 'L2'],
+    description: "L1: from this API process's memory. L2: read from Redis.",
   },
   Age: { type: 'integer', description: 'Seconds since the provider data was fetched.' },
   'X-Data-As-Of': {

@@ -1,6 +1,6 @@
 import type { Envelope } from '@marketcache/shared/envelope'
 import type { FastifyInstance } from 'fastify'
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { ReadMetrics, ReadOutcome } from './read-telemetry'
 
 /** A hit is about a millisecond and a miss waits up to READ_WAIT_MAX_MS (10 s). */
@@ -52,6 +52,42 @@ export class ApiMetrics implements ReadMetrics {
 
   served(dataset: string, envelope: Envelope, now: number): void {
     this.#dataAge.observe({ dataset }, Math.max(0, now - envelope.fetchedAt) / 1000)
+  }
+
+  /** The in-process layer's reads by result, and what it holds, read at each scrape. */
+  watchL1(l1: {
+    hits: number
+    misses: number
+    readonly size: { entries: number; bytes: number }
+  }): void {
+    const registers = [this.registry]
+    new Counter({
+      name: 'marketcache_l1_reads_total',
+      help: "Entry lookups in this process's L1: hit (served from memory) or miss (read from Redis).",
+      labelNames: ['result'] as const,
+      registers,
+      collect() {
+        this.reset()
+        this.inc({ result: 'hit' }, l1.hits)
+        this.inc({ result: 'miss' }, l1.misses)
+      },
+    })
+    new Gauge({
+      name: 'marketcache_l1_entries',
+      help: "Entries held in this process's L1.",
+      registers,
+      collect() {
+        this.set(l1.size.entries)
+      },
+    })
+    new Gauge({
+      name: 'marketcache_l1_bytes',
+      help: "Estimated bytes held in this process's L1 (bounded by L1_MAX_BYTES).",
+      registers,
+      collect() {
+        this.set(l1.size.bytes)
+      },
+    })
   }
 
   /** Times every response, 404s and errors included, by the route's template. */

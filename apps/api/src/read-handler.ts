@@ -3,6 +3,7 @@ import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
 import type { JobOrigin, JobRequest } from '@marketcache/shared/jobs'
 import { decideRead, type ReadDecision } from '@marketcache/shared/read-decision'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { CacheLayer } from './cache-reader'
 import { Scope } from './config'
 import { ApiError, RetryAfterSeconds } from './errors'
 import { type FillOptions, type FillTarget, fillOneAndWait } from './fill-wait'
@@ -59,6 +60,8 @@ interface DatasetRead {
   maxStalenessMs: number | undefined
   /** When the entry was read: the jobs' `seenAt`. */
   readAt: number
+  /** The entry as first read, and the layer it came from (`X-Cache-Layer`). */
+  first: { entry: StoredEntry | null; layer: CacheLayer }
   request: FastifyRequest
   /** Sends an envelope with the request's headers and filter applied. */
   send(status: CacheStatus, envelope: Envelope, cacheError?: string | null): FastifyReply
@@ -80,7 +83,8 @@ export function datasetReadHandler(
     const read = parseRead(services, dataset, options, request, reply)
     // A forced refresh spends provider quota on demand: 401/403 before anything is read.
     if (read.fresh && services.config.freshRequiresKey) services.auth.check(request, Scope.write)
-    const entry = await services.reader.read(read.key)
+    read.first = await services.reader.lookup(read.key)
+    const entry = read.first.entry
     const decision = decideRead(entry, read.readAt, services.policy, read.maxStalenessMs)
     if (read.fresh) return forceRefresh(services, read, entry, decision)
     return serveDecision(services, read, entry, decision, inputMoved)
@@ -112,10 +116,13 @@ function parseRead(
     maxStalenessMs: query.maxStaleness === undefined ? undefined : query.maxStaleness * 1000,
     // Taken just before the read, as the read decision's clock.
     readAt: Date.now(),
+    first: { entry: null, layer: 'L2' },
     request,
-    send: (status, envelope, cacheError) => {
+    send(status, envelope, cacheError) {
       services.telemetry.served(dataset.name, envelope)
-      return sendEnvelope(request, reply, status, envelope, { cacheError, filter })
+      // What a fill or a re-read brought came from Redis.
+      const layer = envelope === this.first.entry ? this.first.layer : 'L2'
+      return sendEnvelope(request, reply, status, envelope, { cacheError, filter, layer })
     },
   }
 }

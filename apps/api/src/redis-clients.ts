@@ -62,12 +62,17 @@ export function createApiClients(config: ApiConfig, logger?: RedisClientLogger) 
  * queue, so SUBSCRIBE issued while Redis is away runs on connect; ioredis re-subscribes after
  * every reconnect.
  */
-export function createSubscriber(cacheRedis: Redis, logger?: RedisClientLogger): Redis {
+export function createSubscriber(
+  cacheRedis: Redis,
+  keyPrefix: string,
+  logger?: RedisClientLogger,
+): Redis {
   const subscriber = cacheRedis.duplicate({
     enableOfflineQueue: true,
     maxRetriesPerRequest: null,
     commandTimeout: undefined,
-    connectionName: 'mc-api-written-events',
+    // Named after the prefix, so CLIENT LIST tells one deployment's subscribers from another's.
+    connectionName: `mc-api-written-events:${keyPrefix}`,
     autoResubscribe: true,
   })
   // The cache client it duplicates reports the outage; this connection only adds detail.

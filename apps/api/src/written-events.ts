@@ -1,5 +1,6 @@
 import { decodeWrittenEvent } from '@marketcache/shared/envelope'
 import type { Redis } from 'ioredis'
+import type { L1Cache } from './l1'
 
 /** A pending wait for writes; `cancel` releases it early (e.g. the entry was already there). */
 export interface WriteWait {
@@ -24,14 +25,28 @@ export class WrittenEvents {
     if (channel !== this.channel) return
     const event = decodeWrittenEvent(message)
     if (!event) return
+    // The L1 copy goes first, so a waiter that re-reads finds Redis's version.
+    this.l1?.drop(event.key)
     for (const listener of this.listeners.get(event.key) ?? []) listener(event.key)
+  }
+  /** Events sent while the connection is down are lost: L1 cannot be trusted until it is back. */
+  private readonly onDown = () => this.l1?.suspend()
+  private readonly onReady = () => {
+    // Subscribed again (ioredis resubscribes first; this SUBSCRIBE is answered after it).
+    this.subscriber.subscribe(this.channel).then(
+      () => this.l1?.resume(),
+      () => {},
+    )
   }
 
   constructor(
     private readonly subscriber: Redis,
     private readonly channel: string,
+    private readonly l1?: L1Cache,
   ) {
     subscriber.on('message', this.onMessage)
+    subscriber.on('close', this.onDown)
+    subscriber.on('ready', this.onReady)
   }
 
   /**
@@ -41,7 +56,10 @@ export class WrittenEvents {
   async start(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined
     const subscribed = this.subscriber.subscribe(this.channel).then(
-      () => true,
+      () => {
+        this.l1?.resume()
+        return true
+      },
       () => false,
     )
     const timeout = new Promise<boolean>((resolve) => {
@@ -83,6 +101,9 @@ export class WrittenEvents {
 
   async close(): Promise<void> {
     this.subscriber.off('message', this.onMessage)
+    this.subscriber.off('close', this.onDown)
+    this.subscriber.off('ready', this.onReady)
+    this.l1?.suspend()
     for (const finish of [...this.active]) finish()
     this.listeners.clear()
   }

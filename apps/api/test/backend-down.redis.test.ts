@@ -48,6 +48,12 @@ describe('when Redis goes away and comes back', () => {
     expect((await t.app.inject('/v1/coins/bitcoin')).statusCode).toBe(200)
 
     await redis.stop()
+    // Until its connections notice, the app may still serve the copy it holds in L1 (it was
+    // coherent up to the outage); once they do, L1 is dropped and every read goes to Redis.
+    await eventually(async () => (t.redis.status !== 'ready' ? true : undefined), {
+      timeoutMs: 5000,
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
 
     const requests = [
       { method: 'GET' as const, url: '/v1/coins/bitcoin' },
