@@ -27,6 +27,7 @@ import { datasetRoutes } from './routes/dataset-routes'
 import { healthRoutes } from './routes/health'
 import { jobRoutes } from './routes/jobs'
 import { metricsRoutes } from './routes/metrics'
+import { queueBoardRoutes } from './routes/queue-board'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
 import { WrittenEvents } from './written-events'
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })
   await app.register(healthRoutes, { cacheRedis, queueRedis, queueGuard })
   await app.register(metricsRoutes, { metrics, auth, requireKey: config.metricsRequireKey })
+  if (config.queueBoard) await app.register(queueBoardRoutes, { queues: enqueuer.handles, auth })
 
   app.addHook('onClose', async () => {
     await telemetry.close()

@@ -87,6 +87,11 @@ export class Enqueuer {
     )
   }
 
+  /** The queue handles, for views of the queues (the queue board) on this connection. */
+  get handles(): Readonly<Record<QueueName, Queue>> {
+    return this.queues
+  }
+
   /**
    * Adds the job, or finds the one already pending for the same fetch (BullMQ deduplication), and
    * returns its public id (`coingecko.42`) so the client can poll it either way.
