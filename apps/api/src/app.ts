@@ -97,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(updateCacheRoutes, { services, auth })
   await app.register(cacheInvalidateRoutes, { services, auth })
   await app.register(jobRoutes, { services })
-  await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })
+  await app.register(cacheStatsRoutes, { stats: new CacheStats(services) })
   await app.register(healthRoutes, { cacheRedis, queueRedis, queueGuard })
   await app.register(metricsRoutes, { metrics, auth, requireKey: config.metricsRequireKey })
   if (config.queueBoard) await app.register(queueBoardRoutes, { queues: enqueuer.handles, auth })
