@@ -29,6 +29,7 @@ import { healthRoutes } from './routes/health'
 import { healthDetailedRoutes } from './routes/health-detailed'
 import { jobRoutes } from './routes/jobs'
 import { metricsRoutes } from './routes/metrics'
+import { queueBoardRoutes } from './routes/queue-board'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
 import { WrittenEvents } from './written-events'
@@ -98,10 +99,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(updateCacheRoutes, { services, auth })
   await app.register(cacheInvalidateRoutes, { services, auth })
   await app.register(jobRoutes, { services })
-  await app.register(cacheStatsRoutes, { stats: new CacheStats(cacheRedis, keys, telemetry) })
+  await app.register(cacheStatsRoutes, { stats: new CacheStats(services) })
   await app.register(healthRoutes, { cacheRedis, queueRedis, queueGuard })
   await app.register(healthDetailedRoutes, { services })
   await app.register(metricsRoutes, { metrics, auth, requireKey: config.metricsRequireKey })
+  if (config.queueBoard) await app.register(queueBoardRoutes, { queues: enqueuer.handles, auth })
 
   app.addHook('onClose', async () => {
     await telemetry.close()

@@ -1,8 +1,9 @@
-import type { Keys } from '@marketcache/shared/keys'
+import type { ProviderName } from '@marketcache/shared/providers'
 import { type DatasetName, datasetNames } from '@marketcache/shared/registry'
-import type { Redis } from 'ioredis'
+import { type DataAge, takeCensus } from './cache-census'
 import { onBackend } from './errors'
-import type { ReadTelemetry } from './read-telemetry'
+import { ProviderQuota, type QuotaUse } from './provider-quota'
+import type { ApiServices } from './services'
 
 export interface ReadCounts {
   hits: number
@@ -16,10 +17,16 @@ export interface ReadCounts {
 export interface CacheStatsView {
   reads: { total: ReadCounts; datasets: Record<DatasetName, ReadCounts> }
   keys: Record<DatasetName, number>
+  /** Every cache key of the prefix, retired datasets and schema versions included. */
+  total_keys: number
+  /** Seconds since the entries were fetched; null for a dataset without data cached. */
+  age_seconds: Record<DatasetName, DataAge | null>
   memory: { used_memory: number; used_memory_human: string; maxmemory: number }
   provider_calls: Record<string, number>
   /** Reads answered from cache that would otherwise have been provider calls. */
   calls_saved: number
+  /** Each provider queue's limiter window: jobs started in it out of the configured max. */
+  provider_quota: Record<ProviderName, QuotaUse>
   generated_at: string
 }
 
@@ -60,12 +67,17 @@ function infoField(info: string, name: string): string | undefined {
 /** `GET /v1/cache/stats`, computed at most once per STATS_TTL_MS however many ask. */
 export class CacheStats {
   private cached: { at: number; view: Promise<CacheStatsView> } | undefined
+  private readonly quota: ProviderQuota
 
   constructor(
-    private readonly redis: Redis,
-    private readonly keys: Keys,
-    private readonly telemetry: ReadTelemetry,
-  ) {}
+    private readonly services: Pick<
+      ApiServices,
+      'cacheRedis' | 'queueRedis' | 'keys' | 'telemetry' | 'enqueuer' | 'config'
+    >,
+  ) {
+    const { queueRedis, enqueuer, config } = services
+    this.quota = new ProviderQuota(queueRedis, enqueuer.handles, config.providerRates)
+  }
 
   get(): Promise<CacheStatsView> {
     const now = Date.now()
@@ -80,24 +92,26 @@ export class CacheStats {
   }
 
   private async compute(): Promise<CacheStatsView> {
+    const { cacheRedis: redis, keys, telemetry } = this.services
     // This replica's counts of the last second are part of the answer.
-    await this.telemetry.flush()
+    await telemetry.flush()
+    const quota = onBackend('queue', () => this.quota.read())
+    // Settled either way, so a failure of one backend never goes unhandled while the other runs.
+    quota.catch(() => {})
     return onBackend('cache', async () => {
-      const [readFields, callFields, info, keyCounts] = await Promise.all([
-        this.redis.hgetall(this.keys.readStats()),
-        this.redis.hgetall(this.keys.providerCalls()),
-        this.redis.info('memory'),
-        this.countKeys(),
+      const [readFields, callFields, info, census] = await Promise.all([
+        redis.hgetall(keys.readStats()),
+        redis.hgetall(keys.providerCalls()),
+        redis.info('memory'),
+        takeCensus(redis, keys),
       ])
-      const datasets = Object.fromEntries(
-        datasetNames.map((name) => [name, readCounts(readFields, name)]),
-      ) as Record<DatasetName, ReadCounts>
+      const datasets = perDataset((name) => readCounts(readFields, name))
       const total = sumCounts(Object.values(datasets))
       return {
         reads: { total, datasets },
-        keys: Object.fromEntries(
-          datasetNames.map((name) => [name, keyCounts.get(name) ?? 0]),
-        ) as Record<DatasetName, number>,
+        keys: perDataset((name) => census.keys.get(name) ?? 0),
+        total_keys: census.total,
+        age_seconds: perDataset((name) => census.ages.get(name) ?? null),
         memory: {
           used_memory: Number(infoField(info, 'used_memory') ?? 0),
           used_memory_human: infoField(info, 'used_memory_human') ?? '',
@@ -107,32 +121,15 @@ export class CacheStats {
           Object.entries(callFields).map(([field, value]) => [field, Number(value) || 0]),
         ),
         calls_saved: total.hits + total.stale,
+        provider_quota: await quota,
         generated_at: new Date().toISOString(),
       }
     })
   }
+}
 
-  /**
-   * Keys per dataset in ONE pass: SCAN, never KEYS, since the cache may hold millions of entries
-   * and serve reads meanwhile; one scan classified by key, not one scan per dataset.
-   */
-  private async countKeys(): Promise<Map<string, number>> {
-    const counts = new Map<string, number>()
-    let cursor = '0'
-    do {
-      const [next, found] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        this.keys.cachePattern(),
-        'COUNT',
-        1000,
-      )
-      cursor = next
-      for (const key of found) {
-        const dataset = this.keys.datasetOf(key)
-        if (dataset !== null) counts.set(dataset, (counts.get(dataset) ?? 0) + 1)
-      }
-    } while (cursor !== '0')
-    return counts
-  }
+/** One value per registered dataset, so a dataset without entries is listed too. */
+function perDataset<T>(value: (name: DatasetName) => T): Record<DatasetName, T> {
+  const entries = datasetNames.map((name) => [name, value(name)] as const)
+  return Object.fromEntries(entries) as Record<DatasetName, T>
 }

@@ -1,7 +1,8 @@
 import { collar } from '@marketcache/shared/datasets/collar'
 import { ConfigError, parseEnv } from '@marketcache/shared/env'
 import { type Static, Type } from '@sinclair/typebox'
-import { type BacklogLimit, type MissQueue, missBacklogEnv, missBacklogFrom } from './miss-backlog'
+import { logLevelSchema } from './logger'
+import { missBacklogEnv, type QueueLimits, queueLimitsFrom } from './miss-backlog'
 
 /** Every default in one place; each line says why it is what it is. */
 const DEFAULTS = {
@@ -55,6 +56,8 @@ const DEFAULTS = {
    * `true` asks for a key with the admin scope (Prometheus `authorization: credentials`).
    */
   METRICS_REQUIRE_KEY: false,
+  /** On, behind the admin scope: operators watch and retry jobs there; `false` removes it. */
+  QUEUE_BOARD: true,
   LOG_LEVEL: 'info',
 } as const
 
@@ -111,18 +114,8 @@ const EnvSchema = Type.Object({
   }),
   FRESH_REQUIRES_KEY: Type.Boolean({ default: DEFAULTS.FRESH_REQUIRES_KEY }),
   METRICS_REQUIRE_KEY: Type.Boolean({ default: DEFAULTS.METRICS_REQUIRE_KEY }),
-  LOG_LEVEL: Type.Union(
-    [
-      Type.Literal('fatal'),
-      Type.Literal('error'),
-      Type.Literal('warn'),
-      Type.Literal('info'),
-      Type.Literal('debug'),
-      Type.Literal('trace'),
-      Type.Literal('silent'),
-    ],
-    { default: DEFAULTS.LOG_LEVEL },
-  ),
+  QUEUE_BOARD: Type.Boolean({ default: DEFAULTS.QUEUE_BOARD }),
+  LOG_LEVEL: logLevelSchema(DEFAULTS.LOG_LEVEL),
   ...missBacklogEnv,
 })
 
@@ -135,7 +128,8 @@ export interface ApiKey {
   readonly scopes: readonly Scope[]
 }
 
-export interface ApiConfig {
+/** The API's settings; the queues' rates and miss backlogs come from `QueueLimits`. */
+export interface ApiConfig extends QueueLimits {
   readonly cacheRedisUrl: string
   /** @defaultValue cacheRedisUrl */
   readonly queueRedisUrl: string
@@ -172,9 +166,9 @@ export interface ApiConfig {
   readonly freshRequiresKey: boolean
   /** `GET /metrics` needs an API key with the admin scope. @defaultValue false */
   readonly metricsRequireKey: boolean
+  /** The BullMQ board at `/admin/queues` (admin scope). @defaultValue true */
+  readonly queueBoard: boolean
   readonly logLevel: Static<typeof EnvSchema>['LOG_LEVEL']
-  /** Waiting read misses allowed per queue, and each queue's rate (Retry-After of OVERLOADED). */
-  readonly missBacklog: Readonly<Record<MissQueue, BacklogLimit>>
 }
 
 const API_KEY = /^[A-Za-z0-9_-]{16,}$/
@@ -250,7 +244,8 @@ export function loadConfig(
     }),
     freshRequiresKey: vars.FRESH_REQUIRES_KEY,
     metricsRequireKey: vars.METRICS_REQUIRE_KEY,
+    queueBoard: vars.QUEUE_BOARD,
     logLevel: vars.LOG_LEVEL,
-    missBacklog: missBacklogFrom(vars),
+    ...queueLimitsFrom(vars),
   })
 }

@@ -87,7 +87,7 @@ export class Enqueuer {
     )
   }
 
-  /** The queue handles, for read-only views (health). */
+  /** The queue handles on this connection, for views of the queues (health, the queue board). */
   get handles(): Readonly<Record<QueueName, Queue>> {
     return this.queues
   }

@@ -1,5 +1,5 @@
 import { Priority, type QueueName } from '@marketcache/shared/jobs'
-import { PROVIDER_RATE_DEFAULTS } from '@marketcache/shared/providers'
+import { PROVIDER_RATE_DEFAULTS, type ProviderName } from '@marketcache/shared/providers'
 import { type Static, Type } from '@sinclair/typebox'
 
 /** The queues a read's miss can be enqueued on. */
@@ -27,7 +27,7 @@ const twoMinutesOf = (rate: { max: number; durationMs: number }) =>
 const Count = (fallback: number) => Type.Integer({ minimum: 1, default: fallback })
 const { coingecko, bybit, ibkr } = PROVIDER_RATE_DEFAULTS
 
-/** The variables of the miss backlog (read by `config.ts`, the only env reader). */
+/** The variables of the queues' rates and miss backlogs (read by `config.ts`, the only env reader). */
 export const missBacklogEnv = {
   COINGECKO_RATE_MAX: Count(coingecko.max),
   COINGECKO_RATE_DURATION_MS: Count(coingecko.durationMs),
@@ -42,26 +42,42 @@ export const missBacklogEnv = {
 }
 const MissBacklogEnv = Type.Object(missBacklogEnv)
 
-export function missBacklogFrom(
-  vars: Static<typeof MissBacklogEnv>,
-): Readonly<Record<MissQueue, BacklogLimit>> {
-  const rate = (max: number, durationMs: number) => (max * 1000) / durationMs
-  return Object.freeze({
+/** A provider queue's limiter: at most `max` jobs per `durationMs`, shared by every worker. */
+export interface ProviderRate {
+  readonly max: number
+  readonly durationMs: number
+}
+
+/** What the API knows of its queues' pace, from the variables above. */
+export interface QueueLimits {
+  /** Waiting read misses allowed per queue, and each queue's rate (Retry-After of OVERLOADED). */
+  readonly missBacklog: Readonly<Record<MissQueue, BacklogLimit>>
+  /** Each provider queue's limiter, as the worker runs it (quota use in the cache stats). */
+  readonly providerRates: Readonly<Record<ProviderName, ProviderRate>>
+}
+
+export function queueLimitsFrom(vars: Static<typeof MissBacklogEnv>): QueueLimits {
+  const rate = (max: number, durationMs: number) => Object.freeze({ max, durationMs })
+  const providerRates = Object.freeze({
+    coingecko: rate(vars.COINGECKO_RATE_MAX, vars.COINGECKO_RATE_DURATION_MS),
+    bybit: rate(vars.BYBIT_RATE_MAX, vars.BYBIT_RATE_DURATION_MS),
+    ibkr: rate(vars.IBKR_RATE_MAX, vars.IBKR_RATE_DURATION_MS),
+  })
+  const perSecond = ({ max, durationMs }: ProviderRate) => (max * 1000) / durationMs
+  const missBacklog = Object.freeze({
     coingecko: {
       max: vars.COINGECKO_MISS_BACKLOG_MAX,
-      perSecond: rate(vars.COINGECKO_RATE_MAX, vars.COINGECKO_RATE_DURATION_MS),
+      perSecond: perSecond(providerRates.coingecko),
     },
-    bybit: {
-      max: vars.BYBIT_MISS_BACKLOG_MAX,
-      perSecond: rate(vars.BYBIT_RATE_MAX, vars.BYBIT_RATE_DURATION_MS),
-    },
+    bybit: { max: vars.BYBIT_MISS_BACKLOG_MAX, perSecond: perSecond(providerRates.bybit) },
     ibkr: {
       max: vars.IBKR_MISS_BACKLOG_MAX,
-      perSecond: rate(vars.IBKR_RATE_MAX, vars.IBKR_RATE_DURATION_MS) / IBKR_CALLS_PER_JOB,
+      perSecond: perSecond(providerRates.ibkr) / IBKR_CALLS_PER_JOB,
     },
     // No provider quota: derived jobs run as fast as the worker's Redis round trips allow.
     derive: { max: vars.DERIVE_MISS_BACKLOG_MAX, perSecond: 100 },
   })
+  return { missBacklog, providerRates }
 }
 
 /** A count of waiting miss jobs is trusted this long; admissions since are added to it. */

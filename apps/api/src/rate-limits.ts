@@ -3,7 +3,7 @@ import type { Keys } from '@marketcache/shared/keys'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { ApiKeyAuth } from './auth'
-import type { ApiConfig } from './config'
+import { type ApiConfig, Scope } from './config'
 import { ApiError } from './errors'
 
 /** The budgets a client spends: every request, and those that can spend provider quota. */
@@ -61,11 +61,21 @@ function clientOf(auth: ApiKeyAuth): Client {
   }
 }
 
-function isUnlimited(request: FastifyRequest): boolean {
+/**
+ * Pages an operator browses (the queue board polls, and loads its assets): requests with a key of
+ * the admin scope spend no budget there. Requests without one do, so guessing keys costs.
+ */
+const ADMIN_ROUTES = ['/admin'] as const
+
+const isUnder = (url: string, routes: readonly string[]) =>
+  routes.some((route) => url === route || url.startsWith(`${route}/`))
+
+function isUnlimited(request: FastifyRequest, auth: ApiKeyAuth): boolean {
   const url = request.routeOptions.url
+  if (url === undefined) return false
   return (
-    url !== undefined &&
-    UNLIMITED_ROUTES.some((route) => url === route || url.startsWith(`${route}/`))
+    isUnder(url, UNLIMITED_ROUTES) ||
+    (isUnder(url, ADMIN_ROUTES) && auth.browserHas(request, Scope.admin))
   )
 }
 
@@ -152,7 +162,7 @@ export async function registerRateLimits(
   const watch = storeWatch(app.log)
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (isUnlimited(request)) return
+    if (isUnlimited(request, deps.auth)) return
     const headers = await spend(all, request, watch, 'requests')
     if (headers) reply.headers(headers)
   })

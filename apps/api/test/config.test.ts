@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       rateLimit: { max: 1000, costlyMax: 120, windowMs: 60_000 },
       freshRequiresKey: true,
       metricsRequireKey: false,
+      queueBoard: true,
       logLevel: 'info',
     })
     expect(Object.isFrozen(config)).toBe(true)
@@ -40,6 +41,23 @@ describe('loadConfig', () => {
     const raised = loadConfig({ COINGECKO_RATE_MAX: '500', COINGECKO_MISS_BACKLOG_MAX: '1000' })
     expect(raised.missBacklog.coingecko).toEqual({ max: 1000, perSecond: 500 / 60 })
     expect(() => loadConfig({ BYBIT_MISS_BACKLOG_MAX: '0' })).toThrow(/BYBIT_MISS_BACKLOG_MAX/)
+  })
+
+  it("knows each provider queue's limiter, as the worker runs it", () => {
+    expect(loadConfig({}).providerRates).toEqual({
+      coingecko: { max: 30, durationMs: 60_000 },
+      bybit: { max: 20, durationMs: 1000 },
+      ibkr: { max: 10, durationMs: 1000 },
+    })
+    expect(loadConfig({ IBKR_RATE_MAX: '5' }).providerRates.ibkr).toEqual({
+      max: 5,
+      durationMs: 1000,
+    })
+  })
+
+  it('turns the queue board off with QUEUE_BOARD=false', () => {
+    expect(loadConfig({ QUEUE_BOARD: 'false' }).queueBoard).toBe(false)
+    expect(() => loadConfig({ QUEUE_BOARD: 'maybe' })).toThrow(/QUEUE_BOARD/)
   })
 
   it('defaults the queue Redis to the cache Redis and converts numbers', () => {

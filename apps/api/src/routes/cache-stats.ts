@@ -1,4 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
+import { AGE_SAMPLE_PER_DATASET } from '../cache-census'
 import type { CacheStats } from '../cache-stats'
 import { errorResponses } from '../errors'
 import { NoSecurity, Tag } from '../openapi'
@@ -15,10 +16,43 @@ const ReadCounts = Type.Object({
 const PerDataset = <T extends Parameters<typeof Type.Record>[1]>(value: T) =>
   Type.Record(Type.String(), value)
 
+const DataAge = Type.Object({
+  oldest: Type.Number({ minimum: 0, description: 'Seconds since the oldest entry was fetched.' }),
+  newest: Type.Number({ minimum: 0, description: 'Seconds since the newest entry was fetched.' }),
+  mean: Type.Number({ minimum: 0 }),
+  entries: Type.Integer({
+    minimum: 1,
+    description: `Entries the ages are over: the first ${AGE_SAMPLE_PER_DATASET} the scan finds.`,
+  }),
+})
+
+const QuotaUse = Type.Object({
+  used: Type.Integer({
+    minimum: 0,
+    description: 'Jobs started in the current window, at most max (max while the queue is paused).',
+  }),
+  max: Type.Integer({ minimum: 1, description: '<PROVIDER>_RATE_MAX.' }),
+  remaining: Type.Integer({ minimum: 0 }),
+  window_ms: Type.Integer({ minimum: 1, description: '<PROVIDER>_RATE_DURATION_MS.' }),
+  resets_in_ms: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    description: 'When the current window ends; null when none is open.',
+  }),
+})
+
 const StatsResponse = Type.Object({
   reads: Type.Object({ total: ReadCounts, datasets: PerDataset(ReadCounts) }),
   keys: PerDataset(
     Type.Integer({ description: 'Cache entries of the dataset, counted with SCAN.' }),
+  ),
+  total_keys: Type.Integer({
+    minimum: 0,
+    description: 'Every cache key of the prefix, retired datasets and schema versions included.',
+  }),
+  age_seconds: PerDataset(
+    Type.Union([DataAge, Type.Null()], {
+      description:
+        'Seconds since the entries were fetched (negative entries left out); null without data.',
+    }),
   ),
   memory: Type.Object({
     used_memory: Type.Integer(),
@@ -30,6 +64,9 @@ const StatsResponse = Type.Object({
   }),
   calls_saved: Type.Integer({
     description: 'hits + stale: reads answered without a provider call.',
+  }),
+  provider_quota: Type.Record(Type.String(), QuotaUse, {
+    description: "Each provider queue's BullMQ limiter window, shared by every worker.",
   }),
   generated_at: Type.String({
     format: 'date-time',
@@ -48,7 +85,11 @@ export const cacheStatsRoutes: FastifyPluginAsyncTypebox<{ stats: CacheStats }> 
       schema: {
         operationId: 'getCacheStats',
         tags: [Tag.cache],
-        summary: 'Hit rates, key counts, memory and provider calls',
+        summary: 'Hit rates, key counts, data age, memory, provider calls and quota',
+        description:
+          'Keys are counted with one SCAN of the cache; data ages are over at most ' +
+          `${AGE_SAMPLE_PER_DATASET} entries per dataset, read in the same pass. Provider quota ` +
+          "comes from the workers' BullMQ limiters in the queue Redis. Computed at most every 5 s.",
         security: NoSecurity,
         response: {
           200: StatsResponse,

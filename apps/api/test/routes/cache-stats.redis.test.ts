@@ -1,8 +1,13 @@
 import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { tokenomics } from '@marketcache/shared/datasets/tokenomics'
+import { encodeEnvelope } from '@marketcache/shared/envelope'
+import { QueueName } from '@marketcache/shared/jobs'
 import { datasetNames } from '@marketcache/shared/registry'
-import { describe, expect, it } from 'vitest'
+import { Worker } from 'bullmq'
+import { Redis } from 'ioredis'
+import { describe, expect, inject, it } from 'vitest'
+import { AGE_SAMPLE_PER_DATASET } from '../../src/cache-census'
 import { coinData, envelope, tokenomicsData, writeEntry } from '../fixtures/cache-writer'
 import { useTestApp } from '../fixtures/test-app'
 
@@ -88,6 +93,22 @@ describe('GET /v1/cache/stats', () => {
       'coingecko./coins/markets': 1,
     })
     expect(stats.calls_saved).toBe(5)
+    expect(stats.total_keys).toBe(4)
+    // Ages over the entries with data: the negative entry has none (closeTo -1: within 5 s).
+    expect(stats.age_seconds.coin).toEqual({
+      oldest: expect.closeTo(400, -1),
+      newest: expect.closeTo(0, -1),
+      mean: expect.closeTo(200, -1),
+      entries: 2,
+    })
+    expect(stats.age_seconds.tokenomics.entries).toBe(1)
+    expect(stats.age_seconds.spot).toBeNull()
+    // No worker has started a job: every window is closed.
+    expect(stats.provider_quota).toEqual({
+      coingecko: { used: 0, max: 30, remaining: 30, window_ms: 60_000, resets_in_ms: null },
+      bybit: { used: 0, max: 20, remaining: 20, window_ms: 1000, resets_in_ms: null },
+      ibkr: { used: 0, max: 10, remaining: 10, window_ms: 1000, resets_in_ms: null },
+    })
 
     // Cached for a few seconds: more reads do not show yet.
     await t.app.inject('/v1/coins/bitcoin')
@@ -103,5 +124,82 @@ describe('GET /v1/cache/stats', () => {
       flushed = await t.redis.hget(t.keys.readStats(), field)
     }
     expect(flushed).toBe('1')
+  })
+})
+
+describe('GET /v1/cache/stats: keys and data age', () => {
+  const fresh = useTestApp({}, { beforeEach: 'nothing' })
+
+  it(`counts every key but ages at most ${AGE_SAMPLE_PER_DATASET} entries per dataset`, async () => {
+    const count = AGE_SAMPLE_PER_DATASET + 5
+    const pipeline = fresh.redis.pipeline()
+    for (let i = 0; i < count; i++) {
+      const key = cacheKey(fresh.keys, coin, { id: `coin-${i}` })
+      pipeline.hset(key, ...encodeEnvelope(envelope(coinData(`coin-${i}`), { ageMs: 60_000 })))
+      pipeline.pexpire(key, 600_000)
+    }
+    // A key of a dataset this version no longer has: counted in total_keys only.
+    pipeline.hset(fresh.keys.cache('retired', 1, ['x']), 'fetchedAt', String(Date.now()))
+    await pipeline.exec()
+
+    const stats = (await fresh.app.inject('/v1/cache/stats')).json()
+    expect(stats.keys.coin).toBe(count)
+    expect(stats.total_keys).toBe(count + 1)
+    expect(stats.keys).not.toHaveProperty('retired')
+    expect(stats.age_seconds.coin).toEqual({
+      oldest: expect.closeTo(60, -1),
+      newest: expect.closeTo(60, -1),
+      mean: expect.closeTo(60, -1),
+      entries: AGE_SAMPLE_PER_DATASET,
+    })
+  })
+})
+
+describe('GET /v1/cache/stats: provider quota', () => {
+  const quota = useTestApp(
+    { COINGECKO_RATE_MAX: '5', COINGECKO_RATE_DURATION_MS: '30000' },
+    { beforeEach: 'nothing' },
+  )
+
+  it("shows the jobs a worker started in its limiter's window, and a pause as all used", async () => {
+    const connection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null })
+    const worker = (name: QueueName, limiter: { max: number; duration: number }) =>
+      new Worker(name, async () => 'done', {
+        connection,
+        prefix: quota.config.queuePrefix,
+        limiter,
+      })
+    const coingecko = worker(QueueName.coingecko, { max: 5, duration: 30_000 })
+    const ibkr = worker(QueueName.ibkr, { max: 10, duration: 1000 })
+    try {
+      const done = new Promise((resolve) => {
+        let completed = 0
+        coingecko.on('completed', () => ++completed === 2 && resolve(undefined))
+      })
+      await quota.queues.coingecko.addBulk([
+        { name: 'refresh', data: {} },
+        { name: 'refresh', data: {} },
+      ])
+      await done
+      // What the worker does on a 429: the queue pauses for the Retry-After.
+      await ibkr.rateLimit(20_000)
+
+      const stats = (await quota.app.inject('/v1/cache/stats')).json()
+      expect(stats.provider_quota.coingecko).toEqual({
+        used: 2,
+        max: 5,
+        remaining: 3,
+        window_ms: 30_000,
+        resets_in_ms: expect.any(Number),
+      })
+      expect(stats.provider_quota.coingecko.resets_in_ms).toBeGreaterThan(20_000)
+      expect(stats.provider_quota.coingecko.resets_in_ms).toBeLessThanOrEqual(30_000)
+      expect(stats.provider_quota.ibkr).toMatchObject({ used: 10, max: 10, remaining: 0 })
+      expect(stats.provider_quota.ibkr.resets_in_ms).toBeGreaterThan(10_000)
+      expect(stats.provider_quota.bybit).toMatchObject({ used: 0, remaining: 20 })
+    } finally {
+      await Promise.all([coingecko.close(), ibkr.close()])
+      await connection.quit()
+    }
   })
 })
