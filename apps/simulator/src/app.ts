@@ -8,6 +8,7 @@ import { coingeckoFailures } from './coingecko/failures'
 import { CoinGeckoLimiter } from './coingecko/limiter'
 import { Market } from './coingecko/market'
 import { COINGECKO_ENDPOINTS, coingeckoRoutes } from './coingecko/routes'
+import { MAX_UNIVERSE_SIZE, MIN_UNIVERSE_SIZE, UNIVERSE_SIZE } from './coingecko/universe'
 import { type Conditions, ConditionsState, parseConditionsPatch } from './conditions'
 import { controlRoutes } from './control'
 import { SettingError } from './errors'
@@ -32,6 +33,12 @@ export type { IbkrSwitches } from './ibkr/switches'
 export interface SimulatorOptions {
   /** Seeds the universe, price paths and fault rolls. @defaultValue 42 */
   seed?: number
+  /**
+   * Coins CoinGecko lists (`/coins/list`, `/coins/markets`, `/coins/{id}`): the real ones, then
+   * generated `simcoin-NNN`; Bybit's spot pairs are the top ones. From `MIN_UNIVERSE_SIZE` (50)
+   * to `MAX_UNIVERSE_SIZE` (20 000). @defaultValue 300
+   */
+  coins?: number
   /** Added to every provider response. @defaultValue 150 */
   latencyMs?: number
   /** CoinGecko calls allowed per quota window; 0 disables the quota. @defaultValue 30 */
@@ -115,9 +122,15 @@ function providerGates(shared: SharedGateDeps) {
 export async function buildSimulator(opts: SimulatorOptions = {}): Promise<FastifyInstance> {
   const seed = opts.seed ?? DEFAULT_SEED
   const tickMs = opts.tickMs ?? DEFAULT_TICK_MS
+  const coins = opts.coins ?? UNIVERSE_SIZE
   if (!Number.isSafeInteger(seed)) throw new SettingError(`seed must be an integer, got ${seed}`)
   if (!Number.isSafeInteger(tickMs) || tickMs < 1) {
     throw new SettingError(`tickMs must be an integer >= 1, got ${tickMs}`)
+  }
+  if (!Number.isSafeInteger(coins) || coins < MIN_UNIVERSE_SIZE || coins > MAX_UNIVERSE_SIZE) {
+    throw new SettingError(
+      `coins must be an integer from ${MIN_UNIVERSE_SIZE} to ${MAX_UNIVERSE_SIZE}, got ${coins}`,
+    )
   }
   const now = opts.now ?? Date.now
   const conditions = new ConditionsState(startingConditions(opts))
@@ -130,7 +143,7 @@ export async function buildSimulator(opts: SimulatorOptions = {}): Promise<Fasti
   const gates = providerGates({ conditions, stats, dice, now })
 
   // One market behind every provider: Bybit's BTC is CoinGecko's bitcoin.
-  const market = new Market(seed, tickMs)
+  const market = new Market(seed, tickMs, coins)
   const equities = new EquityMarket(seed, tickMs)
   const board = new OptionBoard(new UnderlyingPrices(seed, market, equities))
   const catalog = new IbkrCatalog(board)

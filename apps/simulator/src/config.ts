@@ -1,4 +1,5 @@
 import type { BybitSwitches } from './bybit/switches'
+import { MAX_UNIVERSE_SIZE, MIN_UNIVERSE_SIZE, UNIVERSE_SIZE } from './coingecko/universe'
 import { ConfigError } from './errors'
 import { type Faults, MalformedKind } from './faults'
 import type { IbkrSwitches } from './ibkr/switches'
@@ -11,6 +12,8 @@ export interface SimulatorConfig {
   readonly port: number
   readonly host: string
   readonly seed: number
+  /** How many coins CoinGecko lists: the real ones, then generated `simcoin-NNN`. */
+  readonly coins: number
   readonly latencyMs: number
   readonly quotaPerWindow: number
   readonly quotaWindowMs: number
@@ -33,6 +36,7 @@ interface Environment {
   SIM_PORT: number
   SIM_HOST: string
   SIM_SEED: number
+  SIM_COINS: number
   SIM_LATENCY_MS: number
   SIM_QUOTA_PER_WINDOW: number
   SIM_QUOTA_WINDOW_MS: number
@@ -57,6 +61,7 @@ const DEFAULTS: Readonly<Environment> = Object.freeze({
   SIM_PORT: 4010, // where `pnpm start` and docker-compose point the worker's CoinGecko base URL
   SIM_HOST: '127.0.0.1', // loopback only; the container image sets 0.0.0.0
   SIM_SEED: 42, // same market on every run
+  SIM_COINS: UNIVERSE_SIZE, // 27 real coins, then simcoin-001 .. simcoin-273
   SIM_LATENCY_MS: 150, // roughly a real round trip to api.coingecko.com
   SIM_QUOTA_PER_WINDOW: 30, // CoinGecko demo plan: 30 calls per minute; 0 disables the quota
   SIM_QUOTA_WINDOW_MS: 60_000,
@@ -113,6 +118,7 @@ const PARSERS: { readonly [K in keyof Environment]: Parser<Environment[K]> } = {
   SIM_PORT: integer(1, 65_535),
   SIM_HOST: text,
   SIM_SEED: integer(Number.MIN_SAFE_INTEGER),
+  SIM_COINS: integer(MIN_UNIVERSE_SIZE, MAX_UNIVERSE_SIZE),
   SIM_LATENCY_MS: integer(0),
   SIM_QUOTA_PER_WINDOW: integer(0),
   SIM_QUOTA_WINDOW_MS: integer(0),
@@ -160,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfi
     port: read(env, 'SIM_PORT'),
     host: read(env, 'SIM_HOST'),
     seed: read(env, 'SIM_SEED'),
+    coins: read(env, 'SIM_COINS'),
     latencyMs: read(env, 'SIM_LATENCY_MS'),
     quotaPerWindow: read(env, 'SIM_QUOTA_PER_WINDOW'),
     quotaWindowMs: read(env, 'SIM_QUOTA_WINDOW_MS'),

@@ -7,6 +7,7 @@ async function main(): Promise<void> {
   const config = loadConfig()
   const app = await buildSimulator({
     seed: config.seed,
+    coins: config.coins,
     latencyMs: config.latencyMs,
     quotaPerWindow: config.quotaPerWindow,
     quotaWindowMs: config.quotaWindowMs,

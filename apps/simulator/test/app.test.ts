@@ -19,6 +19,9 @@ describe('buildSimulator', () => {
   it.each([
     [{ tickMs: 0 }, /tickMs/],
     [{ seed: 1.5 }, /seed/],
+    [{ coins: 49 }, /coins must be an integer from 50 to 20000, got 49/],
+    [{ coins: 20_001 }, /coins must be/],
+    [{ coins: 300.5 }, /coins must be/],
     [{ latencyMs: -5 }, /latencyMs/],
     [{ faults: { errorRate: 2 } }, /errorRate/],
     [{ bybit: { banMs: -1 } }, /bybit\.banMs/],

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       port: 4010,
       host: '127.0.0.1',
       seed: 42,
+      coins: 300,
       latencyMs: 150,
       quotaPerWindow: 30,
       quotaWindowMs: 60_000,
@@ -35,6 +36,7 @@ describe('loadConfig', () => {
       SIM_PORT: '5020',
       SIM_HOST: '0.0.0.0',
       SIM_SEED: '-7',
+      SIM_COINS: '5300',
       SIM_LATENCY_MS: '0',
       SIM_QUOTA_PER_WINDOW: '0',
       SIM_QUOTA_WINDOW_MS: '1000',
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
       port: 5020,
       host: '0.0.0.0',
       seed: -7,
+      coins: 5_300,
       latencyMs: 0,
       quotaPerWindow: 0,
       quotaWindowMs: 1_000,
@@ -80,6 +83,10 @@ describe('loadConfig', () => {
     ['SIM_PORT', '70000'],
     ['SIM_PORT', 'http'],
     ['SIM_SEED', '4.2'],
+    ['SIM_COINS', '49'],
+    ['SIM_COINS', '20001'],
+    ['SIM_COINS', '1e4'],
+    ['SIM_COINS', 'many'],
     ['SIM_LATENCY_MS', '-1'],
     ['SIM_TICK_MS', '0'],
     ['SIM_ERROR_RATE', '1.5'],
@@ -100,7 +107,16 @@ describe('loadConfig', () => {
     expect(load).toThrow(new RegExp(`^${name} must be .*, got "${value}"$`))
   })
 
+  it('reads SIM_COINS from 50 to 20000', () => {
+    expect(loadConfig({ SIM_COINS: '50' }).coins).toBe(50)
+    expect(loadConfig({ SIM_COINS: ' 20000 ' }).coins).toBe(20_000)
+    expect(() => loadConfig({ SIM_COINS: '49' })).toThrow(
+      'SIM_COINS must be an integer from 50 to 20000, got "49"',
+    )
+  })
+
   it('rejects unknown SIM_ variables, which are most likely typos', () => {
     expect(() => loadConfig({ SIM_LATENCY: '10' })).toThrow(/unknown variable SIM_LATENCY/)
+    expect(() => loadConfig({ SIM_COIN: '1000' })).toThrow(/unknown variable SIM_COIN\b/)
   })
 })

@@ -37,6 +37,10 @@ export interface Stack {
 
 export interface StackOptions {
   redisUrl: string
+  /**
+   * The simulator's options over the stack's own (no latency, no quota, no logger): e.g. `seed`,
+   * `coins` (how many coins CoinGecko lists, 300 by default), `latencyMs`, `faults`.
+   */
   sim?: SimulatorOptions
   workerEnv?: Record<string, string>
   apiEnv?: Record<string, string>

@@ -1,5 +1,4 @@
 import type { Market } from '../coingecko/market'
-import { buildUniverse } from '../coingecko/universe'
 import { type Candle, candleOf } from '../market/candles'
 import { hashSeed, noiseAt } from '../prng'
 import { decimal } from './envelope'
@@ -32,8 +31,8 @@ export class SpotMarket {
   constructor(seed: number, market: Market) {
     this.#seed = seed
     this.#market = market
-    // The same seed builds the same universe the market prices.
-    this.#pairs = buildSpotPairs(buildUniverse(seed))
+    // The universe the market prices, whatever its size; its top coins get pairs.
+    this.#pairs = buildSpotPairs(market.coins)
     this.#bySymbol = new Map(this.#pairs.map((pair) => [pair.symbol, pair]))
   }
 

@@ -7,10 +7,8 @@ import type { Market } from './market'
  * the simulated coins have none of).
  */
 export function coinsListAnswer(market: Market, includePlatform: boolean): Answer {
-  const rows = [...market.coins]
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map(({ id, symbol, name }) =>
-      includePlatform ? { id, symbol, name, platforms: {} } : { id, symbol, name },
-    )
+  const rows = market.coinsById.map(({ id, symbol, name }) =>
+    includePlatform ? { id, symbol, name, platforms: {} } : { id, symbol, name },
+  )
   return { status: 200, body: rows }
 }

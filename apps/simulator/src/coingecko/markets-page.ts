@@ -37,16 +37,51 @@ export function marketsAnswer(market: Market, snapshot: MarketSnapshot, query: Q
   if (!isMarketsOrder(order)) return badRequest('invalid order')
 
   const ids = list(query, 'ids')
-  const quotes = ids.length > 0 ? ids.flatMap((id) => snapshot.byId.get(id) ?? []) : snapshot.ranked
   const perPage = Math.min(positiveInteger(query, 'per_page', DEFAULT_PER_PAGE), MAX_PER_PAGE)
   const page = positiveInteger(query, 'page', 1)
   const windows = list(query, 'price_change_percentage').filter(isChangeWindow)
 
-  const rows = [...quotes]
-    .sort(ORDERS[order])
-    .slice((page - 1) * perPage, page * perPage)
-    .map((quote) => marketRow(market, snapshot, quote, currency, windows))
+  const range = { start: (page - 1) * perPage, end: page * perPage }
+  const quotes =
+    ids.length > 0
+      ? [...ids.flatMap((id) => snapshot.byId.get(id) ?? [])]
+          .sort(ORDERS[order])
+          .slice(range.start, range.end)
+      : wholeMarketPage(market, snapshot, order, range)
+  const rows = quotes.map((quote) => marketRow(market, snapshot, quote, currency, windows))
   return { status: 200, body: rows }
+}
+
+/**
+ * A page of every coin. The market is kept in rank order and in id order, so a page in either
+ * costs its own rows rather than a sort of the whole universe; only volume orders sort.
+ */
+function wholeMarketPage(
+  market: Market,
+  snapshot: MarketSnapshot,
+  order: MarketsOrder,
+  { start, end }: { start: number; end: number },
+): readonly Quote[] {
+  const inIdOrder = (coins: readonly { id: string }[]) =>
+    coins.flatMap((coin) => snapshot.byId.get(coin.id) ?? [])
+  switch (order) {
+    case 'market_cap_desc':
+      return snapshot.ranked.slice(start, end)
+    case 'market_cap_asc':
+      return fromTheEnd(snapshot.ranked, start, end)
+    case 'id_asc':
+      return inIdOrder(market.coinsById.slice(start, end))
+    case 'id_desc':
+      return inIdOrder(fromTheEnd(market.coinsById, start, end))
+    default:
+      return [...snapshot.ranked].sort(ORDERS[order]).slice(start, end)
+  }
+}
+
+/** Items `start` to `end` of `items` reversed. */
+function fromTheEnd<T>(items: readonly T[], start: number, end: number): T[] {
+  const n = items.length
+  return items.slice(Math.max(0, n - end), Math.max(0, n - start)).reverse()
 }
 
 function badRequest(error: string): Answer {

@@ -2,8 +2,15 @@ import { MAX_SWING } from '../market/price-path'
 import { createRandom, hashSeed } from '../prng'
 import { REAL_COINS, type RealCoin } from './listings'
 
-/** Coins in the universe: the real ones first, then generated `simcoin-NNN` up to this total. */
+/**
+ * Coins in the default universe: the real ones first, then generated `simcoin-NNN` up to this
+ * total. `SIM_COINS` (the `coins` option) picks another total between the bounds below.
+ */
 export const UNIVERSE_SIZE = 300
+/** Room for every real coin and a few dozen generated ones. */
+export const MIN_UNIVERSE_SIZE = 50
+/** About CoinGecko's own listing (~17 000 ids), with room to spare. */
+export const MAX_UNIVERSE_SIZE = 20_000
 
 /** A coin's fixed facts; its price path moves around `basePriceUsd`. */
 export interface CoinListing extends Omit<RealCoin, 'priceUsd'> {
@@ -21,14 +28,28 @@ const ATH_TO = Date.UTC(2025, 5, 30)
 const ATL_FROM = Date.UTC(2015, 0, 1)
 const ATL_TO = Date.UTC(2020, 11, 31)
 
-/** Builds the same universe for the same seed; only generated coins and extremes use it. */
-export function buildUniverse(seed: number): CoinListing[] {
+/**
+ * Builds the same universe of `size` coins for the same seed; only generated coins and extremes
+ * use it. Listing order is market-cap order at the base prices: the real coins, then
+ * `simcoin-1`.. numbered by falling market cap, their numbers zero-padded to the width of the
+ * count (at least 3: `simcoin-001`..`simcoin-273` by default, `simcoin-0001`.. past 999), so ids
+ * sort in number order and stay unique at any size.
+ */
+export function buildUniverse(seed: number, size: number = UNIVERSE_SIZE): CoinListing[] {
+  if (!Number.isSafeInteger(size) || size < MIN_UNIVERSE_SIZE || size > MAX_UNIVERSE_SIZE) {
+    throw new RangeError(
+      `a universe has ${MIN_UNIVERSE_SIZE} to ${MAX_UNIVERSE_SIZE} coins, asked for ${size}`,
+    )
+  }
   const random = createRandom(hashSeed(seed, 'universe'))
   const between = (low: number, high: number) => low + (high - low) * random()
-  const generatedCount = UNIVERSE_SIZE - REAL_COINS.length
+  const generatedCount = size - REAL_COINS.length
+  const width = Math.max(3, String(generatedCount).length)
 
   const bases: RealCoin[] = [...REAL_COINS]
-  for (let n = 1; n <= generatedCount; n++) bases.push(generateCoin(n, generatedCount, between))
+  for (let n = 1; n <= generatedCount; n++) {
+    bases.push(generateCoin(String(n).padStart(width, '0'), n, generatedCount, between))
+  }
 
   return bases.map(({ priceUsd, ...coin }) => {
     const reach = Math.exp(coin.volatility * MAX_SWING)
@@ -50,11 +71,11 @@ export function buildUniverse(seed: number): CoinListing[] {
  * top. Supply styles rotate so every nullable field shows up often.
  */
 function generateCoin(
+  label: string,
   n: number,
   count: number,
   between: (low: number, high: number) => number,
 ): RealCoin {
-  const label = String(n).padStart(3, '0')
   const marketCapUsd = 0.6e9 * 0.0005 ** (n / count) * between(0.8, 1.25)
   const priceUsd = 10 ** between(-4, 3)
   const circulatingSupply = Math.round(marketCapUsd / priceUsd)

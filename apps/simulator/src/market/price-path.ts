@@ -52,10 +52,11 @@ export class PricePath {
     const tickIndex = Math.floor(ms / this.#tickMs)
     const tickStart = tickIndex * this.#tickMs
     let swing = NOISE_WEIGHT * (2 * noiseAt(this.#noiseStream, tickIndex) - 1)
-    WAVES.forEach((wave, i) => {
-      swing +=
-        wave.weight * Math.sin((2 * Math.PI * tickStart) / wave.periodMs + (this.#phases[i] ?? 0))
-    })
+    const phases = this.#phases
+    for (let i = 0; i < WAVES.length; i++) {
+      const wave = WAVES[i] as (typeof WAVES)[number]
+      swing += wave.weight * Math.sin((2 * Math.PI * tickStart) / wave.periodMs + (phases[i] ?? 0))
+    }
     // exp keeps the price positive and finite whatever the swing.
     return this.#coin.basePriceUsd * Math.exp(this.#coin.volatility * swing)
   }
