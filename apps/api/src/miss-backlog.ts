@@ -35,9 +35,10 @@ export const missBacklogEnv = {
   BYBIT_RATE_DURATION_MS: Count(bybit.durationMs),
   IBKR_RATE_MAX: Count(ibkr.max),
   IBKR_RATE_DURATION_MS: Count(ibkr.durationMs),
-  COINGECKO_MISS_BACKLOG_MAX: Count(twoMinutesOf(coingecko)),
-  BYBIT_MISS_BACKLOG_MAX: Count(twoMinutesOf(bybit)),
-  IBKR_MISS_BACKLOG_MAX: Count(Math.round(twoMinutesOf(ibkr) / IBKR_CALLS_PER_JOB)),
+  // Unset: two minutes of the configured rate (see `queueLimitsFrom`), so a raised plan raises it.
+  COINGECKO_MISS_BACKLOG_MAX: Type.Optional(Type.Integer({ minimum: 1 })),
+  BYBIT_MISS_BACKLOG_MAX: Type.Optional(Type.Integer({ minimum: 1 })),
+  IBKR_MISS_BACKLOG_MAX: Type.Optional(Type.Integer({ minimum: 1 })),
   DERIVE_MISS_BACKLOG_MAX: Count(DEFAULT_DERIVE_BACKLOG),
 }
 const MissBacklogEnv = Type.Object(missBacklogEnv)
@@ -64,14 +65,19 @@ export function queueLimitsFrom(vars: Static<typeof MissBacklogEnv>): QueueLimit
     ibkr: rate(vars.IBKR_RATE_MAX, vars.IBKR_RATE_DURATION_MS),
   })
   const perSecond = ({ max, durationMs }: ProviderRate) => (max * 1000) / durationMs
+  const twoMinutes = (rate: ProviderRate, callsPerJob = 1) =>
+    Math.max(1, Math.round(twoMinutesOf(rate) / callsPerJob))
   const missBacklog = Object.freeze({
     coingecko: {
-      max: vars.COINGECKO_MISS_BACKLOG_MAX,
+      max: vars.COINGECKO_MISS_BACKLOG_MAX ?? twoMinutes(providerRates.coingecko),
       perSecond: perSecond(providerRates.coingecko),
     },
-    bybit: { max: vars.BYBIT_MISS_BACKLOG_MAX, perSecond: perSecond(providerRates.bybit) },
+    bybit: {
+      max: vars.BYBIT_MISS_BACKLOG_MAX ?? twoMinutes(providerRates.bybit),
+      perSecond: perSecond(providerRates.bybit),
+    },
     ibkr: {
-      max: vars.IBKR_MISS_BACKLOG_MAX,
+      max: vars.IBKR_MISS_BACKLOG_MAX ?? twoMinutes(providerRates.ibkr, IBKR_CALLS_PER_JOB),
       perSecond: perSecond(providerRates.ibkr) / IBKR_CALLS_PER_JOB,
     },
     // No provider quota: derived jobs run as fast as the worker's Redis round trips allow.

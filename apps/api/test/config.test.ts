@@ -40,6 +40,10 @@ describe('loadConfig', () => {
     })
     const raised = loadConfig({ COINGECKO_RATE_MAX: '500', COINGECKO_MISS_BACKLOG_MAX: '1000' })
     expect(raised.missBacklog.coingecko).toEqual({ max: 1000, perSecond: 500 / 60 })
+    // Unset, the cap follows the configured rate: two minutes of it.
+    const plan = loadConfig({ COINGECKO_RATE_MAX: '500', IBKR_RATE_MAX: '100' })
+    expect(plan.missBacklog.coingecko.max).toBe(1000)
+    expect(plan.missBacklog.ibkr.max).toBe(Math.round((100 * 120) / 10))
     expect(() => loadConfig({ BYBIT_MISS_BACKLOG_MAX: '0' })).toThrow(/BYBIT_MISS_BACKLOG_MAX/)
   })
 

@@ -2,7 +2,8 @@
  * `pnpm bench`: what marketcache buys over calling the provider directly, in one run against the
  * simulator (provider latency as configured below). Prints figures and ratios; asserts nothing.
  *
- *   1. read path: latency of cached reads vs. the provider's own latency;
+ *   1. read path: latency of cached reads vs. the provider's own latency, and (1b) hit throughput
+ *      against a Fastify constant and a Fastify one-GET endpoint, L1 on and off;
  *   2. stampede: provider calls made for a burst of concurrent cold reads;
  *   3. storage: Redis bytes per entry against its JSON, and the hit path of a large entry with
  *      and without Accept-Encoding;
@@ -17,9 +18,9 @@
  */
 import { ensureRedis } from '@marketcache/devkit/redis'
 import { type Stack, startStack } from '@marketcache/e2e/stack'
-import { Keys } from '@marketcache/shared/keys'
 import { QueueEvents } from 'bullmq'
 import { ADMISSION_COINS, admission } from './admission'
+import { hitPath } from './hit-path'
 import { fmt, measureGets } from './measure'
 import { storage } from './storage'
 
@@ -65,6 +66,17 @@ try {
   console.log(
     `   ratio provider p50 / HIT p50 (1 connection): ${fmt(provider.p50Ms / sequential.p50Ms, 0)}x\n`,
   )
+
+  const l1Off = await startStack({
+    redisUrl: redis.url,
+    sim: { latencyMs: PROVIDER_LATENCY_MS },
+    apiEnv: { READ_WAIT_MS: '5000', L1_MAX_BYTES: '0', LOG_LEVEL: 'warn', ...NO_CLIENT_LIMITS },
+  })
+  try {
+    await hitPath({ redisUrl: redis.url, l1On: stack, l1Off })
+  } finally {
+    await l1Off.close()
+  }
 
   // 2. Stampede: 500 concurrent cold reads spread over 10 coins.
   const cold = [
@@ -163,14 +175,16 @@ async function withCatalog(): Promise<void> {
     while ((await guarded.get('/v1/catalogs/coingecko-coins')).status !== 200) {
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
-    const keys = new Keys(guarded.keyPrefix)
-    /** Deletes every coin and tokenomics entry: cold again, the catalog kept. */
+    /** Deletes every coin and tokenomics entry as an operator would: cold again, catalog kept. */
     const forgetCoins = async () => {
       for (const dataset of ['coin', 'tokenomics']) {
-        for await (const batch of guarded.redis.scanStream({
-          match: keys.datasetPattern(dataset),
-        })) {
-          if ((batch as string[]).length > 0) await guarded.redis.unlink(...(batch as string[]))
+        const answer = await guarded.post('/v1/cache/invalidate', { mode: 'delete', dataset })
+        const { job } = (await answer.json()) as { job: { id: string } }
+        while (
+          ((await (await guarded.get(`/v1/jobs/${job.id}`)).json()) as { state: string }).state !==
+          'completed'
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 50))
         }
       }
     }
