@@ -71,7 +71,9 @@ export function sendEnvelope(
   if (envelope.gzip && !filter && acceptsGzip(request)) {
     return reply.header('content-encoding', 'gzip').send(envelope.gzip)
   }
-  const body = filter ? JSON.stringify(filter.apply(JSON.parse(envelope.data))) : envelope.data
+  const body = filter
+    ? JSON.stringify(filter.apply(JSON.parse(envelope.data)))
+    : (envelope.body ?? envelope.data)
   return reply.send(body)
 }
 

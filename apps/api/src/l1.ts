@@ -121,8 +121,8 @@ export class L1Cache {
   }
 }
 
-/** The bytes a copy holds: the stored gzip, or the JSON text (two bytes a character at most). */
+/** The bytes a copy holds: the stored gzip, or the JSON text (two bytes a character at most) and its bytes. */
 function valueBytes(entry: StoredEntry): number {
   if ('notFound' in entry) return 0
-  return entry.gzip ? entry.gzip.length * 2 : entry.data.length * 2
+  return entry.gzip ? entry.gzip.length * 2 : entry.data.length * 2 + (entry.body?.length ?? 0)
 }

@@ -24,6 +24,8 @@ export interface Envelope {
   schema: number
   /** The stored gzip of `data`, for values of COMPRESS_FROM_BYTES or more. */
   gzip?: Buffer
+  /** The bytes of `data` as read from Redis (not gzipped), so a hit sends them without encoding. */
+  body?: Buffer
   lastError?: string
   lastErrorAt?: number
   /**
@@ -107,6 +109,10 @@ export function decodeEnvelope(values: readonly (string | Buffer | null)[]): Sto
     schema: Number(schema ?? 0),
   }
   if (gzipped) withGzip(envelope, values[0] as Buffer | string)
+  // A cached encoding of `data`, not a stored field: left out of copies and comparisons.
+  else if (Buffer.isBuffer(values[0])) {
+    Object.defineProperty(envelope, 'body', { value: values[0], enumerable: false })
+  }
   if (lastError != null) {
     envelope.lastError = lastError
     envelope.lastErrorAt = Number(lastErrorAt ?? 0)

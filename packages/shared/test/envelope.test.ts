@@ -35,6 +35,13 @@ describe('envelope codec', () => {
     expect(decodeEnvelope(roundTrip(encodeEnvelope(envelope)))).toEqual(envelope)
   })
 
+  it('keeps the bytes read for a plain value, so a hit sends them without encoding', () => {
+    const decoded = decodeEnvelope(roundTrip(encodeEnvelope(envelope))) as Envelope
+    expect(decoded.body?.toString()).toBe(envelope.data)
+    // Not a stored field: copies and comparisons leave it out.
+    expect(Object.keys(decoded)).not.toContain('body')
+  })
+
   it('round-trips the basis of a derived entry', () => {
     const derived = { ...envelope, basis: 101.25 }
     expect(decodeEnvelope(roundTrip(encodeEnvelope(derived)))).toEqual(derived)
