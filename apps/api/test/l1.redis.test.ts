@@ -4,17 +4,7 @@ import { encodeEnvelope } from '@marketcache/shared/envelope'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { coinData, envelope, writeEntry } from './fixtures/cache-writer'
-import { useTestApp } from './fixtures/test-app'
-
-const eventually = async <T>(check: () => Promise<T | undefined>, timeoutMs = 2000) => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+import { eventually, useTestApp } from './fixtures/test-app'
 
 describe('L1, kept coherent by the written events', () => {
   // A short safety bound, so the silent-change test does not wait a minute.

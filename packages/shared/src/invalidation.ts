@@ -3,7 +3,7 @@ import { type AnyDataset, cacheKey } from './dataset'
 import { InvalidParamError } from './errors'
 import type { JobData } from './jobs'
 import { type Keys, keySegment } from './keys'
-import { type DatasetName, datasetNames, datasets, isDatasetName } from './registry'
+import { datasetNamed, datasets, entryParams, isDatasetName } from './registry'
 
 /** What `POST /v1/cache/invalidate` asks for: `delete` the entries, or `expire` them (soft purge). */
 export type Invalidation = JobData<'control.invalidate'>
@@ -37,26 +37,6 @@ export function segmentParams(dataset: AnyDataset): (string | null)[] {
   } catch {
     return []
   }
-}
-
-function datasetOf(name: string, field = 'dataset'): AnyDataset {
-  if (!isDatasetName(name)) {
-    throw new InvalidParamError(field, `${field} must be one of ${datasetNames.join(', ')}`)
-  }
-  return datasets[name as DatasetName]
-}
-
-/** The canonical params of one entry, checked as its read route checks them. */
-export function targetParams(dataset: AnyDataset, raw: Record<string, string>) {
-  const accepted = Object.keys(dataset.params.properties)
-  const unknown = Object.keys(raw).find((name) => !accepted.includes(name))
-  if (unknown !== undefined) {
-    throw new InvalidParamError(
-      `params.${unknown}`,
-      `params.${unknown} is not a parameter of ${dataset.name}; it takes ${accepted.join(', ')}`,
-    )
-  }
-  return dataset.parseParams(raw) as Record<string, unknown>
 }
 
 /**
@@ -97,9 +77,9 @@ export function invalidationScope(keys: Keys, target: InvalidationTarget): Inval
   if ('all' in target) {
     return { pattern: keys.cachePattern(), covers: (key) => datasetOfKey(keys, key) }
   }
-  const dataset = datasetOf(target.dataset)
+  const dataset = datasetNamed(target.dataset)
   if ('params' in target) {
-    const params = targetParams(dataset, target.params)
+    const params = entryParams(dataset, target.params)
     return { key: cacheKey(keys, dataset, params), dataset, params }
   }
   const parts = 'match' in target ? matchParts(dataset, target.match) : null

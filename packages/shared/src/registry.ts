@@ -1,3 +1,4 @@
+import type { AnyDataset } from './dataset'
 import { backtest } from './datasets/backtest'
 import { catalog } from './datasets/catalog'
 import { coin } from './datasets/coin'
@@ -9,6 +10,7 @@ import { optionChain } from './datasets/option-chain'
 import { optionsSummary } from './datasets/options-summary'
 import { spot } from './datasets/spot'
 import { tokenomics } from './datasets/tokenomics'
+import { InvalidParamError } from './errors'
 
 /** Every dataset, by name. Maps typed `Record<DatasetName, …>` elsewhere must cover each one. */
 export const datasets = {
@@ -32,4 +34,31 @@ export const datasetNames = Object.keys(datasets) as DatasetName[]
 
 export function isDatasetName(name: string): name is DatasetName {
   return Object.hasOwn(datasets, name)
+}
+
+/** The dataset a client named, or an InvalidParamError for `field` listing the names. */
+export function datasetNamed(name: string, field = 'dataset'): AnyDataset {
+  if (!isDatasetName(name)) {
+    throw new InvalidParamError(field, `${field} must be one of ${datasetNames.join(', ')}`)
+  }
+  return datasets[name]
+}
+
+/**
+ * One entry's canonical params from the strings a command body gives, checked as its read route
+ * checks them; an unknown param is an InvalidParamError naming it and the ones it takes.
+ */
+export function entryParams(
+  dataset: AnyDataset,
+  raw: Record<string, string>,
+): Record<string, unknown> {
+  const accepted = Object.keys(dataset.params.properties)
+  const unknown = Object.keys(raw).find((name) => !accepted.includes(name))
+  if (unknown !== undefined) {
+    throw new InvalidParamError(
+      `params.${unknown}`,
+      `params.${unknown} is not a parameter of ${dataset.name}; it takes ${accepted.join(', ')}`,
+    )
+  }
+  return dataset.parseParams(raw) as Record<string, unknown>
 }

@@ -3,7 +3,7 @@ import { type AnyDataset, type BatchFill, cacheKey } from '@marketcache/shared/d
 import { coin } from '@marketcache/shared/datasets/coin'
 import { parseCoinId } from '@marketcache/shared/datasets/coin-id'
 import { InvalidParamError } from '@marketcache/shared/errors'
-import { datasetNames, datasets, isDatasetName } from '@marketcache/shared/registry'
+import { datasetNamed, datasetNames, entryParams } from '@marketcache/shared/registry'
 import type { ApiKeyAuth } from '../auth'
 import { ApiError, errorResponses } from '../errors'
 import { keySecurity, Tag } from '../openapi'
@@ -79,20 +79,9 @@ function bodyCoinId(raw: string, field: string): string {
 
 /** A body's `{dataset, params}`, checked like the dataset's read route checks its params. */
 function bodyDataset(body: { dataset: string; params: Record<string, string> }) {
-  if (!isDatasetName(body.dataset)) {
-    throw new ApiError('INVALID_BODY', `dataset must be one of ${datasetNames.join(', ')}`)
-  }
-  const dataset: AnyDataset = datasets[body.dataset]
-  const accepted = Object.keys(dataset.params.properties)
-  const unknown = Object.keys(body.params).find((name) => !accepted.includes(name))
-  if (unknown !== undefined) {
-    throw new ApiError(
-      'INVALID_BODY',
-      `params.${unknown} is not a parameter of ${dataset.name}; it takes ${accepted.join(', ')}`,
-    )
-  }
   try {
-    return { dataset, params: dataset.parseParams(body.params) }
+    const dataset = datasetNamed(body.dataset)
+    return { dataset, params: entryParams(dataset, body.params) }
   } catch (error) {
     if (error instanceof InvalidParamError) throw new ApiError('INVALID_BODY', error.message)
     throw error
