@@ -2,7 +2,7 @@ import compress from '@fastify/compress'
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import { COMPRESS_FROM_BYTES } from '@marketcache/shared/envelope'
 import { Keys } from '@marketcache/shared/keys'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Redis } from 'ioredis'
 import { ApiKeyAuth } from './auth'
 import { BacktestBatches } from './backtest-batches'
@@ -13,7 +13,7 @@ import type { ApiConfig } from './config'
 import { Enqueuer } from './enqueuer'
 import { frameworkErrors, installErrorHandling } from './error-handler'
 import { L1Cache } from './l1'
-import { loggerOptions } from './logger'
+import { installAccessLog, loggerOptions } from './logger'
 import { ApiMetrics } from './metrics'
 import { registerOpenApi } from './openapi'
 import { QueueRedisGuard } from './queue-redis-guard'
@@ -56,20 +56,10 @@ const BODY_LIMIT_BYTES = 64 * 1024
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, cacheRedis, queueRedis } = deps
-  const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
-    bodyLimit: BODY_LIMIT_BYTES,
-    // Long enough that a 65-character id reaches the handler and gets its 400, not a 404.
-    routerOptions: { maxParamLength: 256 },
-    frameworkErrors,
-  }).withTypeProvider<TypeBoxTypeProvider>()
-  // TypeBox checks bodies strictly (no coercion, unknown fields rejected) and converts query strings.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler)
-  // Commands take JSON only: anything else is a 415, not a string body that fails validation.
-  app.removeContentTypeParser('text/plain')
-  installErrorHandling(app)
+  const app = createFastify(deps)
   const metrics = new ApiMetrics()
   metrics.timeRequests(app)
+  installAccessLog(app, config.accessLogHitSample)
   // Refuses to start on an evicting queue Redis (QueueRedisEvictsError names the fix).
   const queueGuard = new QueueRedisGuard(queueRedis, app.log)
   await queueGuard.assertAtStart().catch(async (error: unknown) => {
@@ -122,6 +112,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app
 }
 
+/** Fastify with the API's server options, validation and error shape; no routes yet. */
+function createFastify(deps: AppDeps) {
+  const app = Fastify({
+    ...(deps.logger
+      ? { loggerInstance: deps.logger }
+      : { logger: loggerOptions(deps.config.logLevel) }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Long enough that a 65-character id reaches the handler and gets its 400, not a 404.
+    routerOptions: { maxParamLength: 256 },
+    // One line per response instead, hits sampled (`installAccessLog`).
+    logController: new LogController({ disableRequestLogging: true }),
+    frameworkErrors,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  // TypeBox checks bodies strictly (no coercion, unknown fields rejected) and converts query strings.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  // Commands take JSON only: anything else is a 415, not a string body that fails validation.
+  app.removeContentTypeParser('text/plain')
+  installErrorHandling(app)
+  return app
+}
+
 /** The per-app services every route module gets; nothing module-level. */
 function createServices(
   deps: AppDeps,
@@ -136,11 +147,6 @@ function createServices(
 ): ApiServices {
   const { config, cacheRedis, queueRedis } = deps
   const { subscriber, keys, auth, rateLimits, metrics } = built
-  const telemetry = new ReadTelemetry(cacheRedis, keys.readStats(), {
-    onError: (error) =>
-      log.warn({ err: error.message }, 'read counters not flushed; kept for the next try'),
-    metrics,
-  })
   const enqueuer = new Enqueuer(queueRedis, {
     prefix: config.queuePrefix,
     attempts: config.jobAttempts,
@@ -154,6 +160,12 @@ function createServices(
   })
   const l1 = new L1Cache(config.l1)
   metrics.watchL1(l1)
+  const telemetry = new ReadTelemetry(cacheRedis, keys.readStats(), {
+    onError: (error) =>
+      log.warn({ err: error.message }, 'read counters not flushed; kept for the next try'),
+    metrics,
+    l1,
+  })
   const reader = new CacheReader(cacheRedis, l1)
   return {
     config,

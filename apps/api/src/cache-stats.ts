@@ -3,6 +3,7 @@ import { type DatasetName, datasetNames } from '@marketcache/shared/registry'
 import { type DataAge, takeCensus } from './cache-census'
 import { onBackend } from './errors'
 import { ProviderQuota, type QuotaUse } from './provider-quota'
+import { L1_FIELDS } from './read-telemetry'
 import type { ApiServices } from './services'
 
 export interface ReadCounts {
@@ -16,6 +17,11 @@ export interface ReadCounts {
 
 export interface CacheStatsView {
   reads: { total: ReadCounts; datasets: Record<DatasetName, ReadCounts> }
+  /**
+   * Entry lookups of every API process while its L1 was on: answered from its memory (hits) or
+   * read from Redis (misses); `hit_rate` is null before the first.
+   */
+  l1: { hits: number; misses: number; hit_rate: number | null }
   keys: Record<DatasetName, number>
   /** Every cache key of the prefix, retired datasets and schema versions included. */
   total_keys: number
@@ -58,6 +64,12 @@ function sumCounts(all: ReadCounts[]): ReadCounts {
   }
   const served = total.hits + total.stale + total.misses
   return { ...total, hit_rate: served === 0 ? null : (total.hits + total.stale) / served }
+}
+
+function l1Counts(fields: Record<string, string>): CacheStatsView['l1'] {
+  const hits = Number(fields[L1_FIELDS.hit] ?? 0) || 0
+  const misses = Number(fields[L1_FIELDS.miss] ?? 0) || 0
+  return { hits, misses, hit_rate: hits + misses === 0 ? null : hits / (hits + misses) }
 }
 
 function infoField(info: string, name: string): string | undefined {
@@ -109,6 +121,7 @@ export class CacheStats {
       const total = sumCounts(Object.values(datasets))
       return {
         reads: { total, datasets },
+        l1: l1Counts(readFields),
         keys: perDataset((name) => census.keys.get(name) ?? 0),
         total_keys: census.total,
         age_seconds: perDataset((name) => census.ages.get(name) ?? null),

@@ -59,6 +59,8 @@ const DEFAULTS = {
   /** On, behind the admin scope: operators watch and retry jobs there; `false` removes it. */
   QUEUE_BOARD: true,
   LOG_LEVEL: 'info',
+  /** One access-log line per this many hits (304s included); every other response is logged. */
+  ACCESS_LOG_HIT_SAMPLE: 100,
 } as const
 
 const RedisUrl = (fallback?: string) =>
@@ -116,6 +118,7 @@ const EnvSchema = Type.Object({
   METRICS_REQUIRE_KEY: Type.Boolean({ default: DEFAULTS.METRICS_REQUIRE_KEY }),
   QUEUE_BOARD: Type.Boolean({ default: DEFAULTS.QUEUE_BOARD }),
   LOG_LEVEL: logLevelSchema(DEFAULTS.LOG_LEVEL),
+  ACCESS_LOG_HIT_SAMPLE: Type.Integer({ minimum: 0, default: DEFAULTS.ACCESS_LOG_HIT_SAMPLE }),
   ...missBacklogEnv,
 })
 
@@ -169,6 +172,8 @@ export interface ApiConfig extends QueueLimits {
   /** The BullMQ board at `/admin/queues` (admin scope). @defaultValue true */
   readonly queueBoard: boolean
   readonly logLevel: Static<typeof EnvSchema>['LOG_LEVEL']
+  /** Hits logged one in this many (0: none); other responses always. @defaultValue 100 */
+  readonly accessLogHitSample: number
 }
 
 const API_KEY = /^[A-Za-z0-9_-]{16,}$/
@@ -246,6 +251,7 @@ export function loadConfig(
     metricsRequireKey: vars.METRICS_REQUIRE_KEY,
     queueBoard: vars.QUEUE_BOARD,
     logLevel: vars.LOG_LEVEL,
+    accessLogHitSample: vars.ACCESS_LOG_HIT_SAMPLE,
     ...queueLimitsFrom(vars),
   })
 }

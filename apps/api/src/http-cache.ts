@@ -24,8 +24,29 @@ export function matchesIfNoneMatch(header: string | undefined, tag: string): boo
     .some((candidate) => candidate.trim() === '*' || opaque(candidate) === ours)
 }
 
-function dataAsOf(envelope: Envelope): string | undefined {
-  return Number.isFinite(envelope.asOf) ? new Date(envelope.asOf).toISOString() : undefined
+/** The headers of a version that do not change with the clock, formatted once per envelope. */
+interface VersionHeaders {
+  /** The stored entity tag, strong or weak as stored. */
+  stored: string
+  /** What a full response carries: weak when the value is stored gzipped. */
+  version: string
+  asOf: string | undefined
+}
+const versionHeadersOf = new WeakMap<Envelope, VersionHeaders>()
+
+/** Memoised per envelope, so an L1 hit formats no tag or date. */
+function versionHeaders(envelope: Envelope): VersionHeaders {
+  let headers = versionHeadersOf.get(envelope)
+  if (headers === undefined) {
+    const stored = entityTag(envelope.etag)
+    headers = {
+      stored,
+      version: envelope.gzip && !stored.startsWith('W/') ? `W/${stored}` : stored,
+      asOf: Number.isFinite(envelope.asOf) ? new Date(envelope.asOf).toISOString() : undefined,
+    }
+    versionHeadersOf.set(envelope, headers)
+  }
+  return headers
 }
 
 /** Whether the client takes a gzip body (RFC 9110 `Accept-Encoding`, q-values honoured). */
@@ -51,8 +72,7 @@ export function sendEnvelope(
 ): FastifyReply {
   const { cacheError, filter, layer = 'L2' } = options
   const now = Date.now()
-  const stored = entityTag(envelope.etag)
-  const version = envelope.gzip && !stored.startsWith('W/') ? `W/${stored}` : stored
+  const { stored, version, asOf } = versionHeaders(envelope)
   const tag = filter ? variantEntityTag(stored, filter.key) : version
   reply
     .header('vary', 'Accept-Encoding')
@@ -61,7 +81,6 @@ export function sendEnvelope(
     .header('age', String(ageSeconds(envelope, now)))
     .header('cache-control', cacheControl(envelope, now))
     .header('etag', tag)
-  const asOf = dataAsOf(envelope)
   if (asOf) reply.header('x-data-as-of', asOf)
   // Header values must be one line of visible ASCII; provider messages are neither, reliably.
   if (cacheError)

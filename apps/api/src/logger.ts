@@ -1,5 +1,6 @@
 import { safeSerializedError } from '@marketcache/shared/log-safety'
 import { Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
 import { type LoggerOptions, pino } from 'pino'
 
 /** pino's levels, `silent` included: the values LOG_LEVEL accepts. */
@@ -34,4 +35,31 @@ export function loggerOptions(level: string): LoggerOptions {
       err: (error: unknown) => safeSerializedError(pino.stdSerializers.err(error as Error)),
     },
   }
+}
+
+/**
+ * The access log: one line per response once it is sent (Fastify's own two lines per request are
+ * off), with what a reader of the log asks first: route, status, time, and where a read was
+ * answered from. Hits (and their 304s) are the bulk of the traffic and alike, so one in
+ * `hitSample` is logged, marked with the rate; misses, stale answers and errors are all logged.
+ */
+export function installAccessLog(app: FastifyInstance, hitSample: number): void {
+  let hits = 0
+  app.addHook('onResponse', async (request, reply) => {
+    const cache = reply.getHeader('x-cache-status')
+    if (cache === 'HIT' && reply.statusCode < 400) {
+      if (hitSample === 0 || ++hits % hitSample !== 0) return
+    }
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+        ...(cache === undefined ? {} : { cache, layer: reply.getHeader('x-cache-layer') }),
+        ...(cache === 'HIT' ? { sampled: hitSample } : {}),
+      },
+      'response',
+    )
+  })
 }

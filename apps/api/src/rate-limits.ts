@@ -1,10 +1,11 @@
-import rateLimit, { normalizeIP } from '@fastify/rate-limit'
+import rateLimit, { type FastifyRateLimitStoreCtor, normalizeIP } from '@fastify/rate-limit'
 import type { Keys } from '@marketcache/shared/keys'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { ApiKeyAuth } from './auth'
 import { type ApiConfig, Scope } from './config'
 import { ApiError } from './errors'
+import { LeasedRateLimitStore } from './rate-limit-leases'
 
 /** The budgets a client spends: every request, and those that can spend provider quota. */
 export const RateLimitScope = { all: 'all', costly: 'costly' } as const
@@ -24,7 +25,8 @@ export interface RateLimits {
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>
 
 /**
- * One budget, on the plugin's Redis store under its own `Keys.rateLimit` namespace. Each budget is
+ * One budget, counted in Redis under its own `Keys.rateLimit` namespace by leases (see
+ * `LeasedRateLimitStore`: no round trip per request). Each budget is
  * a registration of its own in a context of its own: `createRateLimit()` without options uses that
  * registration's store as it is, whereas with options it derives a child store named after the
  * route (`<namespace><method><url>-`), which a limiter called from a handler does not have.
@@ -34,11 +36,14 @@ async function budget(
   options: { redis: Redis; nameSpace: string; max: number; timeWindow: number; client: Client },
 ): Promise<Limiter> {
   let limiter: Limiter | undefined
+  const store = new LeasedRateLimitStore(options.redis, options.nameSpace)
   await app.register(async (context) => {
     await context.register(rateLimit, {
       global: false,
-      redis: options.redis,
-      nameSpace: options.nameSpace,
+      // The plugin constructs its store; this one is built above, with its connection.
+      store: function leasedStore() {
+        return store
+      } as unknown as FastifyRateLimitStoreCtor,
       max: options.max,
       timeWindow: options.timeWindow,
       keyGenerator: options.client,

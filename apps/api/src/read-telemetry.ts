@@ -10,6 +10,9 @@ export const ReadOutcome = {
 } as const
 export type ReadOutcome = (typeof ReadOutcome)[keyof typeof ReadOutcome]
 
+/** Fields of the read-stats hash for L1 lookups (no dataset is named `l1`). */
+export const L1_FIELDS = { hit: 'l1.hit', miss: 'l1.miss' } as const
+
 /** Where reads are also reported as they happen (the Prometheus metrics). */
 export interface ReadMetrics {
   read(dataset: string, outcome: ReadOutcome, by: number): void
@@ -34,8 +37,13 @@ export class ReadTelemetry {
       intervalMs?: number
       onError?: (error: Error) => void
       metrics?: ReadMetrics
+      /** This process's L1 counters, added to the hash as `l1.hit` and `l1.miss` at each flush. */
+      l1?: { readonly hits: number; readonly misses: number }
     } = {},
   ) {}
+
+  /** The L1 counters as of the last flush that took them. */
+  private l1Flushed = { hits: 0, misses: 0 }
 
   /** One read's decision: the counters of `/v1/cache/stats` and of `/metrics` alike. */
   count(dataset: string, outcome: ReadOutcome, by = 1): void {
@@ -47,6 +55,19 @@ export class ReadTelemetry {
   /** An entry of `dataset` answered a read (its data, or a 304 for it). */
   served(dataset: string, envelope: Envelope, now = Date.now()): void {
     this.options.metrics?.served(dataset, envelope, now)
+  }
+
+  /** The L1 lookups since the last flush, as counts like the others (kept on failure too). */
+  private takeL1Counts(): void {
+    const l1 = this.options.l1
+    if (!l1) return
+    const { hits, misses } = l1
+    const add = (field: string, by: number) => {
+      if (by > 0) this.counts.set(field, (this.counts.get(field) ?? 0) + by)
+    }
+    add(L1_FIELDS.hit, hits - this.l1Flushed.hits)
+    add(L1_FIELDS.miss, misses - this.l1Flushed.misses)
+    this.l1Flushed = { hits, misses }
   }
 
   start(): void {
@@ -68,6 +89,7 @@ export class ReadTelemetry {
   }
 
   private async flushOnce(): Promise<void> {
+    this.takeL1Counts()
     if (this.counts.size === 0) return
     const batch = this.counts
     this.counts = new Map()

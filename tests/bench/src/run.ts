@@ -2,8 +2,11 @@
  * `pnpm bench`: what marketcache buys over calling the provider directly, in one run against the
  * simulator (provider latency as configured below). Prints figures and ratios; asserts nothing.
  *
- *   1. read path: latency of cached reads vs. the provider's own latency, and (1b) hit throughput
- *      against a Fastify constant and a Fastify one-GET endpoint, L1 on and off;
+ *   1. read path: latency of cached reads vs. the provider's own latency; (1b) hit throughput and
+ *      CPU per request against a Fastify constant, a Fastify one-GET endpoint and a Fastify +
+ *      bentocache service, L1 on and off, each in its own process, and the hit latency at half
+ *      the peak; (1c) what a cold miss costs beyond the provider's latency; (1d) how long an API
+ *      process of three serves the previous version after a write is published;
  *   2. stampede: provider calls made for a burst of concurrent cold reads;
  *   3. storage: Redis bytes per entry against its JSON, and the hit path of a large entry with
  *      and without Accept-Encoding;
@@ -13,13 +16,15 @@
  *      simulator lists 5300 coins here), with CoinGecko's id list cached, and a stampede over
  *      three API processes.
  *
- * Everything runs in this one process on loopback, so absolute latencies include the load
- * generator's own cost; the ratios are what to compare between runs.
+ * Everything but the servers of 1b and 1d runs in this one process on loopback, so absolute
+ * latencies include the load generator's own cost; the ratios are what to compare between runs.
  */
 import { ensureRedis } from '@marketcache/devkit/redis'
 import { type Stack, startStack } from '@marketcache/e2e/stack'
 import { QueueEvents } from 'bullmq'
 import { ADMISSION_COINS, admission } from './admission'
+import { coherence } from './coherence'
+import { coldMiss } from './cold-miss'
 import { hitPath } from './hit-path'
 import { fmt, measureGets } from './measure'
 import { storage } from './storage'
@@ -67,16 +72,9 @@ try {
     `   ratio provider p50 / HIT p50 (1 connection): ${fmt(provider.p50Ms / sequential.p50Ms, 0)}x\n`,
   )
 
-  const l1Off = await startStack({
-    redisUrl: redis.url,
-    sim: { latencyMs: PROVIDER_LATENCY_MS },
-    apiEnv: { READ_WAIT_MS: '5000', L1_MAX_BYTES: '0', LOG_LEVEL: 'warn', ...NO_CLIENT_LIMITS },
-  })
-  try {
-    await hitPath({ redisUrl: redis.url, l1On: stack, l1Off })
-  } finally {
-    await l1Off.close()
-  }
+  await hitPath(stack, redis.url)
+  await coldMiss(stack, PROVIDER_LATENCY_MS)
+  await coherence(stack, redis.url)
 
   // 2. Stampede: 500 concurrent cold reads spread over 10 coins.
   const cold = [

@@ -41,6 +41,19 @@ const QuotaUse = Type.Object({
 
 const StatsResponse = Type.Object({
   reads: Type.Object({ total: ReadCounts, datasets: PerDataset(ReadCounts) }),
+  l1: Type.Object(
+    {
+      hits: Type.Integer({ minimum: 0, description: "Lookups answered from a process's memory." }),
+      misses: Type.Integer({ minimum: 0, description: 'Lookups that read Redis (L2).' }),
+      hit_rate: Type.Union([Type.Number(), Type.Null()], {
+        description: 'hits / (hits + misses); null before the first lookup.',
+      }),
+    },
+    {
+      description:
+        'Entry lookups of every API process while its L1 was on (X-Cache-Layer L1 or L2), multi-gets included.',
+    },
+  ),
   keys: PerDataset(
     Type.Integer({ description: 'Cache entries of the dataset, counted with SCAN.' }),
   ),

@@ -1,0 +1,67 @@
+/**
+ * The servers marketcache's hit path is measured against, each in a process of its own (as the
+ * API runs in one), serving the body the bench hands it at `GET <path>`:
+ *   constant    Fastify sending it from a variable (the ceiling)
+ *   one-get     Fastify doing one Redis GET and sending the reply as-is
+ *   bentocache  Fastify + bentocache: memory L1, Redis L2, Redis bus (what a TypeScript user
+ *               would pick instead of marketcache)
+ * Usage: peer-server <mode> <port> <redis url> <path> <body file>. Prints `listening <url>`.
+ */
+import { readFileSync } from 'node:fs'
+import { BentoCache, bentostore } from 'bentocache'
+import { memoryDriver } from 'bentocache/drivers/memory'
+import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis'
+import Fastify from 'fastify'
+import { Redis } from 'ioredis'
+
+const [mode, port, redisUrl, path, bodyFile] = process.argv.slice(2)
+if (!mode || !port || !redisUrl || !path || !bodyFile) throw new Error('usage: see the header')
+const body = readFileSync(bodyFile, 'utf8')
+const app = Fastify({ logger: false })
+const close: (() => Promise<unknown>)[] = []
+
+if (mode === 'constant') {
+  app.get(path, (_request, reply) => reply.type('application/json').send(body))
+} else if (mode === 'one-get') {
+  const redis = new Redis(redisUrl)
+  const key = `bench:peer:${process.pid}`
+  await redis.set(key, body)
+  close.push(
+    () => redis.del(key),
+    () => redis.quit(),
+  )
+  app.get(path, async (_request, reply) =>
+    reply.type('application/json').send(await redis.get(key)),
+  )
+} else if (mode === 'bentocache') {
+  const url = new URL(redisUrl)
+  const connection = { host: url.hostname, port: Number(url.port || 6379) }
+  const bento = new BentoCache({
+    default: 'cache',
+    prefix: `bench-peer-${process.pid}`,
+    stores: {
+      cache: bentostore()
+        .useL1Layer(memoryDriver({ maxSize: '64mb' }))
+        .useL2Layer(redisDriver({ connection }))
+        .useBus(redisBusDriver({ connection })),
+    },
+  })
+  close.push(
+    () => bento.clear(),
+    () => bento.disconnectAll(),
+  )
+  app.get(path, async (_request, reply) => {
+    const value = await bento.getOrSet({ key: path, ttl: '5m', factory: () => body })
+    return reply.type('application/json').send(value)
+  })
+} else {
+  throw new Error(`unknown mode ${mode}`)
+}
+
+const listening = await app.listen({ port: Number(port), host: '127.0.0.1' })
+console.log(`listening ${listening}`)
+process.once('SIGTERM', async () => {
+  await app.close()
+  for (const step of close) await step()
+  process.exit(0)
+})
