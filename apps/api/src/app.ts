@@ -32,6 +32,7 @@ import { metricsRoutes } from './routes/metrics'
 import { queueBoardRoutes } from './routes/queue-board'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
+import { rejectUnknownParameters } from './unknown-parameters'
 import { WrittenEvents } from './written-events'
 
 export interface AppDeps {
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // are stored gzipped and sent as stored (`sendEnvelope`). Routes added after it get its hooks.
   await app.register(compress, { threshold: COMPRESS_FROM_BYTES })
   await registerOpenApi(app, { publicUrl: config.publicUrl })
+  rejectUnknownParameters(app)
 
   const subscriber = deps.subscriber ?? createSubscriber(cacheRedis, config.keyPrefix, app.log)
   const keys = new Keys(config.keyPrefix)

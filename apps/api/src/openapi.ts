@@ -32,6 +32,7 @@ export type Tag = (typeof Tag)[keyof typeof Tag]
  */
 export const READ_ERRORS: readonly ErrorCode[] = [
   'INVALID_PARAMS',
+  'UNKNOWN_PARAMETER',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'NOT_FOUND',

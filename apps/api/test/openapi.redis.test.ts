@@ -57,7 +57,7 @@ const ROUTES: [path: string, method: string, statuses: string[]][] = [
   ['/v1/update-cache', 'post', ['202', '400', '401', '403', '413', '415', '429', '500', '503']],
   ['/v1/cache/invalidate', 'post', ['202', '400', '401', '403', '413', '415', '429', '500', '503']],
   ['/v1/jobs/{id}', 'get', ['200', '400', '404', '429', '500', '503']],
-  ['/v1/cache/stats', 'get', ['200', '429', '500', '503']],
+  ['/v1/cache/stats', 'get', ['200', '400', '429', '500', '503']],
   ['/health', 'get', ['200']],
   ['/health/ready', 'get', ['200', '500', '503']],
   ['/health/detailed', 'get', ['200', '401', '403', '500']],
@@ -167,6 +167,7 @@ describe('OpenAPI', () => {
         'overbought',
         'fee_bps',
         'initial_capital',
+        'strategy',
       ],
     ],
   ]

@@ -4,6 +4,10 @@
  */
 export const ErrorCodes = {
   INVALID_PARAMS: { status: 400, description: 'A path or query parameter is malformed.' },
+  UNKNOWN_PARAMETER: {
+    status: 400,
+    description: 'A query parameter this route does not take (misspelt, or from another API).',
+  },
   INVALID_BODY: {
     status: 400,
     description: 'The request body is not valid JSON or not one of the accepted shapes.',

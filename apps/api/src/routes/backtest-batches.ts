@@ -86,6 +86,7 @@ function startBatchRoute(app: App, { keys, batches }: ApiServices, auth: ApiKeyA
         response: {
           202: BatchAccepted,
           ...errorResponses([
+            'UNKNOWN_PARAMETER',
             'INVALID_BODY',
             'UNAUTHORIZED',
             'FORBIDDEN',
@@ -128,6 +129,7 @@ function batchStatusRoute(app: App, { batches }: ApiServices): void {
         response: {
           200: BatchStatus,
           ...errorResponses([
+            'UNKNOWN_PARAMETER',
             'INVALID_PARAMS',
             'JOB_NOT_FOUND',
             'RATE_LIMITED',

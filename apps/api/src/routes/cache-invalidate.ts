@@ -83,6 +83,7 @@ export const cacheInvalidateRoutes: FastifyPluginAsyncTypebox<{
             { description: 'Accepted: the job to poll.' },
           ),
           ...errorResponses([
+            'UNKNOWN_PARAMETER',
             'INVALID_BODY',
             'UNAUTHORIZED',
             'FORBIDDEN',

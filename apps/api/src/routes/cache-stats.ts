@@ -106,7 +106,7 @@ export const cacheStatsRoutes: FastifyPluginAsyncTypebox<{ stats: CacheStats }> 
         security: NoSecurity,
         response: {
           200: StatsResponse,
-          ...errorResponses(['RATE_LIMITED', 'BACKEND_UNAVAILABLE']),
+          ...errorResponses(['UNKNOWN_PARAMETER', 'RATE_LIMITED', 'BACKEND_UNAVAILABLE']),
         },
       },
     },

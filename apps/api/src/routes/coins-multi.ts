@@ -67,6 +67,7 @@ export const coinsMultiRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices
             ),
           ),
           ...errorResponses([
+            'UNKNOWN_PARAMETER',
             'INVALID_PARAMS',
             'TOO_MANY_IDS',
             'OVERLOADED',

@@ -171,7 +171,13 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
       'before it is hashed, so `?symbol=btcusdt` and `?rsi_period=14&symbol=BTCUSDT` share ' +
       'one entry (and one job). A miss runs the backtest on the worker and waits up to ' +
       '`wait` ms; `fresh=true` reruns it. Sent as stored.',
-    query: BacktestQuery,
+    query: {
+      ...BacktestQuery,
+      // The one strategy there is; named so a client asking for another gets a 400, not RSI.
+      strategy: Type.Optional(
+        Type.Literal('rsi', { description: 'The strategy to backtest: `rsi` (the only one).' }),
+      ),
+    },
     queryParams: BACKTEST_QUERY_PARAMS,
   },
 }

@@ -41,6 +41,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = a
         response: {
           200: Job,
           ...errorResponses([
+            'UNKNOWN_PARAMETER',
             'INVALID_PARAMS',
             'JOB_NOT_FOUND',
             'RATE_LIMITED',

@@ -151,6 +151,7 @@ export const updateCacheRoutes: FastifyPluginAsyncTypebox<{
             { description: 'Accepted: the jobs to poll.' },
           ),
           ...errorResponses([
+            'UNKNOWN_PARAMETER',
             'INVALID_BODY',
             'TOO_MANY_IDS',
             'UNAUTHORIZED',
