@@ -65,6 +65,8 @@ export class LeasedRateLimitStore {
   readonly #prefix: string
   readonly #leases = new Map<string, Lease>()
   readonly #leasing = new Map<string, Promise<void>>()
+  /** Requests of a client waiting for a lease: the next lease takes enough for all of them. */
+  readonly #waiting = new Map<string, number>()
 
   constructor(redis: Redis, prefix: string) {
     if (!('rateLimitLease' in redis)) {
@@ -92,10 +94,17 @@ export class LeasedRateLimitStore {
    * waited for one lease may find it spent by those ahead of them, and take another.
    */
   async #spendLeased(client: string, windowMs: number, max: number): Promise<Count> {
-    for (;;) {
-      await this.#lease(client, windowMs, max)
-      const counted = this.#spend(client, max)
-      if (counted) return counted
+    this.#waiting.set(client, (this.#waiting.get(client) ?? 0) + 1)
+    try {
+      for (;;) {
+        await this.#lease(client, windowMs, max)
+        const counted = this.#spend(client, max)
+        if (counted) return counted
+      }
+    } finally {
+      const left = (this.#waiting.get(client) ?? 1) - 1
+      if (left > 0) this.#waiting.set(client, left)
+      else this.#waiting.delete(client)
     }
   }
 
@@ -139,7 +148,8 @@ export class LeasedRateLimitStore {
   #lease(client: string, windowMs: number, max: number): Promise<void> {
     const pending = this.#leasing.get(client)
     if (pending) return pending
-    const units = leaseUnits(max)
+    // A burst of concurrent requests takes one lease for all of them, not one round trip per lease.
+    const units = Math.min(max, Math.max(leaseUnits(max), this.#waiting.get(client) ?? 1))
     const taking = this.#redis
       .rateLimitLease(`${this.#prefix}${client}`, units, windowMs)
       .then(([taken, ttl]) => {
