@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ProviderBadResponseError, ProviderNotFoundError } from '../../errors'
+import { ProviderNotFoundError } from '../../errors'
+import { badBody, conidOf, isObject, type Json } from './body'
 import type { IbkrClient } from './client'
 import { IbkrEndpoint } from './endpoints'
 import { saysNotFound } from './errors'
@@ -42,25 +43,6 @@ export interface IbkrAdapterOptions {
   snapshotRetryMs?: number
 }
 
-type Json = Record<string, unknown>
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** A conid as a string of digits (search sends strings, info and snapshot numbers). */
-function conidOf(value: unknown): string | null {
-  const text = typeof value === 'number' ? String(value) : value
-  return typeof text === 'string' && /^\d+$/.test(text.trim()) ? text.trim() : null
-}
-
-function bad(endpoint: string, problem: string): ProviderBadResponseError {
-  return new ProviderBadResponseError(`ibkr ${endpoint}: ${problem}`, {
-    provider: 'ibkr',
-    endpoint,
-  })
-}
-
 /** The Client Portal as the datasets see it: contracts and parsed snapshots, or provider errors. */
 export class IbkrAdapter {
   readonly #client: IbkrClient
@@ -90,7 +72,7 @@ export class IbkrAdapter {
     if (isObject(body) && typeof body.error === 'string') {
       throw notFound(`not found (${body.error})`)
     }
-    if (!Array.isArray(body)) throw bad(endpoint, 'body is not a list')
+    if (!Array.isArray(body)) throw badBody(endpoint, 'body is not a list')
 
     const sectionsOf = (row: Json) =>
       Array.isArray(row.sections) ? row.sections.filter(isObject) : []
@@ -101,7 +83,7 @@ export class IbkrAdapter {
     const row = matches.find((r) => sectionsOf(r).some((s) => s.secType === 'STK')) ?? matches[0]
     if (row === undefined) throw notFound('is not listed')
     const conid = conidOf(row.conid)
-    if (conid === null) throw bad(endpoint, `conid ${JSON.stringify(row.conid)} is not a conid`)
+    if (conid === null) throw badBody(endpoint, `conid ${JSON.stringify(row.conid)} is not a conid`)
 
     const options = sectionsOf(row).find((s) => s.secType === 'OPT')
     const months =
@@ -131,7 +113,7 @@ export class IbkrAdapter {
     const endpoint = IbkrEndpoint.strikes
     const body = await this.#client.get(endpoint, { conid, sectype: 'OPT', month, exchange })
     if (!isObject(body) || (!Array.isArray(body.call) && !Array.isArray(body.put))) {
-      throw bad(endpoint, `no call/put lists for ${conid} ${month}`)
+      throw badBody(endpoint, `no call/put lists for ${conid} ${month}`)
     }
     const list = (values: unknown) =>
       (Array.isArray(values) ? values : [])
@@ -168,7 +150,7 @@ export class IbkrAdapter {
         throw error
       })
     if (isObject(body) && typeof body.error === 'string' && saysNotFound(body.error)) return []
-    if (!Array.isArray(body)) throw bad(endpoint, `body for ${conid} ${month} is not a list`)
+    if (!Array.isArray(body)) throw badBody(endpoint, `body for ${conid} ${month} is not a list`)
     const contracts: OptionContractInfo[] = []
     for (const row of body.filter(isObject)) {
       const optionConid = conidOf(row.conid)
@@ -221,7 +203,7 @@ export class IbkrAdapter {
       conids: conids.join(','),
       fields: fields.join(','),
     })
-    if (!Array.isArray(body)) throw bad(endpoint, 'body is not a list')
+    if (!Array.isArray(body)) throw badBody(endpoint, 'body is not a list')
     const asked = new Set(conids)
     const rows = new Map<string, SnapshotRow>()
     for (const raw of body.filter(isObject)) {
