@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { Ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { ProviderNotFoundError } from '../../errors'
 import { badBody, conidOf, isObject, type Json } from './body'
 import type { IbkrClient } from './client'
 import { IbkrEndpoint } from './endpoints'
 import { saysNotFound } from './errors'
 import { hasValues, parseNumber, parseSnapshotRow, type SnapshotRow } from './fields'
+import { fromHistoryBody, HISTORY_QUERY, type HistoryInterval } from './history'
+import { CallSlots } from './pacer'
 
 /** A stock as secdef/search describes it, with what is needed to qualify its options. */
 export interface StockContract {
@@ -41,6 +44,8 @@ export interface IbkrAdapterOptions {
   snapshotTries?: number
   /** Wait between them. @defaultValue 250 */
   snapshotRetryMs?: number
+  /** History calls in flight at once (the gateway allows five). @defaultValue 5 */
+  historyConcurrency?: number
 }
 
 /** The Client Portal as the datasets see it: contracts and parsed snapshots, or provider errors. */
@@ -49,12 +54,14 @@ export class IbkrAdapter {
   readonly #batch: number
   readonly #tries: number
   readonly #retryMs: number
+  readonly #historySlots: CallSlots
 
   constructor(client: IbkrClient, options: IbkrAdapterOptions = {}) {
     this.#client = client
     this.#batch = Math.min(100, Math.max(1, options.snapshotBatch ?? 100))
     this.#tries = Math.max(1, options.snapshotTries ?? 3)
     this.#retryMs = options.snapshotRetryMs ?? 250
+    this.#historySlots = new CallSlots(Math.min(5, Math.max(1, options.historyConcurrency ?? 5)))
   }
 
   /**
@@ -169,6 +176,24 @@ export class IbkrAdapter {
       })
     }
     return contracts
+  }
+
+  /**
+   * One stock's bars in `interval` (regular hours), ascending, as the `ohlcv` value, and its asOf.
+   * At most five history calls are in flight, as the gateway allows, each also paced like any call.
+   */
+  async history(
+    conid: string,
+    symbol: string,
+    interval: HistoryInterval,
+    now: number,
+  ): Promise<{ value: Ohlcv; asOf: number }> {
+    const endpoint = IbkrEndpoint.history
+    const query = { conid, ...HISTORY_QUERY[interval], outsideRth: 'false' }
+    const body = await this.#historySlots.run(() => this.#client.get(endpoint, query))
+    const mapped = fromHistoryBody(symbol, interval, body, now)
+    if (!mapped.ok) throw badBody(endpoint, `${symbol} ${interval}: ${mapped.problem}`)
+    return { value: mapped.value, asOf: mapped.asOf }
   }
 
   /**
