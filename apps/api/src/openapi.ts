@@ -104,7 +104,7 @@ export async function registerOpenApi(
           description: 'Listed option contracts of an underlying, with the exchange ids',
         },
         { name: Tag.options, description: 'Option chains, filtered at read time' },
-        { name: Tag.ohlcv, description: 'Candles (Bybit, CoinGecko)' },
+        { name: Tag.ohlcv, description: 'Candles (Bybit, IBKR, CoinGecko)' },
         { name: Tag.market, description: 'Whether a market is open' },
         { name: Tag.catalogs, description: "The providers' own id lists" },
         {

@@ -19,6 +19,7 @@ const FORMS: Record<SymbolRole, Partial<Record<Exchange, string>>> = {
   underlying: { bybit: 'a Bybit base coin such as BTC', ibkr: 'a US stock ticker such as AAPL' },
   candles: {
     bybit: 'a Bybit pair such as BTCUSDT',
+    ibkr: 'a US stock ticker such as AAPL',
     coingecko: 'a CoinGecko coin id such as bitcoin',
   },
 }

@@ -200,10 +200,17 @@ describe('OpenAPI', () => {
     )
     expect(param('/v1/ohlcv/{exchange}/{symbol}', 'exchange').schema.enum).toEqual([
       'bybit',
+      'ibkr',
       'coingecko',
     ])
     expect(param('/v1/ohlcv/{exchange}/{symbol}', 'interval').description).toContain(
       'coingecko: 30m, 4h',
+    )
+    expect(param('/v1/ohlcv/{exchange}/{symbol}', 'interval').description).toContain(
+      'ibkr: 1h, 1d (default 1h)',
+    )
+    expect(param('/v1/ohlcv/{exchange}/{symbol}', 'symbol').description).toContain(
+      'on ibkr, a US stock ticker such as AAPL',
     )
     expect(param('/v1/ohlcv/{exchange}/{symbol}', 'limit').schema).toMatchObject({
       type: 'integer',

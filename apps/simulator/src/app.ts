@@ -172,6 +172,7 @@ export async function buildSimulator(opts: SimulatorOptions = {}): Promise<Fasti
     conditions,
     catalog,
     snapshot: { catalog, equities, subscriptions },
+    history: { catalog, equities, seed },
     now,
   })
   return app

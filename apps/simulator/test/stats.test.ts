@@ -18,6 +18,7 @@ const NO_CALLS = {
   '/iserver/secdef/strikes': 0,
   '/iserver/secdef/info': 0,
   '/iserver/marketdata/snapshot': 0,
+  '/iserver/marketdata/history': 0,
 }
 
 describe('GET /__sim/stats', () => {
@@ -91,10 +92,11 @@ describe('GET /__sim/stats across providers', () => {
     await get('/v1/api/iserver/secdef/search?symbol=msft')
     await get('/v1/api/iserver/secdef/strikes?conid=272093&sectype=OPT&month=FEB25')
     await get('/v1/api/iserver/marketdata/snapshot?conids=272093,756733')
+    await get('/v1/api/iserver/marketdata/history?conid=265598&period=1w&bar=1d')
     await get('/v5/market/tickers', { 'x-bapi-api-key': 'key' })
 
     expect(await json('/__sim/stats')).toEqual({
-      total: 10,
+      total: 11,
       byEndpoint: {
         ...NO_CALLS,
         '/coins/{id}/ohlc': 1,
@@ -105,13 +107,22 @@ describe('GET /__sim/stats across providers', () => {
         '/iserver/secdef/search': 1,
         '/iserver/secdef/strikes': 1,
         '/iserver/marketdata/snapshot': 1,
+        '/iserver/marketdata/history': 1,
       },
       byCoin: { bitcoin: 1 },
       // Bybit's params errors are HTTP 200 too; only retCode tells them apart.
-      byStatus: { '200': 10 },
+      byStatus: { '200': 11 },
       withApiKey: 1,
-      byProvider: { coingecko: 1, bybit: 5, ibkr: 4 },
-      bySymbol: { ETH: 1, BTCUSDT: 2, NOPE: 1, MSFT: 1, '272093': 2, '756733': 1 },
+      byProvider: { coingecko: 1, bybit: 5, ibkr: 5 },
+      bySymbol: {
+        ETH: 1,
+        BTCUSDT: 2,
+        NOPE: 1,
+        MSFT: 1,
+        '272093': 2,
+        '756733': 1,
+        '265598': 1,
+      },
     })
   })
 })

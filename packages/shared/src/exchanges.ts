@@ -1,7 +1,10 @@
 import { InvalidParamError } from './errors'
 import { keySegment } from './keys'
 
-/** Where exchange data comes from. `coingecko` serves OHLCV for coins as well as coin data. */
+/**
+ * Where exchange data comes from. `coingecko` serves OHLCV for coins as well as coin data;
+ * `ibkr` serves US stocks: spot, option underlyings and candles.
+ */
 export const Exchange = { bybit: 'bybit', ibkr: 'ibkr', coingecko: 'coingecko' } as const
 export type Exchange = (typeof Exchange)[keyof typeof Exchange]
 
@@ -41,6 +44,11 @@ const RULES: Record<Exchange, Partial<Record<SymbolRole, SymbolRule>>> = {
       canonical: upper,
     },
     underlying: {
+      pattern: /^[A-Z][A-Z0-9.]{0,9}$/,
+      form: 'a US stock ticker such as AAPL',
+      canonical: upper,
+    },
+    candles: {
       pattern: /^[A-Z][A-Z0-9.]{0,9}$/,
       form: 'a US stock ticker such as AAPL',
       canonical: upper,

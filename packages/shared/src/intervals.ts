@@ -14,9 +14,13 @@ export const Interval = {
 } as const
 export type Interval = keyof typeof Interval
 
-/** Which intervals each candle source can serve. CoinGecko's OHLC granularity follows `days`. */
+/**
+ * Which intervals each candle source can serve. CoinGecko's OHLC granularity follows `days`;
+ * IBKR's history endpoint is asked for hourly and daily bars.
+ */
 const SUPPORTED: Partial<Record<Exchange, readonly Interval[]>> = {
   bybit: ['1m', '5m', '15m', '30m', '1h', '4h', '1d', '1w'],
+  ibkr: ['1h', '1d'],
   coingecko: ['30m', '4h'],
 }
 

@@ -70,6 +70,8 @@ export const Jobs = {
   'ibkr.instruments': job('ibkr', Underlying),
   /** Snapshots of every qualified contract: fills `option-chain`. */
   'ibkr.option-chain': job('ibkr', Underlying),
+  /** marketdata/history of the stock's conid: fills `ohlcv` for one stock and interval. */
+  'ibkr.history': job('ibkr', Type.Object({ symbol: Segment, interval: IntervalName })),
   /** From the exchange calendar, no provider call: fills `market-status`. */
   'derive.market-status': job(
     'derive',

@@ -22,7 +22,7 @@ describe('exchanges and symbols', () => {
 
   it('lists the exchanges that serve a role', () => {
     expect(exchangesFor('spot')).toEqual(['bybit', 'ibkr'])
-    expect(exchangesFor('candles')).toEqual(['bybit', 'coingecko'])
+    expect(exchangesFor('candles')).toEqual(['bybit', 'ibkr', 'coingecko'])
     expect(() => parseExchange('binance', 'spot')).toThrow('exchange must be one of bybit, ibkr')
     expect(parseExchange('Bybit', 'spot')).toBe('bybit')
   })
@@ -55,5 +55,25 @@ describe('intervals', () => {
     const policy = { freshMs: 3_600_000, staleMs: 1, errorMs: 2, negativeMs: 3 }
     expect(ohlcv.freshnessFor?.({ ...params, interval: '1m' }, policy).freshMs).toBe(60_000)
     expect(ohlcv.freshnessFor?.({ ...params, interval: '1d' }, policy).freshMs).toBe(3_600_000)
+  })
+
+  it('serves IBKR stocks hourly and daily, from the ibkr queue, with no catalog', () => {
+    expect(intervalsFor('ibkr')).toEqual(['1h', '1d'])
+    const daily = ohlcv.parseParams({ exchange: 'IBKR', symbol: 'aapl', interval: '1d' })
+    expect(daily).toEqual({ exchange: 'ibkr', symbol: 'AAPL', interval: '1d' })
+    expect(ohlcv.parseParams({ exchange: 'ibkr', symbol: 'BRK.B' }).interval).toBe('1h')
+    expect(ohlcv.fill(daily)).toEqual({
+      queue: 'ibkr',
+      name: 'ibkr.history',
+      data: { symbol: 'AAPL', interval: '1d' },
+    })
+    expect(ohlcv.listedIn?.(daily)).toBeNull()
+    expect(() => ohlcv.parseParams({ exchange: 'ibkr', symbol: 'AAPL', interval: '4h' })).toThrow(
+      'interval must be one of 1h, 1d on ibkr',
+    )
+    expect(() => ohlcv.parseParams({ exchange: 'ibkr', symbol: 'BTCUSDT1' })).not.toThrow()
+    expect(() => ohlcv.parseParams({ exchange: 'ibkr', symbol: '1ABC' })).toThrow(
+      /US stock ticker such as AAPL/,
+    )
   })
 })

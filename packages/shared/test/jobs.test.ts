@@ -154,6 +154,18 @@ describe('jobs', () => {
     }
   })
 
+  it('fills candles of every exchange through a valid job on its own queue', () => {
+    for (const [exchange, symbol] of [
+      ['bybit', 'BTCUSDT'],
+      ['ibkr', 'AAPL'],
+      ['coingecko', 'bitcoin'],
+    ] as const) {
+      const request = datasets.ohlcv.fill(datasets.ohlcv.parseParams({ exchange, symbol }))
+      expect(request.queue, exchange).toBe(exchange)
+      expect(Value.Check(JobRequestSchema, request), exchange).toBe(true)
+    }
+  })
+
   it('each catalog fills through its own job, and each job fetches one catalog', () => {
     const fills = Object.values(CatalogName).map((name) => catalog.fill({ name }))
     expect(fills.map((request) => [request.queue, request.name])).toEqual([

@@ -1,4 +1,5 @@
 import { cacheKey } from '@marketcache/shared/dataset'
+import { type Ohlcv, ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { type OptionChain, optionChain } from '@marketcache/shared/datasets/option-chain'
 import { Keys } from '@marketcache/shared/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -92,6 +93,44 @@ describe('market data through the whole stack', () => {
     }
     expect(limited.candles).toHaveLength(5)
     await missThenHit(stack, '/v1/ohlcv/coingecko/bitcoin?interval=4h')
+  })
+
+  it('serves IBKR daily and hourly bars through the ohlcv dataset, MISS then HIT', async () => {
+    const before = await calls(stack, '/iserver/marketdata/history')
+    const daily = (await missThenHit(stack, '/v1/ohlcv/ibkr/AAPL?interval=1d')) as Ohlcv
+    expect(daily).toMatchObject({ exchange: 'ibkr', symbol: 'AAPL', interval: '1d' })
+    expect(daily.candles.length).toBeGreaterThan(200)
+    const hourly = (await missThenHit(stack, '/v1/ohlcv/ibkr/aapl?interval=1h')) as Ohlcv
+    expect(hourly.candles.length).toBeGreaterThan(100)
+    const times = hourly.candles.map((candle) => candle.t)
+    expect(times).toEqual([...times].sort((a, b) => a - b))
+    // One history call per interval; the HITs and a read-time limit cost none.
+    const limited = await stack.get('/v1/ohlcv/ibkr/AAPL?interval=1d&limit=5')
+    expect(((await limited.json()) as Ohlcv).candles).toEqual(daily.candles.slice(-5))
+    expect((await calls(stack, '/iserver/marketdata/history')) - before).toBe(2)
+    // Stored through the one key builder, like every other series.
+    expect(
+      await stack.redis.exists(
+        cacheKey(new Keys(stack.keyPrefix), ohlcv, {
+          exchange: 'ibkr',
+          symbol: 'AAPL',
+          interval: '1d',
+        }),
+      ),
+    ).toBe(1)
+  })
+
+  it('answers 400 naming the allowed intervals for an IBKR one it does not serve', async () => {
+    const before = (await stack.simStats()).total
+    const response = await stack.get('/v1/ohlcv/ibkr/AAPL?interval=4h')
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({
+      statusCode: 400,
+      code: 'INVALID_PARAMS',
+      error: 'Bad Request',
+      message: 'interval must be one of 1h, 1d on ibkr',
+    })
+    expect((await stack.simStats()).total).toBe(before)
   })
 
   it('serves market status for crypto and US equities', async () => {

@@ -97,11 +97,13 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     operationId: 'getOhlcv',
     path: '/v1/ohlcv/:exchange/:symbol',
     tag: Tag.ohlcv,
-    summary: 'Candles (open, high, low, close, volume) of a pair or coin',
+    summary: 'Candles (open, high, low, close, volume) of a pair, coin or stock',
     description:
       'One cached series per exchange, symbol and `interval`, ascending by open time. ' +
       '`limit` keeps the last N candles at read time (own weak ETag). A series stays fresh ' +
-      'for at most one interval.',
+      'for at most one interval, and at most an hour: `ibkr` stocks (regular-hours bars from ' +
+      "the Client Portal's history, hourly about a month, daily about a year) are fresh an " +
+      'hour in both intervals.',
     params: exchangeSymbolPath('candles', 'symbol', 'The series'),
     query: OhlcvQuery,
     queryParams: ['interval'],

@@ -57,6 +57,24 @@ describe('GET /v1/ohlcv/:exchange/:symbol', () => {
       source: 'coingecko',
     }))
 
+  it('cold on ibkr: one ibkr.history job for the stock and interval', () =>
+    expectColdReadFilled(t, {
+      url: '/v1/ohlcv/IBKR/aapl?interval=1d',
+      key: ohlcvKey('ibkr', 'AAPL', '1d'),
+      job: { queue: 'ibkr', name: 'ibkr.history', data: { symbol: 'AAPL', interval: '1d' } },
+      data: stored(ohlcvValue('ibkr', 'AAPL', '1d', 10, 86_400_000)),
+      source: 'ibkr',
+    }))
+
+  it('cold on ibkr without an interval: hourly bars, like every exchange that serves 1h', () =>
+    expectColdReadFilled(t, {
+      url: '/v1/ohlcv/ibkr/MSFT',
+      key: ohlcvKey('ibkr', 'MSFT', '1h'),
+      job: { queue: 'ibkr', name: 'ibkr.history', data: { symbol: 'MSFT', interval: '1h' } },
+      data: stored(ohlcvValue('ibkr', 'MSFT', '1h', 10)),
+      source: 'ibkr',
+    }))
+
   it('HIT with every header; 304 on its ETag', () =>
     expectHitAnd304(t, {
       url: '/v1/ohlcv/bybit/BTCUSDT?interval=1h',
@@ -133,7 +151,10 @@ describe('ohlcv: intervals and symbols are checked per exchange', () => {
     ['/v1/ohlcv/bybit/BTCUSDT?interval=1H', 'interval must be one of'],
     ['/v1/ohlcv/bybit/btc', 'symbol "btc" is not a Bybit pair such as BTCUSDT'],
     ['/v1/ohlcv/coingecko/bit*coin?interval=4h', /^symbol must be 1-64 characters/],
-    ['/v1/ohlcv/ibkr/AAPL', 'exchange must be one of bybit, coingecko'],
+    ['/v1/ohlcv/ibkr/AAPL?interval=4h', 'interval must be one of 1h, 1d on ibkr'],
+    ['/v1/ohlcv/ibkr/AAPL?interval=1w', 'interval must be one of 1h, 1d on ibkr'],
+    ['/v1/ohlcv/ibkr/BTC-USD', 'symbol "BTC-USD" is not a US stock ticker such as AAPL'],
+    ['/v1/ohlcv/binance/BTCUSDT', 'exchange must be one of bybit, ibkr, coingecko'],
   ])('%s → 400 %s', (url, message) => expectInvalidParams(t, url, message))
 
   it('defaults coingecko to 4h, the widest interval it serves (it has no 1h)', async () => {

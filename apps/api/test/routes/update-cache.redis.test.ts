@@ -215,6 +215,17 @@ const DATASET_CASES: [string, DatasetCase][] = [
     },
   ],
   [
+    'ohlcv on ibkr',
+    {
+      dataset: 'ohlcv',
+      params: { exchange: 'ibkr', symbol: 'aapl', interval: '1d' },
+      queue: 'ibkr',
+      job: 'ibkr.history',
+      data: { symbol: 'AAPL', interval: '1d' },
+      keyParams: { exchange: 'ibkr', symbol: 'AAPL', interval: '1d' },
+    },
+  ],
+  [
     'catalog',
     {
       dataset: 'catalog',

@@ -6,6 +6,7 @@ import { param, type Query } from '../query'
 import { ok } from './envelope'
 import { expDate, findContract, optionSymbol, SettleCoin, settleCoinOf } from './option-symbols'
 import { limit, ParamsError } from './params'
+import { CRYPTO_SYMBOL_TYPE, symbolId } from './symbol-ids'
 
 /** Order limits per base coin, as Bybit lists them. */
 const ORDER_LIMITS: Readonly<Record<string, { maxOrderQty: string; maxPrice: string }>> = {
@@ -24,12 +25,15 @@ export function optionInstrumentRow(contract: OptionContract) {
   const tick = String(underlying.tickFor(0))
   const limits = ORDER_LIMITS[underlying.symbol] ?? { maxOrderQty: '1000', maxPrice: '1000000' }
   const call = right === 'C'
+  const symbol = optionSymbol(contract)
   return {
-    symbol: optionSymbol(contract),
+    symbolId: symbolId(symbol),
+    symbol,
     status: 'Trading',
     baseCoin: underlying.symbol,
     quoteCoin: settleCoin === SettleCoin.usdt ? 'USDT' : 'USD',
     settleCoin,
+    symbolType: CRYPTO_SYMBOL_TYPE,
     optionsType: call ? 'Call' : 'Put',
     launchTime: String(expiry.listedAt),
     deliveryTime: String(expiry.at),

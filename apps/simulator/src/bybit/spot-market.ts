@@ -4,6 +4,7 @@ import { hashSeed, noiseAt } from '../prng'
 import { decimal } from './envelope'
 import type { KlineGrid } from './kline-grid'
 import { buildSpotPairs, type SpotPair } from './spot-pairs'
+import { CRYPTO_SYMBOL_TYPE, symbolId } from './symbol-ids'
 
 const MINUTE_MS = 60_000
 const HOUR_MS = 60 * MINUTE_MS
@@ -124,22 +125,36 @@ export class SpotMarket {
     }
   }
 
-  /** One row of `instruments-info?category=spot`. */
+  /**
+   * One row of `instruments-info?category=spot`, with every field the `bybit-api` SDK declares:
+   * strings, but `symbolId` (a number) and `forbidUplWithdrawal` (a boolean).
+   */
   instrumentRow(pair: SpotPair) {
+    const maxOrderQty = plain(pair.maxOrderQty)
     return {
+      symbolId: symbolId(pair.symbol),
       symbol: pair.symbol,
       baseCoin: pair.baseCoin,
       quoteCoin: pair.quoteCoin,
+      symbolType: CRYPTO_SYMBOL_TYPE,
+      innovation: '0',
       status: 'Trading',
+      marginTrading: 'utaOnly',
+      stTag: '0',
       lotSizeFilter: {
         basePrecision: plain(pair.basePrecision),
         quotePrecision: '0.00000001',
         minOrderQty: plain(pair.minOrderQty),
-        maxOrderQty: plain(pair.maxOrderQty),
+        maxOrderQty,
         minOrderAmt: '1',
         maxOrderAmt: '4000000',
+        maxLimitOrderQty: maxOrderQty,
+        maxMarketOrderQty: decimal(pair.maxOrderQty / 2, pair.basePrecision),
+        postOnlyMaxLimitOrderSize: maxOrderQty,
       },
       priceFilter: { tickSize: plain(pair.tickSize) },
+      riskParameters: { priceLimitRatioX: '0.005', priceLimitRatioY: '0.01' },
+      forbidUplWithdrawal: false,
     }
   }
 }

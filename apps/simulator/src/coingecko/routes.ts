@@ -76,7 +76,7 @@ export const coingeckoRoutes: FastifyPluginAsync<CoinGeckoRoutesOptions> = async
   app.get<{ Params: { id: string } }>('/coins/:id', (request, reply) => {
     const { id } = request.params
     return gate.serve(reply, call(request, COINGECKO_ENDPOINTS.coin, [id]), () =>
-      coinDetailAnswer(market, market.snapshotAt(now()), id),
+      coinDetailAnswer(market, market.snapshotAt(now()), id, request.query as Query),
     )
   })
 

@@ -5,6 +5,7 @@ import { list, param, type Query } from '../query'
 import { isPlainObject } from '../rules'
 import type { IbkrCatalog } from './catalog'
 import { ibkrError } from './failures'
+import { type HistoryDeps, historyAnswer } from './history'
 import { infoAnswer, searchAnswer, strikesAnswer } from './secdef'
 import { type SnapshotDeps, snapshotAnswer } from './snapshot'
 
@@ -15,6 +16,7 @@ export const IBKR_ENDPOINTS = {
   strikes: '/iserver/secdef/strikes',
   info: '/iserver/secdef/info',
   snapshot: '/iserver/marketdata/snapshot',
+  history: '/iserver/marketdata/history',
 } as const
 
 export interface IbkrRoutesOptions {
@@ -22,6 +24,7 @@ export interface IbkrRoutesOptions {
   readonly conditions: ConditionsState
   readonly catalog: IbkrCatalog
   readonly snapshot: SnapshotDeps
+  readonly history: HistoryDeps
   readonly now: () => number
 }
 
@@ -91,7 +94,7 @@ const searchSymbol = (query: Query) => {
  * unauthenticated, every `/iserver` route but the status check answers 401, as the gateway does.
  */
 export const ibkrRoutes: FastifyPluginAsync<IbkrRoutesOptions> = async (app, opts) => {
-  const { conditions, catalog, snapshot } = opts
+  const { conditions, catalog, snapshot, history } = opts
   const serve = ibkrServe(opts)
   const authStatus = authStatusAnswer(conditions)
   for (const method of ['GET', 'POST'] as const) {
@@ -127,6 +130,11 @@ export const ibkrRoutes: FastifyPluginAsync<IbkrRoutesOptions> = async (app, opt
       IBKR_ENDPOINTS.snapshot,
       (query) => list(query, 'conids'),
       (query, at) => snapshotAnswer(snapshot, query, at),
+    ),
+  )
+  app.get('/iserver/marketdata/history', (request, reply) =>
+    serve(request, reply, IBKR_ENDPOINTS.history, conid, (query, at) =>
+      historyAnswer(history, query, at),
     ),
   )
 }

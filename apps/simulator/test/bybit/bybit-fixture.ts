@@ -26,16 +26,31 @@ export function result<T>(response: { statusCode: number; body: string }): T {
   return body.result
 }
 
-/** Bybit sends every value inside `result` as a string: no numbers, booleans or nulls. */
-export function expectOnlyStrings(value: unknown, path = 'result'): void {
+/**
+ * Bybit sends every value inside `result` as a string: no numbers, booleans or nulls. `typed`
+ * names the fields that are not (`symbolId` is a number in instruments-info), with their type.
+ */
+export function expectOnlyStrings(
+  value: unknown,
+  path = 'result',
+  typed: Readonly<Record<string, string>> = {},
+): void {
   if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) expectOnlyStrings(item, `${path}[${index}]`)
+    for (const [index, item] of value.entries()) {
+      expectOnlyStrings(item, `${path}[${index}]`, typed)
+    }
   } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) expectOnlyStrings(item, `${path}.${key}`)
+    for (const [key, item] of Object.entries(value)) {
+      if (Object.hasOwn(typed, key)) expect(typeof item, `${path}.${key}`).toBe(typed[key])
+      else expectOnlyStrings(item, `${path}.${key}`, typed)
+    }
   } else {
     expect(typeof value, path).toBe('string')
   }
 }
+
+/** The instruments-info fields the `bybit-api` SDK types as other than strings. */
+export const INSTRUMENT_TYPED_FIELDS = { symbolId: 'number', forbidUplWithdrawal: 'boolean' }
 
 /** A params error: HTTP 200, retCode 10001, "params error: ...", empty result. */
 export function expectParamsError(response: { statusCode: number; body: string }): void {

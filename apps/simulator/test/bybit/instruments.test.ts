@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { START_MS, startSimulator } from '../simulator-fixture'
-import { expectOnlyStrings, expectParamsError, result } from './bybit-fixture'
+import {
+  expectOnlyStrings,
+  expectParamsError,
+  INSTRUMENT_TYPED_FIELDS,
+  result,
+} from './bybit-fixture'
 
 interface OptionInstrument {
+  symbolId: number
   symbol: string
   status: string
   baseCoin: string
@@ -23,6 +29,23 @@ interface Page {
 }
 
 const OPTIONS = '/v5/market/instruments-info?category=option'
+/** `OptionInstrumentInfoV5` of the `bybit-api` SDK (4.7): every field is required. */
+const OPTION_FIELDS = [
+  'symbolId',
+  'symbol',
+  'optionsType',
+  'status',
+  'baseCoin',
+  'quoteCoin',
+  'settleCoin',
+  'symbolType',
+  'launchTime',
+  'deliveryTime',
+  'deliveryFeeRate',
+  'priceFilter',
+  'lotSizeFilter',
+  'displayName',
+]
 const USDC_FORM = /^BTC-(\d{1,2})([A-Z]{3})(\d{2})-(\d+)-([CP])$/
 const USDT_FORM = /^BTC-(\d{1,2})([A-Z]{3})(\d{2})-(\d+)-([CP])-USDT$/
 const MONTHS = 'JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC'
@@ -34,7 +57,7 @@ describe('GET /v5/market/instruments-info?category=option', () => {
 
     expect(page.category).toBe('option')
     expect(page.nextPageCursor).toBe('')
-    expectOnlyStrings(page)
+    expectOnlyStrings(page, 'result', INSTRUMENT_TYPED_FIELDS)
     const usdc = page.list.filter((row) => USDC_FORM.test(row.symbol))
     const usdt = page.list.filter((row) => USDT_FORM.test(row.symbol))
     expect(usdc.length).toBeGreaterThan(50)
@@ -42,6 +65,25 @@ describe('GET /v5/market/instruments-info?category=option', () => {
     expect(usdc.length + usdt.length).toBe(page.list.length)
     for (const row of usdc) expect(row).toMatchObject({ settleCoin: 'USDC', quoteCoin: 'USD' })
     for (const row of usdt) expect(row).toMatchObject({ settleCoin: 'USDT', quoteCoin: 'USDT' })
+  })
+
+  it('has every field the bybit-api SDK declares, with a stable numeric symbolId', async () => {
+    const { get } = await startSimulator()
+    const { list } = result<Page>(await get(`${OPTIONS}&baseCoin=BTC&limit=1000`))
+    const again = result<Page>(
+      await (await startSimulator({ seed: 99 })).get(`${OPTIONS}&limit=1000`),
+    )
+
+    for (const row of list) {
+      expect(Object.keys(row).sort(), row.symbol).toEqual([...OPTION_FIELDS].sort())
+      expect(Number.isSafeInteger(row.symbolId) && row.symbolId > 0).toBe(true)
+      expect(row).toMatchObject({ symbolType: '' })
+    }
+    expect(new Set(list.map((row) => row.symbolId)).size).toBe(list.length)
+    const ids = new Map(list.map((row) => [row.symbol, row.symbolId]))
+    const shared = again.list.filter((row) => ids.has(row.symbol))
+    expect(shared.length).toBeGreaterThan(0)
+    for (const row of shared) expect(row.symbolId).toBe(ids.get(row.symbol))
   })
 
   it('describes each contract consistently: type, delivery at 08:00 UTC on the symbol date', async () => {
@@ -133,6 +175,7 @@ interface SpotInstrument {
   status: string
   lotSizeFilter: Record<string, string>
   priceFilter: { tickSize: string }
+  symbolId: number
 }
 
 describe('GET /v5/market/instruments-info?category=spot', () => {
@@ -143,20 +186,48 @@ describe('GET /v5/market/instruments-info?category=spot', () => {
     )
 
     expect(page.category).toBe('spot')
-    expectOnlyStrings(page)
+    expectOnlyStrings(page, 'result', INSTRUMENT_TYPED_FIELDS)
     expect(page.list.map((row) => row.symbol)).toEqual(
       expect.arrayContaining(['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'DOGEUSDT']),
     )
     for (const row of page.list) {
+      // `SpotInstrumentInfoV5` of the `bybit-api` SDK (4.7), its one optional field
+      // (`xstockMultiplier`, for tokenised stocks) left out.
+      expect(Object.keys(row).sort()).toEqual(
+        [
+          'symbolId',
+          'symbol',
+          'baseCoin',
+          'quoteCoin',
+          'symbolType',
+          'innovation',
+          'status',
+          'marginTrading',
+          'stTag',
+          'lotSizeFilter',
+          'priceFilter',
+          'riskParameters',
+          'forbidUplWithdrawal',
+        ].sort(),
+      )
       expect(Object.keys(row.lotSizeFilter).sort()).toEqual([
         'basePrecision',
+        'maxLimitOrderQty',
+        'maxMarketOrderQty',
         'maxOrderAmt',
         'maxOrderQty',
         'minOrderAmt',
         'minOrderQty',
+        'postOnlyMaxLimitOrderSize',
         'quotePrecision',
       ])
-      expect(row).toMatchObject({ quoteCoin: 'USDT', status: 'Trading' })
+      expect(row).toMatchObject({
+        quoteCoin: 'USDT',
+        status: 'Trading',
+        symbolType: '',
+        forbidUplWithdrawal: false,
+      })
+      expect(Number.isSafeInteger(row.symbolId)).toBe(true)
     }
   })
 

@@ -133,3 +133,125 @@ describe('GET /api/v3/coins/{id}', () => {
     expect((await c.get(url)).body).not.toBe((await a.get(url)).body)
   })
 })
+
+/**
+ * `CoinGetIDResponse` of the official CoinGecko TypeScript SDK (8.2): its top-level fields that
+ * are not optional. The optional ones are `localization`, `tickers`, `market_data`,
+ * `categories_details` and `ico_data`.
+ */
+const SDK_REQUIRED = [
+  'id',
+  'additional_notices',
+  'asset_platform_id',
+  'block_time_in_minutes',
+  'categories',
+  'country_origin',
+  'description',
+  'detail_platforms',
+  'genesis_date',
+  'has_supply_breakdown',
+  'hashing_algorithm',
+  'image',
+  'last_updated',
+  'links',
+  'market_cap_rank',
+  'market_cap_rank_with_rehypothecated',
+  'name',
+  'platforms',
+  'preview_listing',
+  'public_notice',
+  'sentiment_votes_down_percentage',
+  'sentiment_votes_up_percentage',
+  'status_updates',
+  'symbol',
+  'watchlist_portfolio_users',
+  'web_slug',
+]
+
+interface Ticker {
+  base: string
+  target: string
+  market: { identifier: string }
+  last: number
+  converted_last: { usd: number }
+  coin_id: string
+}
+
+type Detail = Record<string, unknown> & {
+  localization?: Record<string, string>
+  description: Record<string, string>
+  tickers?: Ticker[]
+  market_data?: CoinBody['market_data'] & { sparkline_7d?: { price: number[] } }
+  sentiment_votes_up_percentage: number
+  sentiment_votes_down_percentage: number
+}
+
+describe('GET /api/v3/coins/{id}: what the CoinGecko SDK expects', () => {
+  it('sends every required field, and the blocks CoinGecko includes by default', async () => {
+    const { json } = await startSimulator()
+    const coin = await json<Detail>('/api/v3/coins/bitcoin')
+
+    expect(Object.keys(coin).sort()).toEqual(
+      [...SDK_REQUIRED, 'localization', 'market_data', 'tickers'].sort(),
+    )
+    expect(coin).toMatchObject({
+      hashing_algorithm: 'SHA-256',
+      block_time_in_minutes: 10,
+      genesis_date: '2009-01-03',
+      preview_listing: false,
+      public_notice: null,
+      additional_notices: [],
+      status_updates: [],
+      links: { homepage: [expect.any(String)], repos_url: { github: [], bitbucket: [] } },
+    })
+    expect(coin.localization).toMatchObject({ en: 'Bitcoin', de: 'Bitcoin', ja: 'Bitcoin' })
+    expect(Object.keys(coin.description).sort()).toEqual(
+      Object.keys(coin.localization ?? {}).sort(),
+    )
+    expect(coin.sentiment_votes_up_percentage + coin.sentiment_votes_down_percentage).toBeCloseTo(
+      100,
+      6,
+    )
+    expect(coin.watchlist_portfolio_users).toBeGreaterThan(100_000)
+    // Its ticker is Bybit's BTCUSDT, at the coin's price.
+    expect(coin.tickers).toEqual([
+      expect.objectContaining({ base: 'BTC', target: 'USDT', coin_id: 'bitcoin' }),
+    ])
+    expect(coin.tickers?.[0]?.market.identifier).toBe('bybit_spot')
+    expect(coin.tickers?.[0]?.last).toBe(coin.market_data?.current_price.usd)
+  })
+
+  it('answers the worker’s flags with a lean body: no tickers, no localization', async () => {
+    const { json } = await startSimulator()
+    const coin = await json<Detail>(`/api/v3/coins/bitcoin?${FLAGS}`)
+
+    expect(Object.keys(coin).sort()).toEqual([...SDK_REQUIRED, 'market_data'].sort())
+    expect(Object.keys(coin.description)).toEqual(['en'])
+    expect(coin.market_data?.sparkline_7d).toBeUndefined()
+  })
+
+  it('reads each flag on its own, and takes community and developer data as no-ops', async () => {
+    const { json } = await startSimulator()
+    const keys = async (query: string) =>
+      Object.keys(await json<Detail>(`/api/v3/coins/ethereum?${query}`))
+    const all = await keys('')
+
+    expect(await keys('tickers=false')).toEqual(all.filter((key) => key !== 'tickers'))
+    expect(await keys('localization=FALSE')).toEqual(all.filter((key) => key !== 'localization'))
+    expect(await keys('market_data=false')).toEqual(all.filter((key) => key !== 'market_data'))
+    // CoinGecko no longer returns these blocks, whatever the flag says.
+    expect(await keys('community_data=true&developer_data=true')).toEqual(all)
+    expect(await keys('include_categories_details=true')).toContain('categories_details')
+    const { market_data } = await json<Detail>('/api/v3/coins/ethereum?sparkline=true')
+    expect(market_data?.sparkline_7d?.price).toHaveLength(168)
+    expect(market_data?.sparkline_7d?.price.at(-1)).toBe(market_data?.current_price.usd)
+  })
+
+  it('lists no ticker for a coin Bybit does not trade', async () => {
+    const { json } = await startSimulator()
+    const coin = await json<Detail>('/api/v3/coins/simcoin-200')
+
+    expect(coin.tickers).toEqual([])
+    expect(coin).toMatchObject({ hashing_algorithm: null, block_time_in_minutes: 0 })
+  })
+})

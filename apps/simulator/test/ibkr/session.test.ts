@@ -26,6 +26,8 @@ describe('IBKR session and pacing', () => {
     expect(refused.statusCode).toBe(401)
     expect(refused.json()).toMatchObject({ statusCode: 401 })
     expect((await get('/v1/api/iserver/marketdata/snapshot?conids=756733')).statusCode).toBe(401)
+    const history = await get('/v1/api/iserver/marketdata/history?conid=756733&period=1w&bar=1d')
+    expect(history.statusCode).toBe(401)
 
     await post('/__sim/faults', { ibkr: { authenticated: true } })
     expect((await get(SEARCH)).statusCode).toBe(200)

@@ -25,6 +25,21 @@ export async function cachedInstruments(
   return envelope.staleUntil > now && live && value.underlying_id !== null ? value : null
 }
 
+/**
+ * A stock's conid, the one way IBKR jobs turn a symbol into one: from the cached `instruments`
+ * entry when there is one (no secdef call), else from secdef/search, which throws
+ * ProviderNotFoundError for a symbol IBKR does not list.
+ */
+export async function stockConid(
+  adapter: IbkrAdapter,
+  ctx: ProcessorContext,
+  symbol: string,
+): Promise<string> {
+  const cached = await ctx.reader.value(instruments, ibkrInstrumentsParams(symbol))
+  if (cached?.value.underlying_id) return cached.value.underlying_id
+  return (await adapter.search(symbol)).conid
+}
+
 /** Qualifies the underlying's contracts and writes `instruments`; returns the value and keys. */
 export async function qualifyAndWrite(
   adapter: IbkrAdapter,

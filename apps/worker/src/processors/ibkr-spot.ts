@@ -1,4 +1,3 @@
-import { instruments } from '@marketcache/shared/datasets/instruments'
 import { spot } from '@marketcache/shared/datasets/spot'
 import type { JobProcessor, ProcessorContext } from '../contracts/processor'
 import type { NotFoundEntry } from '../envelope-writer'
@@ -7,13 +6,13 @@ import type { IbkrAdapter } from '../providers/ibkr/adapter'
 import { IbkrEndpoint } from '../providers/ibkr/endpoints'
 import { snapshotSpots } from '../providers/ibkr/market-data'
 import { entryOf, targetOf } from './entries'
-import { ibkrInstrumentsParams } from './ibkr-instruments'
+import { stockConid } from './ibkr-instruments'
 
 const spotParams = (symbol: string) => ({ exchange: 'ibkr', symbol }) as const
 
 /**
  * `ibkr.spot`: one round of stock snapshots fills `spot` for every symbol. The stock's conid comes
- * from the cached `instruments` entry when there is one (no secdef call), else from secdef/search.
+ * from `stockConid` (the cached `instruments` entry, else secdef/search).
  * Symbols IBKR does not know get negative entries; if it knows none of them, the job fails so.
  */
 export function ibkrSpotProcessor(
@@ -22,10 +21,8 @@ export function ibkrSpotProcessor(
 ): JobProcessor<'ibkr.spot'> {
   /** null: IBKR does not know it (only said when other symbols may still be served). */
   const conidOf = async (symbol: string, alone: boolean): Promise<string | null> => {
-    const cached = await ctx.reader.value(instruments, ibkrInstrumentsParams(symbol))
-    if (cached?.value.underlying_id) return cached.value.underlying_id
     try {
-      return (await adapter.search(symbol)).conid
+      return await stockConid(adapter, ctx, symbol)
     } catch (error) {
       if (error instanceof ProviderNotFoundError && !alone) return null
       throw error

@@ -1,5 +1,6 @@
 import type { WorkerConfig } from '../config'
 import type { ProviderQueue, QueueDeps } from '../contracts/queue'
+import { ibkrHistoryProcessor } from '../processors/ibkr-history'
 import { ibkrInstrumentsProcessor } from '../processors/ibkr-instruments'
 import { ibkrOptionChainProcessor } from '../processors/ibkr-option-chain'
 import { ibkrSpotProcessor } from '../processors/ibkr-spot'
@@ -27,6 +28,7 @@ export function ibkrQueue(config: WorkerConfig, deps: QueueDeps): ProviderQueue<
       'ibkr.spot': ibkrSpotProcessor(adapter, deps.context),
       'ibkr.instruments': ibkrInstrumentsProcessor(adapter, deps.context, limits),
       'ibkr.option-chain': ibkrOptionChainProcessor(adapter, deps.context, limits),
+      'ibkr.history': ibkrHistoryProcessor(adapter, deps.context),
     },
     close: () => client.close(),
   }

@@ -1,9 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ProviderBadResponseError, ProviderNotFoundError } from '../../errors'
+import type { Ohlcv } from '@marketcache/shared/datasets/ohlcv'
+import { ProviderNotFoundError } from '../../errors'
+import { badBody, conidOf, isObject, type Json } from './body'
 import type { IbkrClient } from './client'
 import { IbkrEndpoint } from './endpoints'
 import { saysNotFound } from './errors'
 import { hasValues, parseNumber, parseSnapshotRow, type SnapshotRow } from './fields'
+import { fromHistoryBody, HISTORY_QUERY, type HistoryInterval } from './history'
+import { CallSlots } from './pacer'
 
 /** A stock as secdef/search describes it, with what is needed to qualify its options. */
 export interface StockContract {
@@ -40,25 +44,8 @@ export interface IbkrAdapterOptions {
   snapshotTries?: number
   /** Wait between them. @defaultValue 250 */
   snapshotRetryMs?: number
-}
-
-type Json = Record<string, unknown>
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** A conid as a string of digits (search sends strings, info and snapshot numbers). */
-function conidOf(value: unknown): string | null {
-  const text = typeof value === 'number' ? String(value) : value
-  return typeof text === 'string' && /^\d+$/.test(text.trim()) ? text.trim() : null
-}
-
-function bad(endpoint: string, problem: string): ProviderBadResponseError {
-  return new ProviderBadResponseError(`ibkr ${endpoint}: ${problem}`, {
-    provider: 'ibkr',
-    endpoint,
-  })
+  /** History calls in flight at once (the gateway allows five). @defaultValue 5 */
+  historyConcurrency?: number
 }
 
 /** The Client Portal as the datasets see it: contracts and parsed snapshots, or provider errors. */
@@ -67,12 +54,14 @@ export class IbkrAdapter {
   readonly #batch: number
   readonly #tries: number
   readonly #retryMs: number
+  readonly #historySlots: CallSlots
 
   constructor(client: IbkrClient, options: IbkrAdapterOptions = {}) {
     this.#client = client
     this.#batch = Math.min(100, Math.max(1, options.snapshotBatch ?? 100))
     this.#tries = Math.max(1, options.snapshotTries ?? 3)
     this.#retryMs = options.snapshotRetryMs ?? 250
+    this.#historySlots = new CallSlots(Math.min(5, Math.max(1, options.historyConcurrency ?? 5)))
   }
 
   /**
@@ -90,7 +79,7 @@ export class IbkrAdapter {
     if (isObject(body) && typeof body.error === 'string') {
       throw notFound(`not found (${body.error})`)
     }
-    if (!Array.isArray(body)) throw bad(endpoint, 'body is not a list')
+    if (!Array.isArray(body)) throw badBody(endpoint, 'body is not a list')
 
     const sectionsOf = (row: Json) =>
       Array.isArray(row.sections) ? row.sections.filter(isObject) : []
@@ -101,7 +90,7 @@ export class IbkrAdapter {
     const row = matches.find((r) => sectionsOf(r).some((s) => s.secType === 'STK')) ?? matches[0]
     if (row === undefined) throw notFound('is not listed')
     const conid = conidOf(row.conid)
-    if (conid === null) throw bad(endpoint, `conid ${JSON.stringify(row.conid)} is not a conid`)
+    if (conid === null) throw badBody(endpoint, `conid ${JSON.stringify(row.conid)} is not a conid`)
 
     const options = sectionsOf(row).find((s) => s.secType === 'OPT')
     const months =
@@ -131,7 +120,7 @@ export class IbkrAdapter {
     const endpoint = IbkrEndpoint.strikes
     const body = await this.#client.get(endpoint, { conid, sectype: 'OPT', month, exchange })
     if (!isObject(body) || (!Array.isArray(body.call) && !Array.isArray(body.put))) {
-      throw bad(endpoint, `no call/put lists for ${conid} ${month}`)
+      throw badBody(endpoint, `no call/put lists for ${conid} ${month}`)
     }
     const list = (values: unknown) =>
       (Array.isArray(values) ? values : [])
@@ -168,7 +157,7 @@ export class IbkrAdapter {
         throw error
       })
     if (isObject(body) && typeof body.error === 'string' && saysNotFound(body.error)) return []
-    if (!Array.isArray(body)) throw bad(endpoint, `body for ${conid} ${month} is not a list`)
+    if (!Array.isArray(body)) throw badBody(endpoint, `body for ${conid} ${month} is not a list`)
     const contracts: OptionContractInfo[] = []
     for (const row of body.filter(isObject)) {
       const optionConid = conidOf(row.conid)
@@ -187,6 +176,24 @@ export class IbkrAdapter {
       })
     }
     return contracts
+  }
+
+  /**
+   * One stock's bars in `interval` (regular hours), ascending, as the `ohlcv` value, and its asOf.
+   * At most five history calls are in flight, as the gateway allows, each also paced like any call.
+   */
+  async history(
+    conid: string,
+    symbol: string,
+    interval: HistoryInterval,
+    now: number,
+  ): Promise<{ value: Ohlcv; asOf: number }> {
+    const endpoint = IbkrEndpoint.history
+    const query = { conid, ...HISTORY_QUERY[interval], outsideRth: 'false' }
+    const body = await this.#historySlots.run(() => this.#client.get(endpoint, query))
+    const mapped = fromHistoryBody(symbol, interval, body, now)
+    if (!mapped.ok) throw badBody(endpoint, `${symbol} ${interval}: ${mapped.problem}`)
+    return { value: mapped.value, asOf: mapped.asOf }
   }
 
   /**
@@ -221,7 +228,7 @@ export class IbkrAdapter {
       conids: conids.join(','),
       fields: fields.join(','),
     })
-    if (!Array.isArray(body)) throw bad(endpoint, 'body is not a list')
+    if (!Array.isArray(body)) throw badBody(endpoint, 'body is not a list')
     const asked = new Set(conids)
     const rows = new Map<string, SnapshotRow>()
     for (const raw of body.filter(isObject)) {

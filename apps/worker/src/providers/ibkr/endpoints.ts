@@ -4,5 +4,6 @@ export const IbkrEndpoint = {
   strikes: '/iserver/secdef/strikes',
   info: '/iserver/secdef/info',
   snapshot: '/iserver/marketdata/snapshot',
+  history: '/iserver/marketdata/history',
 } as const
 export type IbkrEndpoint = (typeof IbkrEndpoint)[keyof typeof IbkrEndpoint]

@@ -28,3 +28,29 @@ export class CallPacer {
     if (at > now) await sleep(at - now)
   }
 }
+
+/**
+ * At most `size` calls in flight at once; the others wait their turn in arrival order. The
+ * gateway serves at most five concurrent history requests, whatever the pacing.
+ */
+export class CallSlots {
+  #free: number
+  readonly #waiting: (() => void)[] = []
+
+  constructor(size: number) {
+    this.#free = size
+  }
+
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve))
+    try {
+      return await call()
+    } finally {
+      // Hand the slot straight to the next caller, or give it back.
+      const next = this.#waiting.shift()
+      if (next) next()
+      else this.#free++
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
+import { ohlcv } from '@marketcache/shared/datasets/ohlcv'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import { spot } from '@marketcache/shared/datasets/spot'
 import type { IbkrAdapter } from '../../../src/providers/ibkr/adapter'
@@ -7,8 +8,9 @@ import { type ChainLimits, qualify } from '../../../src/providers/ibkr/qualifica
 import type { ContractCase } from '../provider-contract'
 
 /**
- * The three datasets the IBKR queue fills, each through the same adapter calls its processor
- * makes (without the cache): spot, contract qualification, and a chain priced by snapshots.
+ * The four datasets the IBKR queue fills, each through the same adapter calls its processor
+ * makes (without the cache): spot, contract qualification, a chain priced by snapshots, and
+ * daily candles from the history endpoint.
  */
 export function ibkrContractCases(
   adapter: () => IbkrAdapter,
@@ -43,5 +45,14 @@ export function ibkrContractCases(
       return (await snapshotChain(adapter(), value, Date.now())).chain
     },
   }
-  return [spotCase, instrumentsCase, chainCase] as ContractCase[]
+  const candlesCase: ContractCase<typeof ohlcv> = {
+    dataset: ohlcv,
+    known: { exchange: 'ibkr', symbol: symbols.known, interval: '1d' },
+    unknown: { exchange: 'ibkr', symbol: symbols.unknown, interval: '1d' },
+    async fetch({ symbol }) {
+      const stock = await adapter().search(symbol)
+      return (await adapter().history(stock.conid, symbol, '1d', Date.now())).value
+    },
+  }
+  return [spotCase, instrumentsCase, chainCase, candlesCase] as ContractCase[]
 }

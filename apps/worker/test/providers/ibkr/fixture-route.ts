@@ -25,7 +25,9 @@ export function ibkrAnswer(status: number, file: string, headers?: Record<string
  * - secdef/strikes from `strikes-<conid>-<month>.json`;
  * - secdef/info: the rows of `info-<conid>.json` in that month, at that strike and right;
  * - marketdata/snapshot: a conid's first request gets the pre-flight shape (no values); later
- *   ones its row in `snapshot-values.json`, or the pre-flight shape again if it has none.
+ *   ones its row in `snapshot-values.json`, or the pre-flight shape again if it has none;
+ * - marketdata/history from `history-<conid>-<bar>.json` (AAPL, `1d` and `1h`: plain-price bars,
+ *   priceFactor 100 scaling only the high/low summaries), else a 400.
  */
 export function ibkrFixtureRoute(): (url: URL) => CannedAnswer {
   const subscribed = new Set<string>()
@@ -78,6 +80,12 @@ export function ibkrFixtureRoute(): (url: URL) => CannedAnswer {
               : row
           })
         return json(200, rows)
+      }
+      case '/iserver/marketdata/history': {
+        const file = `history-${q('conid')}-${q('bar')}.json`
+        return existsSync(new URL(file, FIXTURES))
+          ? json(200, ibkrFixture(file))
+          : json(400, { error: `no contract for conid ${q('conid')}`, statusCode: 400 })
       }
       default:
         return json(404, { error: `no route ${path}` })
