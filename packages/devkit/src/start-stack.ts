@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { banner, redisLine } from './banner'
+import { stopChild } from './child'
 import { stackConfig } from './config'
 import { ensureRedis, type RunningRedis } from './redis'
 
@@ -50,20 +51,7 @@ async function waitFor(name: string, url: string, timeoutMs = 30_000): Promise<v
 
 async function stop(code: number): Promise<never> {
   stopping = true
-  await Promise.all(
-    children.map(
-      ({ child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve()
-          const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
-          child.once('exit', () => {
-            clearTimeout(kill)
-            resolve()
-          })
-          child.kill('SIGTERM')
-        }),
-    ),
-  )
+  await Promise.all(children.map(({ child }) => stopChild(child)))
   await redis?.stop()
   process.exit(code)
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { stopChild } from '@marketcache/devkit/child'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -69,16 +70,7 @@ export async function startProcess(options: {
   return {
     url,
     cpuSeconds: () => cpuOf(pid),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve()
-        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
-        child.once('exit', () => {
-          clearTimeout(kill)
-          resolve()
-        })
-        child.kill('SIGTERM')
-      }),
+    stop: () => stopChild(child),
   }
 }
 
