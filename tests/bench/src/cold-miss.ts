@@ -1,10 +1,7 @@
 import type { Stack } from '@marketcache/e2e/stack'
-import { fmt } from './measure'
+import { fmt, median } from './measure'
 
 const SAMPLES = 25
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 
 async function timed(url: string): Promise<{ ms: number; status: string }> {
   const t0 = performance.now()

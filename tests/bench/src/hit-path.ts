@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Stack } from '@marketcache/e2e/stack'
 import autocannon from 'autocannon'
-import { fmt } from './measure'
+import { fmt, median } from './measure'
 import { type ServerProcess, startApi, startProcess } from './processes'
 
 const ROUNDS = 3
@@ -34,9 +34,6 @@ async function load(server: ServerProcess, rate?: number) {
   }
   return { result, cpuMsPer1000: (cpu * 1e6) / result.requests.total }
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 
 /**
  * 1b. The hit path against its ceiling and its peer, every server in a process of its own and

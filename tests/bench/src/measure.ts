@@ -90,3 +90,10 @@ export const statusCounts = (byStatus: Record<string, number>) =>
     .join(', ')
 
 export const fmt = (n: number, digits = 2) => n.toFixed(digits)
+
+/** The middle value (the upper one of an even count); NaN for none. */
+export const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
+
+/** The load comes from one address: per-client limits would measure themselves. */
+export const NO_CLIENT_LIMITS = { RATE_LIMIT_MAX: '10000000', RATE_LIMIT_COSTLY_MAX: '10000000' }

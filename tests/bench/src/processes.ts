@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { stopChild } from '@marketcache/devkit/child'
+import { NO_CLIENT_LIMITS } from './measure'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -93,9 +94,7 @@ export function startApi(options: {
       API_HOST: '127.0.0.1',
       API_PORT: String(options.port),
       LOG_LEVEL: 'warn',
-      // The load comes from one address: per-client limits would measure themselves.
-      RATE_LIMIT_MAX: '100000000',
-      RATE_LIMIT_COSTLY_MAX: '100000000',
+      ...NO_CLIENT_LIMITS,
       ...options.env,
     },
   })

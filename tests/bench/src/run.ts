@@ -26,12 +26,10 @@ import { ADMISSION_COINS, admission } from './admission'
 import { coherence } from './coherence'
 import { coldMiss } from './cold-miss'
 import { hitPath } from './hit-path'
-import { fmt, measureGets } from './measure'
+import { fmt, measureGets, NO_CLIENT_LIMITS } from './measure'
 import { storage } from './storage'
 
 const PROVIDER_LATENCY_MS = 150
-/** The load comes from one address: per-client limits would measure themselves. */
-const NO_CLIENT_LIMITS = { RATE_LIMIT_MAX: '10000000', RATE_LIMIT_COSTLY_MAX: '10000000' }
 const redis = await ensureRedis(process.env.CACHE_REDIS_URL ?? 'redis://127.0.0.1:6379')
 const stack = await startStack({
   redisUrl: redis.url,
