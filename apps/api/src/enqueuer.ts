@@ -95,7 +95,7 @@ export class Enqueuer {
   /**
    * Adds the job, or finds the one already pending for the same fetch (BullMQ deduplication), and
    * returns its public id (`coingecko.42`) so the client can poll it either way.
-   * @param seenAt - when the caller read the entries as needing a fill (see `JobPayload.seenAt`).
+   * @param seenAt - the fill this job waits for: entries fetched at or after it (`JobPayload.seenAt`).
    */
   enqueue(request: JobRequest, origin: JobOrigin, seenAt?: number): Promise<string> {
     const options = producerJobOptions(request, origin, { attempts: this.options.attempts })
@@ -119,6 +119,7 @@ export class Enqueuer {
   refreshInBackground(
     request: JobRequest,
     origin: JobOrigin,
+    seenAt: number,
     onError: (error: Error) => void,
   ): void {
     const dedup = producerJobOptions(request, origin).deduplication.id
@@ -126,7 +127,7 @@ export class Enqueuer {
     if (now - (this.refreshedAt.get(dedup) ?? 0) < BACKGROUND_REFRESH_INTERVAL_MS) return
     if (this.refreshedAt.size > 10_000) this.refreshedAt.clear()
     this.refreshedAt.set(dedup, now)
-    this.enqueue(request, origin).catch(onError)
+    this.enqueue(request, origin, seenAt).catch(onError)
   }
 
   private async add(

@@ -29,13 +29,6 @@ export interface FillOptions {
    * for, servable or not. @defaultValue false
    */
   forced?: boolean
-  /**
-   * When the caller read the targets as missing (epoch ms). It goes on the jobs as `seenAt`: a
-   * fill landing after it (before the job ran) makes the worker drop the job, however long the
-   * caller took between its read and the enqueue (the costly rate limit is a round trip).
-   * @defaultValue now
-   */
-  seenAt?: number
 }
 
 /** How the wait ended for one target. */
@@ -62,15 +55,17 @@ export async function fillAndWait(
   options: FillOptions,
 ): Promise<FillOutcome[]> {
   const { reader, enqueuer, events, policy } = services
-  // A job whose keys are written after the caller's read (by a fill another replica asked for)
-  // is dropped by the worker instead of calling again.
-  const seenAt = options.seenAt ?? Date.now()
   const wait = events.waitForWrites(
     targets.map((target) => target.key),
     options.waitMs,
   )
   try {
-    const { jobIds, refused } = await enqueueAll(enqueuer, jobs, options.origin, seenAt)
+    const { jobIds, refused } = await enqueueAll(
+      enqueuer,
+      jobs,
+      options.origin,
+      seenAfter(targets.map((target) => target.previous)),
+    )
     const filled: (StoredEntry | undefined)[] = targets.map(() => undefined)
     const fallbacks = targets.map((target) => target.fallback)
     // A written event also follows a failed refresh (lastError marked on the old entry), so an
@@ -115,6 +110,19 @@ export async function fillAndWait(
   } finally {
     wait.cancel()
   }
+}
+
+/**
+ * A read's jobs' `seenAt`: one past the newest version it read (0 when it read none). The worker
+ * drops a job whose entries are all newer than that and fresh: a fill another replica asked for
+ * landed after this read, however long the caller took to enqueue, even when the read fell
+ * between that fill's provider answer and its write. Versions are compared, not clocks, so a
+ * late miss never costs a second call.
+ */
+export function seenAfter(read: readonly (StoredEntry | null | undefined)[]): number {
+  let newest = -1
+  for (const entry of read) newest = Math.max(newest, entry?.fetchedAt ?? -1)
+  return newest + 1
 }
 
 /**

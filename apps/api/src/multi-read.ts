@@ -6,7 +6,7 @@ import type { JobOrigin } from '@marketcache/shared/jobs'
 import { decideRead, lastRefreshError } from '@marketcache/shared/read-decision'
 import type { FastifyBaseLogger } from 'fastify'
 import { ApiError } from './errors'
-import { type FillOutcome, fillAndWait } from './fill-wait'
+import { type FillOutcome, fillAndWait, seenAfter } from './fill-wait'
 import { ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
 
@@ -71,7 +71,11 @@ export async function readCoins(
   const keyOf = (id: string) => cacheKey(keys, coin, { id })
   const entries = await reader.readMany(ids.map(keyOf))
 
-  const refreshes: Record<'stale' | 'refresh-ahead', string[]> = { stale: [], 'refresh-ahead': [] }
+  const refreshes: Record<'stale' | 'refresh-ahead', { id: string; entry: StoredEntry | null }[]> =
+    {
+      stale: [],
+      'refresh-ahead': [],
+    }
   const items: Item[] = ids.map((id, index) => {
     const decision = decideRead(entries[index] ?? null, now, policy, options.maxStalenessMs)
     const item: Item = {
@@ -86,7 +90,8 @@ export async function readCoins(
       case 'HIT':
       case 'STALE':
         telemetry.count(coin.name, decision.status === 'HIT' ? ReadOutcome.hit : ReadOutcome.stale)
-        if (decision.refresh) refreshes[decision.refresh].push(id)
+        if (decision.refresh)
+          refreshes[decision.refresh].push({ id, entry: entries[index] ?? null })
         return { ...item, status: decision.status, envelope: decision.envelope }
       case 'NOT_FOUND':
         telemetry.count(coin.name, ReadOutcome.notFound)
@@ -103,14 +108,15 @@ export async function readCoins(
   // Refused, the request enqueues nothing: not the fill, nor the background refreshes.
   if (missing.length > 0) await options.admitMisses()
   for (const [origin, refreshIds] of Object.entries(refreshes)) {
-    for (const { request } of coinPages(refreshIds)) {
-      enqueuer.refreshInBackground(request, origin as JobOrigin, (error) =>
+    const seenAt = seenAfter(refreshIds.map(({ entry }) => entry))
+    for (const { request } of coinPages(refreshIds.map(({ id }) => id))) {
+      enqueuer.refreshInBackground(request, origin as JobOrigin, seenAt, (error) =>
         options.log.warn({ err: error, origin }, 'background refresh not enqueued'),
       )
     }
   }
 
-  if (missing.length > 0) await fillMissing(services, missing, { ...options, readAt: now })
+  if (missing.length > 0) await fillMissing(services, missing, options)
   for (const { envelope } of items) if (envelope) telemetry.served(coin.name, envelope)
   return `{"items":[${items.map(renderItem).join(',')}]}`
 }
@@ -139,7 +145,7 @@ async function listedOrSettled(services: ApiServices, missing: Item[]): Promise<
 async function fillMissing(
   services: ApiServices,
   missing: Item[],
-  options: { waitMs: number; maxStalenessMs?: number; readAt: number },
+  options: { waitMs: number; maxStalenessMs?: number },
 ): Promise<void> {
   const jobs = coinPages(missing.map((item) => item.id)).map(({ request, params }) => ({
     request,
@@ -151,7 +157,6 @@ async function fillMissing(
     origin: 'miss',
     waitMs,
     maxStalenessMs,
-    seenAt: options.readAt,
   })
   missing.forEach((item, index) => {
     const outcome = outcomes[index]

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CacheLayer } from './cache-reader'
 import { Scope } from './config'
 import { ApiError, RetryAfterSeconds } from './errors'
-import { type FillOptions, type FillTarget, fillOneAndWait } from './fill-wait'
+import { type FillOptions, type FillTarget, fillOneAndWait, seenAfter } from './fill-wait'
 import { CacheStatus, sendEnvelope } from './http-cache'
 import type { ReadFilterParser } from './read-filter'
 import type { ReadQuery } from './read-query'
@@ -196,7 +196,7 @@ async function serveDecision(
 
 function refresh(services: ApiServices, read: DatasetRead, origin: JobOrigin) {
   const { job, request } = read
-  services.enqueuer.refreshInBackground(job, origin, (error) =>
+  services.enqueuer.refreshInBackground(job, origin, seenAfter([read.first.entry]), (error) =>
     request.log.warn({ err: error, job: job.name, origin }, 'background refresh not enqueued'),
   )
 }
@@ -217,7 +217,6 @@ async function waitForFill(
   await services.rateLimits.admitCostly(read.request)
   const outcome = await fillOneAndWait(services, target, read.job, {
     ...options,
-    seenAt: read.readAt,
     waitMs: read.waitMs,
     ...(read.maxStalenessMs === undefined ? {} : { maxStalenessMs: read.maxStalenessMs }),
   })

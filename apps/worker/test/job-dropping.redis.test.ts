@@ -13,7 +13,7 @@ const h = useHarness({ upstream: () => startSimulator() })
 const coinRequest = (id: string) =>
   ({ queue: 'coingecko', name: 'coingecko.coin', data: { id } }) as const satisfies JobRequest
 
-/** A job as a reader enqueues it: with the time it saw the entry missing. */
+/** A job as a reader enqueues it: with what it saw (one past the version it read, or 0). */
 async function enqueueSeen(request: JobRequest, origin: JobOrigin, seenAt: number) {
   const job = await h.worker.queues[request.queue as 'coingecko'].add(
     request.name,
@@ -31,6 +31,14 @@ describe('a job whose entries were written since it was asked for', () => {
     await h.run(coinRequest('bitcoin'), 'miss')
     const late = await enqueueSeen(coinRequest('bitcoin'), 'miss', seenAt)
     expect(await late.getState()).toBe('completed')
+    expect(late.returnvalue).toEqual({ written: [], dropped: true })
+    expect(await coinCalls()).toBe(1)
+  })
+
+  it('is dropped for a read that saw nothing, whenever the fill fetched (versions, not clocks)', async () => {
+    await h.run(coinRequest('tron'), 'miss')
+    // The read fell between that fill's provider answer and its write: it saw no entry.
+    const late = await enqueueSeen(coinRequest('tron'), 'miss', 0)
     expect(late.returnvalue).toEqual({ written: [], dropped: true })
     expect(await coinCalls()).toBe(1)
   })

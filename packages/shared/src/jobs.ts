@@ -185,9 +185,10 @@ export const AGED_PRIORITY = 1
 export type JobPayload<R extends JobRequest = JobRequest> = R['data'] & {
   origin: JobOrigin
   /**
-   * When the producer saw the entries needing a fill (epoch ms): a read's miss, a warm-up's tick.
-   * A job whose entries were all written since then has nothing left to do, and the worker drops
-   * it, except for `update`, which asks for a new version. @defaultValue the job's creation time
+   * What the producer saw, on the entries' `fetchedAt` scale (epoch ms): a read puts one past the
+   * newest version it read (0 when it read none), a warm-up its tick. A job whose entries were all
+   * fetched at or after it, and are fresh, has nothing left to do, and the worker drops it, except
+   * for `update`, which asks for a new version. @defaultValue the job's creation time
    */
   seenAt?: number
 }
