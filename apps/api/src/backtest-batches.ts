@@ -52,24 +52,25 @@ export function batchFlow(batch: Batch, attempts: number): FlowJob {
   const parent: JobPayload<BatchRequest> = {
     ...batch.shared,
     symbols: batch.runs.map((run) => run.symbol),
-    origin: 'update',
+    origin: 'batch',
   }
   return {
     name: 'derive.backtest-batch' satisfies JobName,
     queueName: QueueName.derive,
     data: parent,
     // Every job gets a priority, or it would jump ahead of prioritised ones.
-    opts: { priority: Priority.update, ...retention() },
+    opts: { priority: Priority.batch, ...retention() },
     children: batch.runs.map((params) => ({
       name: 'derive.backtest' satisfies JobName,
       queueName: QueueName.derive,
-      data: { ...params, origin: 'update' } satisfies JobPayload<BacktestRequest>,
+      // Not `update`: a run whose backtest is fresh is answered from it, so a repeated set is free.
+      data: { ...params, origin: 'batch' } satisfies JobPayload<BacktestRequest>,
       opts: {
         failParentOnFailure: false,
         ignoreDependencyOnFailure: true,
         attempts,
         backoff: { type: 'provider' },
-        priority: Priority.update,
+        priority: Priority.batch,
         ...retention(),
       },
     })),

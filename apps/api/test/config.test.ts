@@ -103,6 +103,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(name)
   })
 
+  it('names what LOG_LEVEL allows', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(
+      'LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent',
+    )
+  })
+
   it.each(['/', '/gateway', 'http://127.0.0.1:3000', 'https://data.example.org/marketcache'])(
     'takes API_PUBLIC_URL=%s',
     (url) => {

@@ -1,4 +1,4 @@
-import type { Static, TObject } from '@sinclair/typebox'
+import type { Static, TObject, TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 
 /** A configuration variable that is missing or malformed; the message names the variable. */
@@ -26,9 +26,35 @@ export function parseEnv<S extends TObject>(
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       const name = e.path.replace(/^\//, '') || '(root)'
-      return `  ${name}=${JSON.stringify(env[name] ?? null)}: ${e.message}`
+      const property = schema.properties[name] as TSchema | undefined
+      const allowed = property ? allowedValues(property) : null
+      return `  ${name}=${JSON.stringify(env[name] ?? null)}: ${allowed ?? e.message}`
     })
     throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`)
   }
   return value as Static<S>
+}
+
+/**
+ * What a variable accepts, in words, for the schemas whose own message would not say it: a set
+ * of words (`one of trace, debug, …`), a boolean, a bounded number. Null for the others, whose
+ * message does (a pattern, a string length).
+ */
+function allowedValues(schema: TSchema): string | null {
+  const choices = schema.anyOf as TSchema[] | undefined
+  if (choices?.every((choice) => choice.const !== undefined)) {
+    return `expected one of ${choices.map((choice) => String(choice.const)).join(', ')}`
+  }
+  if (schema.type === 'boolean') return 'expected true or false'
+  if (schema.type === 'integer' || schema.type === 'number') {
+    const kind = schema.type === 'integer' ? 'an integer' : 'a number'
+    const { minimum, maximum } = schema as { minimum?: number; maximum?: number }
+    if (minimum !== undefined && maximum !== undefined) {
+      return `expected ${kind} from ${minimum} to ${maximum}`
+    }
+    if (minimum !== undefined) return `expected ${kind} of at least ${minimum}`
+    if (maximum !== undefined) return `expected ${kind} of at most ${maximum}`
+    return `expected ${kind}`
+  }
+  return null
 }

@@ -156,10 +156,13 @@ export function jobDataProblem(name: JobName, data: unknown): string | null {
   return error ? `${error.path || '(root)'}: ${error.message}` : null
 }
 
-/** Who asked; decides the priority. */
+/** Who asked; decides the priority, and whether what is cached may answer. */
 export const JobOrigin = {
   miss: 'miss',
+  /** update-cache, a `fresh=true` read: a new version, whatever is cached. */
   update: 'update',
+  /** A backtest batch's runs: update priority, but a fresh result is reused, not recomputed. */
+  batch: 'batch',
   stale: 'stale',
   refreshAhead: 'refresh-ahead',
   warm: 'warm',
@@ -170,6 +173,7 @@ export type JobOrigin = (typeof JobOrigin)[keyof typeof JobOrigin]
 export const Priority: Record<JobOrigin, number> = {
   miss: 2,
   update: 3,
+  batch: 3,
   stale: 4,
   'refresh-ahead': 5,
   warm: 6,

@@ -4,6 +4,7 @@ import { Keys } from '@marketcache/shared/keys'
 import { buildEnvelope } from '@marketcache/worker/envelope-builder'
 import { EnvelopeWriter } from '@marketcache/worker/envelope-writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WRITE_KEY } from '../src/stack'
 import { eventually, type Stack, startStack } from './support/stack'
 
 const calls = async (stack: Stack, endpoint: string) =>
@@ -122,6 +123,35 @@ describe('derived analytics through the whole stack', () => {
     expect(second.headers.get('x-cache-status')).toBe('HIT')
     expect(second.headers.get('etag')).toBe(first.headers.get('etag'))
     expect(await calls(stack, '/v5/market/kline')).toBe(klines)
+  })
+
+  it('recomputes a cached backtest on fresh=true and on update-cache, answering the new version', async () => {
+    const url = '/v1/backtests?symbol=BTCUSDT&interval=1d'
+    const cached = await stack.get(url)
+    expect(cached.headers.get('x-cache-status')).toBe('HIT')
+    const age = async () => Number((await stack.get(url)).headers.get('age'))
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    expect(await age()).toBeGreaterThanOrEqual(1)
+
+    const forced = await stack.get(`${url}&fresh=true&wait=5000`, {
+      authorization: `Bearer ${WRITE_KEY}`,
+    })
+    expect(forced.status).toBe(200)
+    expect(forced.headers.get('x-cache-status')).toBe('MISS')
+    expect(forced.headers.get('age')).toBe('0')
+
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    const update = await stack.post('/v1/update-cache', {
+      dataset: 'backtest',
+      params: { symbol: 'BTCUSDT', interval: '1d' },
+    })
+    expect(update.status).toBe(202)
+    const { jobs } = (await update.json()) as { jobs: { id: string }[] }
+    await eventually(async () => {
+      const job = (await (await stack.get(`/v1/jobs/${jobs[0]?.id}`)).json()) as { state: string }
+      return job.state === 'completed' ? job : undefined
+    })
+    expect(await age()).toBe(0)
   })
 
   it('runs a batch over 50 symbols to 50 results', async () => {

@@ -63,7 +63,7 @@ describe('POST /v1/backtests/batch', () => {
     expect(parent!.data).toEqual({
       ...SHARED,
       symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'],
-      origin: 'update',
+      origin: 'batch',
     })
     expect(parent!.opts).toMatchObject({
       removeOnComplete: JOB_DEFAULTS.removeOnComplete,
@@ -76,11 +76,11 @@ describe('POST /v1/backtests/batch', () => {
     )
     for (const child of children) {
       expect(child.name).toBe('derive.backtest')
-      expect(child.data).toEqual({ ...paramsOf(child.data.symbol), origin: 'update' })
+      expect(child.data).toEqual({ ...paramsOf(child.data.symbol), origin: 'batch' })
       expect(child.opts).toMatchObject({
         attempts: t.config.jobAttempts,
         backoff: { type: 'provider' },
-        priority: Priority.update,
+        priority: Priority.batch,
         ignoreDependencyOnFailure: true,
         removeOnComplete: JOB_DEFAULTS.removeOnComplete,
         removeOnFail: JOB_DEFAULTS.removeOnFail,
@@ -95,7 +95,7 @@ describe('POST /v1/backtests/batch', () => {
     const response = await post({ symbols: ['BTCUSDT'] })
     expect(response.statusCode).toBe(202)
     const child = (await deriveJobs()).find((job) => job.name === 'derive.backtest')
-    expect(child?.data).toEqual({ ...parseBacktestParams({ symbol: 'BTCUSDT' }), origin: 'update' })
+    expect(child?.data).toEqual({ ...parseBacktestParams({ symbol: 'BTCUSDT' }), origin: 'batch' })
     expect(response.json().jobs[0].key).toBe(
       cacheKey(t.keys, backtest, parseBacktestParams({ symbol: 'BTCUSDT' })),
     )

@@ -33,7 +33,9 @@ function paramsOf(data: JobData<'derive.backtest'>): BacktestParams {
 /**
  * `derive.backtest`: RSI mean reversion over the cached `ohlcv` series of the pair, no provider
  * call of its own. A backtest still fresh for the same params is not recomputed (a batch that
- * repeats a known parameter set costs one read). A missing series is fetched first through its
+ * repeats a known parameter set costs one read), except for `update` (update-cache, a
+ * `fresh=true` read), which asks for a new version: it recomputes over the series as cached now
+ * and writes it with a new `fetchedAt`, even when the value is the same. A missing series is fetched first through its
  * own deduplicated `bybit.kline` job; a series the provider does not list makes the backtest not
  * exist either (the runner writes its negative entry). The entry is as of the series' asOf.
  */
@@ -46,10 +48,11 @@ export function backtestProcessor(ctx: ProcessorContext): JobProcessor<'derive.b
         return []
       }
     },
-    async process(data): Promise<BacktestJobResult> {
+    async process(data, handle): Promise<BacktestJobResult> {
       const params = paramsOf(data)
       const key = cacheKey(ctx.keys, backtest, params)
-      const known = await ctx.reader.value(backtest, params)
+      const known =
+        handle.job.data.origin === 'update' ? null : await ctx.reader.value(backtest, params)
       if (known !== null && ctx.now() < known.envelope.freshUntil) {
         return { written: [], key, symbol: params.symbol, summary: summaryOf(known.value) }
       }

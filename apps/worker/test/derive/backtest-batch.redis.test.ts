@@ -46,14 +46,14 @@ async function addBatch(symbols: string[], overrides: Partial<BacktestParams> = 
   const node = await flows.add({
     name: 'derive.backtest-batch',
     queueName: 'derive',
-    data: { ...shared, symbols, origin: 'update' },
-    opts: { priority: Priority.update, attempts: 1, ...retention },
+    data: { ...shared, symbols, origin: 'batch' },
+    opts: { priority: Priority.batch, attempts: 1, ...retention },
     children: symbols.map((symbol) => ({
       name: 'derive.backtest',
       queueName: 'derive',
-      data: { ...shared, symbol, origin: 'update' },
+      data: { ...shared, symbol, origin: 'batch' },
       opts: {
-        priority: Priority.update,
+        priority: Priority.batch,
         attempts: JOB_DEFAULTS.attempts,
         backoff: { type: 'provider' },
         failParentOnFailure: false,

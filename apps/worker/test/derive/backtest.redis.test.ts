@@ -63,6 +63,20 @@ describe('derive.backtest through the worker', () => {
     expect(await klineCalls(h.upstream)).toBe(1)
   })
 
+  it('recomputes a fresh backtest for update-cache and fresh=true: a new version, same series', async () => {
+    const params = backtestParams('BTCUSDT')
+    const before = (await readEntry(h.redis, h.key(backtest, params))) as Envelope
+    const forced = await h.run(backtestJob(params), 'update')
+
+    expect((forced.returnvalue as BacktestJobResult).written).toEqual([h.key(backtest, params)])
+    const after = (await readEntry(h.redis, h.key(backtest, params))) as Envelope
+    expect(after.fetchedAt).toBeGreaterThan(before.fetchedAt)
+    expect(after.asOf).toBe(before.asOf)
+    expect(JSON.parse(after.data).total_return).toBe(JSON.parse(before.data).total_return)
+    // Over the series as cached: no provider call.
+    expect(await klineCalls(h.upstream)).toBe(1)
+  })
+
   it('runs other parameters on the cached series without another provider call', async () => {
     const params = backtestParams('BTCUSDT', { rsi_period: 7, oversold: 25, fee_bps: 0 })
     const done = await run(params)
