@@ -13,6 +13,9 @@ import {
 import { type IbkrConfig, ibkrConfigFrom, ibkrEnv } from './providers/ibkr/config'
 import { parseWarmSchedules, type WarmSchedule } from './warm-schedule'
 
+/** The US underlyings warmed on IBKR by default: two index ETFs and three of the most traded stocks. */
+const US_UNDERLYINGS = ['SPY', 'QQQ', 'AAPL', 'MSFT', 'TSLA']
+
 // Where `<DATASET>_*_S` names come from; config tests and docs build names with it.
 export { freshnessVariable } from './freshness-config'
 
@@ -34,24 +37,24 @@ const DEFAULTS = {
   /** First retry waits up to this long (full jitter), doubling per attempt. */
   BACKOFF_BASE_MS: 1_000,
   BACKOFF_MAX_MS: 60_000,
-  /** Keeps the provider catalogs and the top 50 coins warm; `[]` disables warm-ups. */
+  /**
+   * Keeps the provider catalogs, the top 50 coins, the crypto chains and spot, and the five US
+   * underlyings' instruments, spot and (in market hours) chains warm; `[]` disables warm-ups.
+   */
   WARM_SCHEDULES: JSON.stringify([
     {
       name: 'coin-catalog',
       cron: '7 * * * *',
-      atStart: true,
       request: { queue: 'coingecko', name: 'coingecko.catalog', data: {} },
     },
     {
       name: 'spot-catalog',
       cron: '9 * * * *',
-      atStart: true,
       request: { queue: 'bybit', name: 'bybit.catalog', data: {} },
     },
     {
       name: 'option-catalog',
       cron: '11 * * * *',
-      atStart: true,
       request: { queue: 'bybit', name: 'bybit.option-catalog', data: {} },
     },
     {
@@ -73,10 +76,21 @@ const DEFAULTS = {
         data: { symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] },
       },
     },
-    ...['SPY', 'QQQ', 'AAPL', 'MSFT', 'TSLA'].map((underlying) => ({
+    ...US_UNDERLYINGS.map((underlying) => ({
       name: `instruments-${underlying.toLowerCase()}`,
       cron: '*/15 * * * *',
       request: { queue: 'ibkr', name: 'ibkr.instruments', data: { underlying } },
+    })),
+    {
+      name: 'ibkr-spot',
+      cron: '*/30 * * * * *',
+      request: { queue: 'ibkr', name: 'ibkr.spot', data: { symbols: US_UNDERLYINGS } },
+    },
+    ...US_UNDERLYINGS.map((underlying) => ({
+      name: `ibkr-chain-${underlying.toLowerCase()}`,
+      cron: '* * * * *',
+      market: 'us-equities',
+      request: { queue: 'ibkr', name: 'ibkr.option-chain', data: { underlying } },
     })),
   ]),
 } as const

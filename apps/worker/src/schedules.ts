@@ -2,6 +2,7 @@ import { type JobPayload, producerJobOptions } from '@marketcache/shared/jobs'
 import { dedupId } from '@marketcache/shared/keys'
 import type { Queue } from 'bullmq'
 import { type ScheduledTask, schedule } from 'node-cron'
+import { MARKET_CALENDARS } from './derive/calendars/markets'
 import type { Logger } from './logger'
 import type { WarmSchedule } from './warm-schedule'
 
@@ -21,13 +22,16 @@ export interface WarmSchedules {
 }
 
 /**
- * Runs every warm-up schedule on this replica. All replicas run them; each tick enqueues with a
- * deduplication id derived from the tick, so N replicas produce one job per tick.
+ * Runs every warm-up schedule on this replica, and each once at start unless it says
+ * `atStart: false`. All replicas run them; each tick enqueues with a deduplication id derived from
+ * the tick (`start` at start), so N replicas produce one job per tick. A schedule bound to a
+ * market enqueues only while that market is open.
  */
 export function startWarmSchedules(
   schedules: readonly WarmSchedule[],
   queueFor: (name: WarmSchedule['request']['queue']) => Queue,
   logger: Logger,
+  now: () => number = Date.now,
 ): WarmSchedules {
   const log = logger.child({ component: 'warm-schedules' })
   const cronLogger = {
@@ -43,6 +47,13 @@ export function startWarmSchedules(
   /** `tick` names the run in its dedup id: a cron tick's second, or `start` for `atStart`. */
   const enqueue = async (warm: WarmSchedule, seenAt: number, tick: string): Promise<void> => {
     const { request } = warm
+    if (warm.market && !MARKET_CALENDARS[warm.market](now()).is_open) {
+      log.debug(
+        { schedule: warm.name, tick, market: warm.market },
+        'warm-up skipped: market closed',
+      )
+      return
+    }
     const data: JobPayload = { ...request.data, origin: 'warm', seenAt }
     try {
       const job = await queueFor(request.queue).add(
@@ -75,8 +86,9 @@ export function startWarmSchedules(
     ),
   )
   // Replicas starting within WARM_DEDUP_TTL_MS of each other share the one start-up job.
-  for (const warm of schedules.filter((s) => s.atStart))
-    void track(enqueue(warm, Date.now(), 'start'))
+  for (const warm of schedules.filter((s) => s.atStart !== false)) {
+    void track(enqueue(warm, now(), 'start'))
+  }
   log.info({ schedules: schedules.map((s) => `${s.name} ${s.cron}`) }, 'warm-up schedules started')
 
   return {

@@ -27,7 +27,7 @@ export interface WorkerDeps {
   cacheRedis?: Redis
   /** Must have `maxRetriesPerRequest: null` (see `createQueueRedis`). */
   queueRedis?: Redis
-  /** Clock for fetchedAt and freshness. @defaultValue Date.now */
+  /** Clock for fetchedAt, freshness and the warm-ups' market hours. @defaultValue Date.now */
   now?: () => number
   /** Freshness jitter in [0, 1), so tests can pin it. @defaultValue Math.random */
   random?: () => number
@@ -95,7 +95,12 @@ export async function startWorker(
     reportConnectionError: reportQueueError,
     metrics,
   })
-  const schedules = startWarmSchedules(config.warmSchedules, (name) => queues[name], logger)
+  const schedules = startWarmSchedules(
+    config.warmSchedules,
+    (name) => queues[name],
+    logger,
+    context.now,
+  )
   const heartbeat = startHeartbeat(queueRedis, new Keys(config.queuePrefix), Object.keys(workers))
   const lanes = (Object.keys(workers) as ConsumedQueue[]).map((name) =>
     keepLanes(queues[name], specs[name].limiter, { redis: queueRedis, logger }),

@@ -1,18 +1,27 @@
 import { ConfigError } from '@marketcache/shared/env'
 import { type JobRequest, JobRequestSchema } from '@marketcache/shared/jobs'
+import { Market } from '@marketcache/shared/markets'
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { validate as validCron } from 'node-cron'
 
-/** One warm-up: on every tick of `cron`, enqueue `request` at warm-up priority. */
+/** One warm-up: on every tick of `cron` (and at start), enqueue `request` at warm-up priority. */
 export const WarmScheduleSchema = Type.Object(
   {
     /** Part of each tick's dedup id, so it obeys key-segment rules (no `:`). */
     name: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
     /** node-cron syntax; a sixth leading field counts seconds. */
     cron: Type.String({ minLength: 1 }),
-    /** Also enqueue once when the worker starts (once for replicas starting within minutes). */
+    /**
+     * Also enqueue once when the worker starts (once for replicas starting within minutes), so a
+     * new install is warm before the first tick. @defaultValue true
+     */
     atStart: Type.Optional(Type.Boolean()),
+    /**
+     * Only while this market's regular session is open (its exchange calendar, holidays and early
+     * closes included); other ticks, and a start outside the session, enqueue nothing.
+     */
+    market: Type.Optional(Type.Union(Object.values(Market).map((m) => Type.Literal(m)))),
     request: JobRequestSchema,
   },
   { additionalProperties: false },

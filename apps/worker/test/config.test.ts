@@ -44,29 +44,37 @@ describe('loadConfig', () => {
       },
     })
     expect(config.coingecko.apiKey).toBeUndefined()
-    // Warm-ups: CoinGecko's ids, Bybit's spot pairs and option coins hourly and at start, top
-    // coins every 5 min, BTC/ETH/SOL chains every minute, their spot every 15 s, instruments of
-    // the five US underlyings every 15 min.
-    expect(config.warmSchedules.filter((s) => s.atStart).map((s) => s.name)).toEqual([
-      'coin-catalog',
-      'spot-catalog',
-      'option-catalog',
+    // Warm-ups, each also once at start: CoinGecko's ids, Bybit's spot pairs and option coins
+    // hourly, top coins every 5 min, BTC/ETH/SOL chains every minute and their spot every 15 s;
+    // the five US underlyings' instruments every 15 min, spot every 30 s, and chains every minute
+    // while the US market is open.
+    expect(config.warmSchedules.filter((s) => s.atStart === false)).toEqual([])
+    expect(
+      config.warmSchedules.map((s) => [s.name, s.cron, s.request.name, s.market ?? null]),
+    ).toEqual([
+      ['coin-catalog', '7 * * * *', 'coingecko.catalog', null],
+      ['spot-catalog', '9 * * * *', 'bybit.catalog', null],
+      ['option-catalog', '11 * * * *', 'bybit.option-catalog', null],
+      ['top-coins', '*/5 * * * *', 'coingecko.markets', null],
+      ['chain-btc', '* * * * *', 'bybit.option-chain', null],
+      ['chain-eth', '* * * * *', 'bybit.option-chain', null],
+      ['chain-sol', '* * * * *', 'bybit.option-chain', null],
+      ['crypto-spot', '*/15 * * * * *', 'bybit.spot', null],
+      ['instruments-spy', '*/15 * * * *', 'ibkr.instruments', null],
+      ['instruments-qqq', '*/15 * * * *', 'ibkr.instruments', null],
+      ['instruments-aapl', '*/15 * * * *', 'ibkr.instruments', null],
+      ['instruments-msft', '*/15 * * * *', 'ibkr.instruments', null],
+      ['instruments-tsla', '*/15 * * * *', 'ibkr.instruments', null],
+      ['ibkr-spot', '*/30 * * * * *', 'ibkr.spot', null],
+      ['ibkr-chain-spy', '* * * * *', 'ibkr.option-chain', 'us-equities'],
+      ['ibkr-chain-qqq', '* * * * *', 'ibkr.option-chain', 'us-equities'],
+      ['ibkr-chain-aapl', '* * * * *', 'ibkr.option-chain', 'us-equities'],
+      ['ibkr-chain-msft', '* * * * *', 'ibkr.option-chain', 'us-equities'],
+      ['ibkr-chain-tsla', '* * * * *', 'ibkr.option-chain', 'us-equities'],
     ])
-    expect(config.warmSchedules.map((s) => [s.name, s.cron, s.request.name])).toEqual([
-      ['coin-catalog', '7 * * * *', 'coingecko.catalog'],
-      ['spot-catalog', '9 * * * *', 'bybit.catalog'],
-      ['option-catalog', '11 * * * *', 'bybit.option-catalog'],
-      ['top-coins', '*/5 * * * *', 'coingecko.markets'],
-      ['chain-btc', '* * * * *', 'bybit.option-chain'],
-      ['chain-eth', '* * * * *', 'bybit.option-chain'],
-      ['chain-sol', '* * * * *', 'bybit.option-chain'],
-      ['crypto-spot', '*/15 * * * * *', 'bybit.spot'],
-      ['instruments-spy', '*/15 * * * *', 'ibkr.instruments'],
-      ['instruments-qqq', '*/15 * * * *', 'ibkr.instruments'],
-      ['instruments-aapl', '*/15 * * * *', 'ibkr.instruments'],
-      ['instruments-msft', '*/15 * * * *', 'ibkr.instruments'],
-      ['instruments-tsla', '*/15 * * * *', 'ibkr.instruments'],
-    ])
+    expect(config.warmSchedules.find((s) => s.name === 'ibkr-spot')?.request.data).toEqual({
+      symbols: ['SPY', 'QQQ', 'AAPL', 'MSFT', 'TSLA'],
+    })
   })
 
   it('reads overrides, converting numbers and seconds', () => {
@@ -152,6 +160,10 @@ describe('loadConfig', () => {
     [
       'too many coins',
       '[{"name":"x","cron":"* * * * *","request":{"queue":"coingecko","name":"coingecko.markets","data":{"top":251}}}]',
+    ],
+    [
+      'a market without a calendar',
+      '[{"name":"x","cron":"* * * * *","market":"lse","request":{"queue":"ibkr","name":"ibkr.option-chain","data":{"underlying":"AAPL"}}}]',
     ],
     [
       'a duplicate name',

@@ -11,6 +11,7 @@ const EVERY_SECOND = JSON.stringify([
   {
     name: 'top-five',
     cron: '*/1 * * * * *',
+    atStart: false,
     request: { queue: 'coingecko', name: 'coingecko.markets', data: { top: 5 } },
   },
 ])
@@ -87,13 +88,12 @@ describe('warm-up schedules', () => {
     for (const tick of ticks) expect(tick % 1000).toBe(0)
   })
 
-  it('runs an atStart schedule once when replicas start, not once per replica', async () => {
+  it('runs every schedule once when replicas start (not once per replica), by default', async () => {
     const prefixes = testRedis()
     const atStart = JSON.stringify([
       {
         name: 'coin-catalog',
         cron: '7 * * * *',
-        atStart: true,
         request: { queue: 'coingecko', name: 'coingecko.catalog', data: {} },
       },
     ])
@@ -128,5 +128,44 @@ describe('warm-up schedules', () => {
       await Promise.all(replicas.map((replica) => replica.close()))
       await prefixes.cleanup()
     }
+  })
+
+  it('binds a schedule to its market: nothing while it is closed, the start-up job while open', async () => {
+    const chain = JSON.stringify([
+      {
+        name: 'ibkr-chain-aapl',
+        cron: '0 0 1 1 *',
+        market: 'us-equities',
+        request: { queue: 'ibkr', name: 'ibkr.option-chain', data: { underlying: 'AAPL' } },
+      },
+    ])
+    // Sunday 2026-11-29 15:00Z is a weekend; Tuesday 2026-12-01 15:00Z is 10:00 in New York.
+    const started = async (at: number) => {
+      const prefixes = testRedis()
+      const log = captureLogger()
+      const config = testConfig(prefixes, {
+        IBKR_BASE_URL: `${sim.baseUrl}/v1/api`,
+        WARM_SCHEDULES: chain,
+      })
+      const worker = await startWorker(config, { logger: log.logger, now: () => at, run: [] })
+      try {
+        await waitFor(
+          () => (log.records.some((r) => String(r.msg).startsWith('warm-up ')) ? true : undefined),
+          { timeoutMs: 5000, what: 'the start-up warm-up decision' },
+        )
+        const inspector = new Queue('ibkr', {
+          connection: prefixes.redis,
+          prefix: prefixes.queuePrefix,
+        })
+        const jobs = await inspector.getJobs(['prioritized', 'waiting'])
+        await inspector.close()
+        return jobs.map((job) => job.name)
+      } finally {
+        await worker.close()
+        await prefixes.cleanup()
+      }
+    }
+    expect(await started(Date.UTC(2026, 10, 29, 15))).toEqual([])
+    expect(await started(Date.UTC(2026, 11, 1, 15))).toEqual(['ibkr.option-chain'])
   })
 })

@@ -1,16 +1,7 @@
 import { marketStatus } from '@marketcache/shared/datasets/market-status'
-import type { Market } from '@marketcache/shared/markets'
 import type { JobProcessor, ProcessorContext } from '../contracts/processor'
-import type { MarketCalendar } from '../derive/calendars/calendar'
-import { cryptoCalendar } from '../derive/calendars/crypto'
-import { usEquitiesCalendar } from '../derive/calendars/us-equities'
+import { MARKET_CALENDARS } from '../derive/calendars/markets'
 import { entryOf, targetOf } from './entries'
-
-/** One calendar per market: a market added to the dataset without one fails to compile. */
-const CALENDARS: Record<Market, MarketCalendar> = {
-  crypto: cryptoCalendar,
-  'us-equities': usEquitiesCalendar,
-}
 
 /**
  * `derive.market-status`: the session state of a market from the clock and its calendar; no
@@ -22,7 +13,7 @@ export function marketStatusProcessor(ctx: ProcessorContext): JobProcessor<'deri
     async process(data) {
       const params = marketStatus.parseParams(data)
       const now = ctx.now()
-      const { changesAt, ...state } = CALENDARS[params.market](now)
+      const { changesAt, ...state } = MARKET_CALENDARS[params.market](now)
       const value = { market: params.market, ...state, as_of: new Date(now).toISOString() }
       const entry = entryOf(untilChange(ctx, now, changesAt), marketStatus, params, value, {
         asOf: now,

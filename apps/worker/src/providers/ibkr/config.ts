@@ -22,6 +22,8 @@ const DEFAULTS = {
   IBKR_CHAIN_MONTHS: 2,
   /** Strikes qualified per month: the ones nearest to spot. */
   IBKR_CHAIN_STRIKES: 20,
+  /** Expiries qualified: within this many days (the chain a dashboard or a collar looks at). */
+  IBKR_CHAIN_MAX_DAYS: 45,
 } as const
 
 export const ibkrEnv = {
@@ -34,6 +36,7 @@ export const ibkrEnv = {
   IBKR_TLS_INSECURE: Type.Boolean({ default: DEFAULTS.IBKR_TLS_INSECURE }),
   IBKR_CHAIN_MONTHS: Count(DEFAULTS.IBKR_CHAIN_MONTHS),
   IBKR_CHAIN_STRIKES: Count(DEFAULTS.IBKR_CHAIN_STRIKES),
+  IBKR_CHAIN_MAX_DAYS: Count(DEFAULTS.IBKR_CHAIN_MAX_DAYS),
 }
 const IbkrEnv = Type.Object(ibkrEnv)
 
@@ -46,8 +49,11 @@ export interface IbkrConfig extends ProviderHttpConfig {
   readonly pacingPauseMs: number
   /** Accept a self-signed gateway certificate (`IBKR_TLS_INSECURE`). @defaultValue false */
   readonly tlsInsecure: boolean
-  /** Contract qualification per underlying. @defaultValue 2 months, 20 strikes nearest spot */
-  readonly chain: { readonly months: number; readonly strikes: number }
+  /**
+   * Contract qualification per underlying.
+   * @defaultValue 2 months, 20 strikes nearest spot, expiries within 45 days
+   */
+  readonly chain: { readonly months: number; readonly strikes: number; readonly maxDays: number }
 }
 
 /** The `ibkr` part of the config, from validated variables. */
@@ -59,6 +65,10 @@ export function ibkrConfigFrom(parsed: Static<typeof IbkrEnv>): IbkrConfig {
     concurrency: parsed.IBKR_CONCURRENCY,
     pacingPauseMs: parsed.IBKR_PACING_PAUSE_MS,
     tlsInsecure: parsed.IBKR_TLS_INSECURE,
-    chain: { months: parsed.IBKR_CHAIN_MONTHS, strikes: parsed.IBKR_CHAIN_STRIKES },
+    chain: {
+      months: parsed.IBKR_CHAIN_MONTHS,
+      strikes: parsed.IBKR_CHAIN_STRIKES,
+      maxDays: parsed.IBKR_CHAIN_MAX_DAYS,
+    },
   }
 }

@@ -11,6 +11,17 @@ export interface ChainLimits {
   months: number
   /** Strikes per month, nearest to spot. */
   strikes: number
+  /** Only expiries within this many days (months starting later are not asked for). */
+  maxDays?: number
+}
+
+const DAY_MS = 86_400_000
+
+/** Whether any expiry of `month` (`DEC26`) can fall before `horizon`: it starts before it. */
+function monthStartsBefore(month: string, horizon: number): boolean {
+  const prefix = monthPrefix(month)
+  if (prefix === null) return true
+  return Date.UTC(Number(prefix.slice(0, 4)), Number(prefix.slice(4)) - 1, 1) < horizon
 }
 
 type Contract = InstrumentsValue['contracts'][number]
@@ -44,17 +55,19 @@ async function mapLimited<T, R>(
   return results
 }
 
-/** A contract row, or null when it is malformed, expired, or not what was asked for. */
+/** A contract row, or null when it is malformed, expired, past the horizon, or not what was asked for. */
 function contractOf(
   info: OptionContractInfo,
   asked: { month: string; strike: number; right: OptionRight },
-  now: number,
+  window: { now: number; horizon: number },
 ): Contract | null {
   const prefix = monthPrefix(asked.month)
   if (info.right !== asked.right || Math.abs(info.strike - asked.strike) > 1e-6) return null
   if (prefix !== null && !info.maturityDate.startsWith(prefix)) return null
   const expiry = expiryOf(info.maturityDate)
-  if (expiry === null || Date.parse(expiry) <= now) return null
+  if (expiry === null) return null
+  const at = Date.parse(expiry)
+  if (at <= window.now || at > window.horizon) return null
   return {
     symbol: info.conid,
     right: info.right,
@@ -100,8 +113,8 @@ function distinct(
 
 /**
  * Contract qualification for one underlying: secdef/search for the stock, one snapshot for spot,
- * then per option month secdef/strikes, and secdef/info for each of the strikes nearest to spot
- * and each right. The result is cached as `instruments`, so chain refreshes only snapshot.
+ * then per option month (the nearest `months` with expiries inside `maxDays`) secdef/strikes, and
+ * secdef/info for each of the strikes nearest to spot and each right. The result is cached as `instruments`, so chain refreshes only snapshot.
  */
 export async function qualify(
   adapter: IbkrAdapter,
@@ -119,8 +132,10 @@ export async function qualify(
   const exchange = stock.exchange ?? 'SMART'
   const spot = priceOf((await adapter.snapshot([stock.conid], STOCK_FIELDS)).get(stock.conid))
 
+  const horizon = limits.maxDays === undefined ? Infinity : now + limits.maxDays * DAY_MS
+  const months = stock.months.filter((month) => monthStartsBefore(month, horizon))
   const asks: { month: string; strike: number; right: OptionRight }[] = []
-  for (const month of stock.months.slice(0, limits.months)) {
+  for (const month of months.slice(0, limits.months)) {
     const listed = await adapter.strikes(stock.conid, month, exchange)
     const all = [...listed.call, ...listed.put].sort((a, b) => a - b)
     if (all.length === 0) continue
@@ -138,7 +153,7 @@ export async function qualify(
   )
   const found = answers.flatMap((infos, i) =>
     infos.flatMap((info) => {
-      const contract = contractOf(info, asks[i] as (typeof asks)[number], now)
+      const contract = contractOf(info, asks[i] as (typeof asks)[number], { now, horizon })
       return contract === null ? [] : [{ contract, tradingClass: info.tradingClass }]
     }),
   )

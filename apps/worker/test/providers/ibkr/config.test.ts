@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/config'
 
 describe('IBKR configuration', () => {
-  it('defaults to the simulator, the gateway pacing, strict TLS and a 2 × 20 chain', () => {
+  it('defaults to the simulator, the gateway pacing, strict TLS and a 2 × 20 chain within 45 days', () => {
     expect(loadConfig({}).ibkr).toEqual({
       baseUrl: 'http://127.0.0.1:4010/v1/api',
       limiter: { max: 10, duration: 1000 },
@@ -11,7 +11,7 @@ describe('IBKR configuration', () => {
       concurrency: 2,
       pacingPauseMs: 1000,
       tlsInsecure: false,
-      chain: { months: 2, strikes: 20 },
+      chain: { months: 2, strikes: 20, maxDays: 45 },
     })
   })
 
@@ -22,12 +22,13 @@ describe('IBKR configuration', () => {
       IBKR_PACING_PAUSE_MS: '600000',
       IBKR_CHAIN_MONTHS: '3',
       IBKR_CHAIN_STRIKES: '10',
+      IBKR_CHAIN_MAX_DAYS: '90',
     }).ibkr
     expect(config).toMatchObject({
       baseUrl: 'https://localhost:5000/v1/api',
       tlsInsecure: true,
       pacingPauseMs: 600_000,
-      chain: { months: 3, strikes: 10 },
+      chain: { months: 3, strikes: 10, maxDays: 90 },
     })
   })
 

@@ -98,9 +98,13 @@ export function startIbkrFixtures() {
   return startFixtureServer({ route: ibkrFixtureRoute() })
 }
 
-/** Worker env for the recorded AAPL chain: its two months, four strikes each; fixtures do not pace. */
+/**
+ * Worker env for the recorded AAPL chain: its two months, four strikes each, and a horizon past
+ * its 2028–2029 expiries; fixtures do not pace.
+ */
 export const IBKR_FIXTURE_ENV = {
   IBKR_CHAIN_MONTHS: '2',
   IBKR_CHAIN_STRIKES: '4',
+  IBKR_CHAIN_MAX_DAYS: '36500',
   IBKR_RATE_MAX: '100',
 }
