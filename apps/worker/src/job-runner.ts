@@ -4,6 +4,7 @@ import { Job, type Queue, UnrecoverableError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { type BackoffSettings, providerBackoff } from './backoff'
 import type { CacheReader } from './cache-reader'
+import { withCallPriority } from './call-priority'
 import type { JobProcessor, JobResult } from './contracts/processor'
 import type { ProviderQueue } from './contracts/queue'
 import type { EnvelopeWriter, NotFoundEntry } from './envelope-writer'
@@ -71,11 +72,14 @@ export function createQueueWorker<Q extends QueueName>(
     try {
       // A flow parent (a backtest batch) reads its children through the job; its `targets` are
       // empty, so a failing parent never marks the entries its children own.
-      return await processor.process(data, {
-        job,
-        fromId: (id) => Job.fromId(worker, id),
-        waiting: (name, limit) => waitingData(deps.queue, job.id, name, limit),
-      })
+      // Its provider calls wait their pacer turn at the job's priority (see `call-priority.ts`).
+      return await withCallPriority(job.priority, () =>
+        processor.process(data, {
+          job,
+          fromId: (id) => Job.fromId(worker, id),
+          waiting: (name, limit) => waitingData(deps.queue, job.id, name, limit),
+        }),
+      )
     } catch (error) {
       throw await failure(error, {
         job,

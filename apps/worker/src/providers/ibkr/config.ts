@@ -10,7 +10,11 @@ const DEFAULTS = {
   IBKR_RATE_MAX: PROVIDER_RATE_DEFAULTS.ibkr.max,
   IBKR_RATE_DURATION_MS: PROVIDER_RATE_DEFAULTS.ibkr.durationMs,
   IBKR_TIMEOUT_MS: 10_000,
-  IBKR_CONCURRENCY: 2,
+  /**
+   * Jobs in flight per worker process. The pacer, not this, bounds the gateway's load, so it is
+   * sized for a miss to start while the warm-ups' long jobs run (its calls then go first).
+   */
+  IBKR_CONCURRENCY: 16,
   /** After a 429 without Retry-After (pacing / penalty box), send nothing for this long. */
   IBKR_PACING_PAUSE_MS: 1_000,
   /**
@@ -42,7 +46,7 @@ const IbkrEnv = Type.Object(ibkrEnv)
 
 /**
  * The Client Portal gateway: HTTP settings plus pacing, TLS and how much to qualify.
- * @defaultValue the simulator's Client Portal; 10 calls/s; 10 s timeout; concurrency 2
+ * @defaultValue the simulator's Client Portal; 10 calls/s; 10 s timeout; 16 jobs in flight
  */
 export interface IbkrConfig extends ProviderHttpConfig {
   /** Pause after a 429 that carries no Retry-After. @defaultValue 1000 */

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
+import { callPriority } from '../../call-priority'
 
 /**
  * Calls are spaced 10 % wider than `duration / max`: the gateway counts arrivals, and a little
@@ -6,26 +6,68 @@ import { setTimeout as sleep } from 'node:timers/promises'
  */
 const HEADROOM = 1.1
 
+interface Waiter {
+  priority: number
+  resolve: () => void
+}
+
 /**
  * Spaces this process's calls evenly, at most `max` per `duration` ms. The queue's limiter counts
  * jobs, but one IBKR job makes many calls (qualifying a chain takes dozens), and the gateway
  * answers a burst past its pacing with a 429 and, if repeated, a 10-minute penalty box.
+ *
+ * When calls have to wait, the most urgent goes first: the one whose job has the lowest BullMQ
+ * priority (`call-priority.ts`), in arrival order among equals. So a miss's few calls are not
+ * queued behind the hundreds a qualification warm-up has already asked for.
  */
 export class CallPacer {
   readonly #intervalMs: number
-  /** When the next call may start. */
-  #nextAt = 0
+  readonly #priorityOf: () => number
+  /** When the last call was let go. */
+  #lastAt = Number.NEGATIVE_INFINITY
+  /** Waiting calls, most urgent first, arrival order within a priority. */
+  readonly #waiting: Waiter[] = []
+  #timer: NodeJS.Timeout | null = null
 
-  constructor(limit: { max: number; duration: number }) {
+  constructor(limit: { max: number; duration: number }, priorityOf: () => number = callPriority) {
     this.#intervalMs = (limit.duration / limit.max) * HEADROOM
+    this.#priorityOf = priorityOf
   }
 
-  /** Resolves when the caller may send; callers are served in arrival order. */
-  async turn(): Promise<void> {
+  /** Resolves when the caller may send. */
+  turn(): Promise<void> {
     const now = Date.now()
-    const at = Math.max(now, this.#nextAt)
-    this.#nextAt = at + this.#intervalMs
-    if (at > now) await sleep(at - now)
+    if (this.#waiting.length === 0 && now >= this.#lastAt + this.#intervalMs) {
+      this.#lastAt = now
+      return Promise.resolve()
+    }
+    const priority = this.#priorityOf()
+    return new Promise((resolve) => {
+      // After the last waiter of the same or a more urgent priority.
+      let at = this.#waiting.length
+      while (at > 0 && (this.#waiting[at - 1] as Waiter).priority > priority) at--
+      this.#waiting.splice(at, 0, { priority, resolve })
+      this.#schedule()
+    })
+  }
+
+  /** Calls waiting for their turn. */
+  get waiting(): number {
+    return this.#waiting.length
+  }
+
+  #schedule(): void {
+    if (this.#timer !== null || this.#waiting.length === 0) return
+    const delay = Math.max(0, this.#lastAt + this.#intervalMs - Date.now())
+    this.#timer = setTimeout(() => {
+      this.#timer = null
+      const next = this.#waiting.shift()
+      if (next) {
+        this.#lastAt = Date.now()
+        next.resolve()
+      }
+      this.#schedule()
+    }, delay)
   }
 }
 

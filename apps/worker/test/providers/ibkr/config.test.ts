@@ -8,7 +8,7 @@ describe('IBKR configuration', () => {
       baseUrl: 'http://127.0.0.1:4010/v1/api',
       limiter: { max: 10, duration: 1000 },
       timeoutMs: 10_000,
-      concurrency: 2,
+      concurrency: 16,
       pacingPauseMs: 1000,
       tlsInsecure: false,
       chain: { months: 2, strikes: 20, maxDays: 45 },
