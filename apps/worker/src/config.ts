@@ -34,7 +34,10 @@ const DEFAULTS = {
   /** First retry waits up to this long (full jitter), doubling per attempt. */
   BACKOFF_BASE_MS: 1_000,
   BACKOFF_MAX_MS: 60_000,
-  /** Keeps the provider catalogs and the top 50 coins warm; `[]` disables warm-ups. */
+  /**
+   * Keeps the provider catalogs, the top coins, and BTC/ETH/SOL chains, spot and collars warm;
+   * `[]` disables warm-ups.
+   */
   WARM_SCHEDULES: JSON.stringify([
     {
       name: 'coin-catalog',
@@ -63,6 +66,12 @@ const DEFAULTS = {
       name: `chain-${underlying.toLowerCase()}`,
       cron: '* * * * *',
       request: { queue: 'bybit', name: 'bybit.option-chain', data: { underlying } },
+    })),
+    // The collar plan's cadence; once a collar exists, each chain rewrite also recomputes it.
+    ...['BTC', 'ETH', 'SOL'].map((underlying) => ({
+      name: `collar-${underlying.toLowerCase()}`,
+      cron: '*/5 * * * *',
+      request: { queue: 'derive', name: 'derive.collar', data: { exchange: 'bybit', underlying } },
     })),
     {
       name: 'crypto-spot',

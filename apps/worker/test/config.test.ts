@@ -45,8 +45,8 @@ describe('loadConfig', () => {
     })
     expect(config.coingecko.apiKey).toBeUndefined()
     // Warm-ups: CoinGecko's ids, Bybit's spot pairs and option coins hourly and at start, top
-    // coins every 5 min, BTC/ETH/SOL chains every minute, their spot every 15 s, instruments of
-    // the five US underlyings every 15 min.
+    // coins every 5 min, BTC/ETH/SOL chains every minute and their Bybit collars every 5 min,
+    // their spot every 15 s, instruments of the five US underlyings every 15 min.
     expect(config.warmSchedules.filter((s) => s.atStart).map((s) => s.name)).toEqual([
       'coin-catalog',
       'spot-catalog',
@@ -60,6 +60,9 @@ describe('loadConfig', () => {
       ['chain-btc', '* * * * *', 'bybit.option-chain'],
       ['chain-eth', '* * * * *', 'bybit.option-chain'],
       ['chain-sol', '* * * * *', 'bybit.option-chain'],
+      ['collar-btc', '*/5 * * * *', 'derive.collar'],
+      ['collar-eth', '*/5 * * * *', 'derive.collar'],
+      ['collar-sol', '*/5 * * * *', 'derive.collar'],
       ['crypto-spot', '*/15 * * * * *', 'bybit.spot'],
       ['instruments-spy', '*/15 * * * *', 'ibkr.instruments'],
       ['instruments-qqq', '*/15 * * * *', 'ibkr.instruments'],
