@@ -150,7 +150,17 @@ describe('OpenAPI', () => {
     [
       '/v1/crypto-collar',
       'CollarResponse',
-      ['underlying', 'exchange', 'min_days', 'max_days', 'min_gain_to_risk', 'sort', 'limit'],
+      [
+        'underlying',
+        'exchange',
+        'min_days',
+        'max_days',
+        'min_gain_to_risk',
+        'moneyness',
+        'sort',
+        'limit',
+        'group',
+      ],
     ],
     ['/v1/options/{exchange}/{underlying}/summary', 'OptionsSummary', ['exchange', 'underlying']],
     [
@@ -232,16 +242,38 @@ describe('OpenAPI', () => {
     ])
   })
 
-  it('documents the collar view: its metadata, the shared Collar fields, sort and limit', () => {
-    const view = spec.components.schemas.CollarResponse
-    expect(Object.keys(view.properties.metadata.properties).sort()).toEqual(
-      ['as_of', 'exchange', 'inputs', 'matched', 'spot', 'total_count', 'underlying'].sort(),
-    )
-    expect(view.properties.collars.items.properties).toHaveProperty('gain_to_risk')
+  it('documents the collar view, flat or grouped: metadata, Collar fields, the word lists', () => {
+    const [flat, grouped] = spec.components.schemas.CollarResponse.anyOf
+    for (const view of [flat, grouped]) {
+      expect(Object.keys(view.properties.metadata.properties).sort()).toEqual(
+        ['as_of', 'exchange', 'inputs', 'matched', 'spot', 'total_count', 'underlying'].sort(),
+      )
+    }
+    expect(flat.properties.collars.items.properties).toHaveProperty('score')
+    expect(flat.properties.collars.items.properties).toHaveProperty('gain_to_risk')
+    const [byProtection, byMaturity] = grouped.properties.groups.items.anyOf
+    expect(Object.keys(byProtection.properties)).toEqual(['protection', 'matched', 'collars'])
+    expect(byProtection.properties.protection.enum).toEqual([
+      '<0%',
+      '0-2%',
+      '2-5%',
+      '5-10%',
+      '10-20%',
+      '20%+',
+    ])
+    expect(Object.keys(byMaturity.properties)).toEqual([
+      'expiry',
+      'days_to_expiry',
+      'matched',
+      'collars',
+    ])
     const param = (name: string) =>
       spec.paths['/v1/crypto-collar'].get.parameters.find((p: { name: string }) => p.name === name)
     expect(param('underlying').required).toBe(true)
+    expect(param('moneyness').schema.enum).toEqual(['otm', 'all'])
+    expect(param('group').schema.enum).toEqual(['protection', 'maturity'])
     expect(param('sort').schema.enum).toEqual([
+      'score',
       'gain_to_risk',
       'max_gain',
       'net_cost',

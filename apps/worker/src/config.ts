@@ -38,7 +38,7 @@ const DEFAULTS = {
   BACKOFF_BASE_MS: 1_000,
   BACKOFF_MAX_MS: 60_000,
   /**
-   * Keeps the provider catalogs, the top 50 coins, the crypto chains and spot, and the five US
+   * Keeps the provider catalogs, the top 50 coins, BTC/ETH/SOL chains, spot and collars, and the five US
    * underlyings' instruments, spot and (in market hours) chains warm; `[]` disables warm-ups.
    */
   WARM_SCHEDULES: JSON.stringify([
@@ -66,6 +66,12 @@ const DEFAULTS = {
       name: `chain-${underlying.toLowerCase()}`,
       cron: '* * * * *',
       request: { queue: 'bybit', name: 'bybit.option-chain', data: { underlying } },
+    })),
+    // The collar plan's cadence; once a collar exists, each chain rewrite also recomputes it.
+    ...['BTC', 'ETH', 'SOL'].map((underlying) => ({
+      name: `collar-${underlying.toLowerCase()}`,
+      cron: '*/5 * * * *',
+      request: { queue: 'derive', name: 'derive.collar', data: { exchange: 'bybit', underlying } },
     })),
     {
       name: 'crypto-spot',

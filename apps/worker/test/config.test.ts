@@ -28,7 +28,7 @@ describe('loadConfig', () => {
         baseUrl: 'http://127.0.0.1:4010/v1/api',
         limiter: { max: 10, duration: 1000 },
         timeoutMs: 10_000,
-        concurrency: 2,
+        concurrency: 16,
       },
       derive: { concurrency: 4 },
       backoff: { baseMs: 1000, maxMs: 60_000 },
@@ -45,7 +45,8 @@ describe('loadConfig', () => {
     })
     expect(config.coingecko.apiKey).toBeUndefined()
     // Warm-ups, each also once at start: CoinGecko's ids, Bybit's spot pairs and option coins
-    // hourly, top coins every 5 min, BTC/ETH/SOL chains every minute and their spot every 15 s;
+    // hourly, top coins every 5 min, BTC/ETH/SOL chains every minute, their Bybit collars every
+    // 5 min and their spot every 15 s;
     // the five US underlyings' instruments every 15 min, spot every 30 s, and chains every minute
     // while the US market is open.
     expect(config.warmSchedules.filter((s) => s.atStart === false)).toEqual([])
@@ -59,6 +60,9 @@ describe('loadConfig', () => {
       ['chain-btc', '* * * * *', 'bybit.option-chain', null],
       ['chain-eth', '* * * * *', 'bybit.option-chain', null],
       ['chain-sol', '* * * * *', 'bybit.option-chain', null],
+      ['collar-btc', '*/5 * * * *', 'derive.collar', null],
+      ['collar-eth', '*/5 * * * *', 'derive.collar', null],
+      ['collar-sol', '*/5 * * * *', 'derive.collar', null],
       ['crypto-spot', '*/15 * * * * *', 'bybit.spot', null],
       ['instruments-spy', '*/15 * * * *', 'ibkr.instruments', null],
       ['instruments-qqq', '*/15 * * * *', 'ibkr.instruments', null],

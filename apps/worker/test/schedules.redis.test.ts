@@ -1,9 +1,14 @@
+import { cacheKey } from '@marketcache/shared/dataset'
+import { collar } from '@marketcache/shared/datasets/collar'
 import { Priority } from '@marketcache/shared/jobs'
+import { Keys } from '@marketcache/shared/keys'
 import { type Job, Queue } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config'
 import { startWorker } from '../src/start-worker'
 import { captureLogger } from './support/capture-logger'
 import { testConfig, testRedis } from './support/config'
+import { readEnvelope } from './support/entries'
 import { type RunningSimulator, startSimulator } from './support/simulator'
 import { waitFor } from './support/wait'
 
@@ -167,5 +172,51 @@ describe('warm-up schedules', () => {
     }
     expect(await started(Date.UTC(2026, 10, 29, 15))).toEqual([])
     expect(await started(Date.UTC(2026, 11, 1, 15))).toEqual(['ibkr.option-chain'])
+  })
+
+  it('the default collar warm-ups write the BTC, ETH and SOL collars with no read', async () => {
+    const prefixes = testRedis()
+    const warmCollars = loadConfig({}).warmSchedules.filter(
+      (s) => s.request.name === 'derive.collar',
+    )
+    expect(warmCollars.map((s) => [s.name, s.cron, s.request])).toEqual(
+      ['BTC', 'ETH', 'SOL'].map((underlying) => [
+        `collar-${underlying.toLowerCase()}`,
+        '*/5 * * * *',
+        { queue: 'derive', name: 'derive.collar', data: { exchange: 'bybit', underlying } },
+      ]),
+    )
+    // The same requests, ticking every second instead of every 5 minutes.
+    const config = testConfig(prefixes, {
+      BYBIT_BASE_URL: new URL(sim.baseUrl).origin,
+      WARM_SCHEDULES: JSON.stringify(warmCollars.map((s) => ({ ...s, cron: '*/1 * * * * *' }))),
+    })
+    const keys = new Keys(prefixes.keyPrefix)
+    const worker = await startWorker(config)
+    try {
+      for (const underlying of ['BTC', 'ETH', 'SOL']) {
+        const key = cacheKey(keys, collar, { exchange: 'bybit', underlying })
+        await waitFor(async () => ((await prefixes.redis.exists(key)) === 1 ? true : undefined), {
+          timeoutMs: 8000,
+          what: `the ${underlying} collar`,
+        })
+        expect(await readEnvelope(prefixes.redis, key)).toMatchObject({ source: 'derived' })
+      }
+      const inspector = new Queue('derive', {
+        connection: prefixes.redis,
+        prefix: prefixes.queuePrefix,
+      })
+      const jobs = await inspector.getJobs(['completed'])
+      await inspector.close()
+      expect(jobs.length).toBeGreaterThanOrEqual(3)
+      for (const job of jobs) {
+        expect(job.name).toBe('derive.collar')
+        expect(job.data.origin).toBe('warm')
+        expect(job.opts.priority).toBe(Priority.warm)
+      }
+    } finally {
+      await worker.close()
+      await prefixes.cleanup()
+    }
   })
 })

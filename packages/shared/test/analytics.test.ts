@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { cacheKey } from '../src/dataset'
 import { backtest } from '../src/datasets/backtest'
 import { parseBacktestParams } from '../src/datasets/backtest-params'
-import { type Collar, type CollarSet, collar, selectCollars } from '../src/datasets/collar'
+import { type Collar, type CollarSet, collar } from '../src/datasets/collar'
+import { groupCollars, selectCollars } from '../src/datasets/collar-selection'
 import { InvalidParamError } from '../src/errors'
 import { Keys } from '../src/keys'
 import { movedBeyond } from '../src/read-decision'
 
 // S = 100; put ask 2 at Kp = 95, call bid 1.5 at Kc = 110, 30 days:
-// net_cost = 2 − 1.5 = 0.5; max_gain = (110 − 100) − 0.5 = 9.5; max_loss = (100 − 95) + 0.5 = 5.5
+// net_cost = 2 − 1.5 = 0.5; max_gain = (110 − 100) − 0.5 = 9.5; max_loss = (100 − 95) + 0.5 = 5.5;
+// score = 9.5 / max(5.5, 0.01 × 100) = 9.5 / 5.5, the gain to risk (the floor of 1 does not bite)
 const make = (overrides: Partial<Collar>): Collar => ({
   expiry: '2026-12-25T08:00:00.000Z',
   days_to_expiry: 30,
@@ -20,9 +22,45 @@ const make = (overrides: Partial<Collar>): Collar => ({
   max_gain: 9.5,
   max_loss: 5.5,
   gain_to_risk: 9.5 / 5.5,
+  score: 9.5 / 5.5,
   breakeven: 100.5,
   protection: 0.05,
   ...overrides,
+})
+const E30 = { expiry: '2026-12-25T08:00:00.000Z', days_to_expiry: 30 }
+const E5 = { expiry: '2026-11-27T08:00:00.000Z', days_to_expiry: 5 }
+// 95 / 120, same legs' prices: gain (120 − 100) − 0.5 = 19.5, loss 5.5, both ratios 19.5 / 5.5
+const wide = make({ call_strike: 120, max_gain: 19.5, gain_to_risk: 19.5 / 5.5, score: 19.5 / 5.5 })
+// 99.5 / 101, ask 0.9, bid 1.1: net −0.2; gain 1 + 0.2 = 1.2, loss 0.5 − 0.2 = 0.3;
+// gain to risk 1.2 / 0.3 = 4, score 1.2 / max(0.3, 1) = 1.2
+const narrow = make({
+  ...E5,
+  put_strike: 99.5,
+  call_strike: 101,
+  put_ask: 0.9,
+  call_bid: 1.1,
+  net_cost: -0.2,
+  breakeven: 99.8,
+  max_gain: 1.2,
+  max_loss: 0.3,
+  gain_to_risk: 4,
+  score: 1.2,
+  protection: 0.005,
+})
+// A put struck above spot: 105 / 120, ask 6, bid 0.5: net 5.5; gain 20 − 5.5 = 14.5,
+// loss −5 + 5.5 = 0.5; gain to risk 29, score 14.5 / max(0.5, 1) = 14.5
+const itm = make({
+  put_strike: 105,
+  call_strike: 120,
+  put_ask: 6,
+  call_bid: 0.5,
+  net_cost: 5.5,
+  breakeven: 105.5,
+  max_gain: 14.5,
+  max_loss: 0.5,
+  gain_to_risk: 29,
+  score: 14.5,
+  protection: -0.05,
 })
 const set: CollarSet = {
   exchange: 'bybit',
@@ -30,50 +68,63 @@ const set: CollarSet = {
   spot: 100,
   as_of: '2026-11-22T00:00:00.000Z',
   inputs: { chain_as_of: '2026-11-22T00:00:00.000Z', spot_as_of: '2026-11-22T00:00:01.000Z' },
-  total_count: 3,
+  total_count: 4,
   buckets: [
-    {
-      protection: '5-10%',
-      expiries: [
-        {
-          expiry: '2026-12-25T08:00:00.000Z',
-          days_to_expiry: 30,
-          collars: [make({}), make({ call_strike: 120, gain_to_risk: 3.5, max_gain: 19.5 })],
-        },
-      ],
-    },
-    {
-      protection: '0-2%',
-      expiries: [
-        {
-          expiry: '2026-11-27T08:00:00.000Z',
-          days_to_expiry: 5,
-          collars: [
-            make({ days_to_expiry: 5, put_strike: 99, gain_to_risk: 0.8, protection: 0.01 }),
-          ],
-        },
-      ],
-    },
+    { protection: '<0%', expiries: [{ ...E30, collars: [itm] }] },
+    { protection: '0-2%', expiries: [{ ...E5, collars: [narrow] }] },
+    { protection: '5-10%', expiries: [{ ...E30, collars: [make({}), wide] }] },
   ],
 }
 
 describe('selectCollars', () => {
-  it('sorts by gain to risk, highest first, by default', () => {
+  it('keeps out-of-the-money pairs and sorts by score, highest first, by default', () => {
     const { collars, matched } = selectCollars(set, {})
     expect(matched).toBe(3)
-    expect(collars.map((c) => c.gain_to_risk)).toEqual([3.5, 9.5 / 5.5, 0.8])
+    // By gain to risk the narrow pair (4) would lead; its score (1.2) puts it last.
+    expect(collars).toEqual([wide, make({}), narrow])
+    expect(selectCollars(set, { sort: 'gain_to_risk' }).collars).toEqual([narrow, wide, make({})])
+  })
+
+  it('brings the in-the-money put back with moneyness=all', () => {
+    const { collars, matched } = selectCollars(set, { moneyness: 'all' })
+    expect(matched).toBe(4)
+    expect(collars[0]).toEqual(itm)
   })
 
   it('filters by days and gain to risk, then limits', () => {
     expect(selectCollars(set, { min_days: 10 }).matched).toBe(2)
-    expect(selectCollars(set, { max_days: 10 }).collars.map((c) => c.put_strike)).toEqual([99])
-    expect(selectCollars(set, { min_gain_to_risk: 1 }).matched).toBe(2)
+    expect(selectCollars(set, { max_days: 10 }).collars.map((c) => c.put_strike)).toEqual([99.5])
+    expect(selectCollars(set, { min_gain_to_risk: 3.6 }).matched).toBe(1)
     expect(selectCollars(set, { limit: 1 }).collars).toHaveLength(1)
     expect(selectCollars(set, { limit: 1 }).matched).toBe(3)
   })
 
   it('sorts cost and days ascending', () => {
     expect(selectCollars(set, { sort: 'days_to_expiry' }).collars[0]?.days_to_expiry).toBe(5)
+  })
+})
+
+describe('groupCollars', () => {
+  it('by protection: each bucket selected alike, limit per bucket, empty buckets left out', () => {
+    expect(groupCollars(set, 'protection', {})).toEqual([
+      { protection: '0-2%', matched: 1, collars: [narrow] },
+      { protection: '5-10%', matched: 2, collars: [wide, make({})] },
+    ])
+    expect(groupCollars(set, 'protection', { moneyness: 'all', limit: 1 })).toEqual([
+      { protection: '<0%', matched: 1, collars: [itm] },
+      { protection: '0-2%', matched: 1, collars: [narrow] },
+      { protection: '5-10%', matched: 2, collars: [wide] },
+    ])
+  })
+
+  it('by maturity: one group per expiry, ascending, across buckets', () => {
+    expect(groupCollars(set, 'maturity', { moneyness: 'all' })).toEqual([
+      { ...E5, matched: 1, collars: [narrow] },
+      { ...E30, matched: 3, collars: [itm, wide, make({})] },
+    ])
+    expect(groupCollars(set, 'maturity', { min_days: 10 })).toEqual([
+      { ...E30, matched: 2, collars: [wide, make({})] },
+    ])
   })
 })
 

@@ -18,13 +18,13 @@ describe('invalidation scopes', () => {
   it('builds a case-blind pattern from a match and confirms each key', () => {
     const scope = invalidationScope(keys, { dataset: 'collar', match: { underlying: 'btc' } })
     if (!('pattern' in scope)) throw new Error('expected a pattern')
-    expect(scope.pattern).toBe('mc:v1:collar:*:[bB][tT][cC]')
-    expect(scope.covers('mc:v1:collar:bybit:BTC')?.name).toBe('collar')
-    expect(scope.covers('mc:v1:collar:bybit:ETH')).toBeNull()
+    expect(scope.pattern).toBe('mc:v2:collar:*:[bB][tT][cC]')
+    expect(scope.covers('mc:v2:collar:bybit:BTC')?.name).toBe('collar')
+    expect(scope.covers('mc:v2:collar:bybit:ETH')).toBeNull()
     // SCAN's `*` spans `:`; a key of another shape is not covered.
-    expect(scope.covers('mc:v1:collar:bybit:x:BTC')).toBeNull()
+    expect(scope.covers('mc:v2:collar:bybit:x:BTC')).toBeNull()
     expect(scope.covers('mc:v1:option-chain:bybit:BTC')).toBeNull()
-    expect(paramsOfKey(keys, collar, 'mc:v1:collar:ibkr:SPY')).toEqual({
+    expect(paramsOfKey(keys, collar, 'mc:v2:collar:ibkr:SPY')).toEqual({
       exchange: 'ibkr',
       underlying: 'SPY',
     })

@@ -150,9 +150,11 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     summary: 'Protective collars of an underlying, ranked',
     description:
       'Computed by the worker from the cached option chain and spot; every valid ' +
-      'put/call combination is cached once per underlying. `min_days`, `max_days`, ' +
-      '`min_gain_to_risk`, `sort` and `limit` select and order them at read time; the answer ' +
-      'is always this view (weak ETag per version and filter set), never the stored set. ' +
+      'put/call combination is cached once per underlying. `moneyness`, `min_days`, ' +
+      '`max_days`, `min_gain_to_risk`, `sort` and `limit` select and order them at read time, ' +
+      'by default the 100 out-of-the-money collars of best score; `group` organises them by ' +
+      'protection bucket or by expiry. The answer is always this view (weak ETag per version ' +
+      'and filter set), never the stored set. ' +
       'A fresh set is served STALE (and recomputed) once the cached spot has moved more than ' +
       'COLLAR_SPOT_MOVE_PCT (default 5 %) from the spot it was computed with.',
     query: CollarQuery,
@@ -160,7 +162,7 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     filter: collarReadFilter,
     response: {
       schemaId: CollarResponse.$id!,
-      description: 'The selected collars with the metadata of the cached set.',
+      description: 'The selected collars, flat or grouped, with the metadata of the cached set.',
     },
   },
   backtest: {

@@ -1,5 +1,10 @@
 import { cacheKey } from '@marketcache/shared/dataset'
-import { type CollarFilters, collar, selectCollars } from '@marketcache/shared/datasets/collar'
+import { type CollarSet, collar } from '@marketcache/shared/datasets/collar'
+import {
+  type CollarFilters,
+  groupCollars,
+  selectCollars,
+} from '@marketcache/shared/datasets/collar-selection'
 import { spot } from '@marketcache/shared/datasets/spot'
 import { Priority } from '@marketcache/shared/jobs'
 import type { Static } from '@sinclair/typebox'
@@ -41,22 +46,29 @@ const seedSpot = (price: number, exchange: 'bybit' | 'ibkr' = 'bybit', symbol = 
     envelope(stored({ ...spotValue(exchange, symbol), price }), { source: exchange }),
   )
 
-/** What the route must answer for `filters`: selectCollars on the stored set, and its metadata. */
+/**
+ * What the route must answer for `filters`: selectCollars (or groupCollars) on the stored set, and
+ * its metadata. The hand-worked examples at the end check those two against arithmetic.
+ */
 function expected(filters: CollarFilters) {
-  const { collars, matched } = selectCollars(SET, filters)
-  return {
-    metadata: {
-      underlying: 'BTC',
-      exchange: 'bybit',
-      spot: SPOT,
-      as_of: SET.as_of,
-      total_count: SET.total_count,
-      matched,
-      inputs: SET.inputs,
-    },
-    collars,
+  const metadata = (matched: number) => ({
+    underlying: 'BTC',
+    exchange: 'bybit',
+    spot: SPOT,
+    as_of: SET.as_of,
+    total_count: SET.total_count,
+    matched,
+    inputs: SET.inputs,
+  })
+  if (filters.group) {
+    const groups = groupCollars(SET, filters.group, filters)
+    return { metadata: metadata(groups.reduce((sum, g) => sum + g.matched, 0)), groups }
   }
+  const { collars, matched } = selectCollars(SET, filters)
+  return { metadata: metadata(matched), collars }
 }
+const all = SET.buckets.flatMap((b) => b.expiries.flatMap((e) => e.collars))
+const outOfTheMoney = all.filter((c) => c.put_strike < SPOT && c.call_strike > SPOT)
 
 describe('GET /v1/crypto-collar', () => {
   it('cold: one derive.collar job at miss priority, then MISS with the view of the written set', async () => {
@@ -99,7 +111,7 @@ describe('GET /v1/crypto-collar', () => {
     expect(jobs[0]?.name).toBe('derive.collar')
   })
 
-  it('HIT: the 100 best by gain to risk with the metadata, a weak ETag, and 304 on it', async () => {
+  it('HIT: the out-of-the-money collars by score with the metadata, a weak ETag, and 304 on it', async () => {
     await seedCollar({ ageMs: 10_000 })
     const response = await get(URL)
     expect(response.statusCode).toBe(200)
@@ -111,9 +123,16 @@ describe('GET /v1/crypto-collar', () => {
     expect(Number(response.headers.age)).toBeGreaterThanOrEqual(10)
     const body = response.json()
     expect(body).toEqual(expected({}))
-    expect(body.collars).toHaveLength(100)
-    expect(body.metadata.matched).toBe(SET.total_count)
-    expect(body.collars[0].gain_to_risk).toBeGreaterThanOrEqual(body.collars[99].gain_to_risk)
+    // 4 puts below 97 400 × 4 calls above it × 4 expiries: 64, fewer than the default limit.
+    expect(outOfTheMoney).toHaveLength(64)
+    expect(body.metadata.matched).toBe(64)
+    expect(body.collars).toHaveLength(64)
+    expect(body.collars[0].score).toBeGreaterThanOrEqual(body.collars[63].score)
+    for (const c of body.collars)
+      expect([c.put_strike < SPOT, c.call_strike > SPOT]).toEqual([true, true])
+    const everything = (await get(`${URL}&moneyness=all`)).json()
+    expect(everything.metadata.matched).toBe(SET.total_count)
+    expect(everything.collars).toHaveLength(100)
     expect(response.body).not.toBe(DATA)
 
     const tag = response.headers.etag as string
@@ -144,6 +163,18 @@ const FILTERS: [query: string, filters: CollarFilters][] = [
     { min_days: 7, max_days: 84, min_gain_to_risk: 0.5, sort: 'net_cost', limit: 20 },
   ],
   ['min_gain_to_risk=1000', { min_gain_to_risk: 1000 }],
+  ['moneyness=all', { moneyness: 'all' }],
+  [
+    'moneyness=all&sort=gain_to_risk&limit=1000',
+    { moneyness: 'all', sort: 'gain_to_risk', limit: 1000 },
+  ],
+  ['group=protection', { group: 'protection' }],
+  ['group=protection&moneyness=all&limit=2', { group: 'protection', moneyness: 'all', limit: 2 }],
+  ['group=maturity', { group: 'maturity' }],
+  [
+    'group=maturity&min_days=7&max_days=30&sort=net_cost&limit=3',
+    { group: 'maturity', min_days: 7, max_days: 30, sort: 'net_cost', limit: 3 },
+  ],
 ]
 
 describe('collar filters, sort and limit', () => {
@@ -156,14 +187,15 @@ describe('collar filters, sort and limit', () => {
     expect(await t.pendingJobs()).toHaveLength(0)
   })
 
-  it('orders as documented: descending gain to risk and max gain, ascending the rest', async () => {
+  it('orders as documented: descending score, gain to risk and max gain, ascending the rest', async () => {
     await seedCollar()
     const values = async (sort: string) =>
-      (await get(`${URL}&sort=${sort}&limit=1000`))
+      (await get(`${URL}&sort=${sort}&limit=1000&moneyness=all`))
         .json()
         .collars.map((c: Record<string, number>) => c[sort])
     const descending = (list: number[]) => list.every((v, i) => i === 0 || list[i - 1]! >= v)
     const ascending = (list: number[]) => list.every((v, i) => i === 0 || list[i - 1]! <= v)
+    expect(descending(await values('score'))).toBe(true)
     expect(descending(await values('gain_to_risk'))).toBe(true)
     expect(descending(await values('max_gain'))).toBe(true)
     expect(ascending(await values('net_cost'))).toBe(true)
@@ -182,7 +214,7 @@ describe('collar filters, sort and limit', () => {
 
     const plain = await get(URL)
     const spelled = await get(
-      '/v1/crypto-collar?limit=100&sort=GAIN_TO_RISK&exchange=BYBIT&underlying=btc',
+      '/v1/crypto-collar?limit=100&sort=SCORE&moneyness=OTM&exchange=BYBIT&underlying=btc',
     )
     expect(spelled.headers.etag).toBe(plain.headers.etag)
     expect(spelled.body).toBe(plain.body)
@@ -215,7 +247,10 @@ describe('collar: bad input is a 400 naming the parameter, with nothing enqueued
     [`${URL}&max_days=1e2`, 'max_days must be a decimal number'],
     [`${URL}&min_days=30&max_days=7`, 'min_days (30) must not be greater than max_days (7)'],
     [`${URL}&min_gain_to_risk=lots`, 'min_gain_to_risk must be a decimal number'],
-    [`${URL}&sort=best`, 'sort must be one of gain_to_risk, max_gain, net_cost'],
+    [`${URL}&sort=best`, 'sort must be one of score, gain_to_risk, max_gain, net_cost'],
+    [`${URL}&moneyness=itm`, 'moneyness must be one of otm, all'],
+    [`${URL}&group=expiry`, 'group must be one of protection, maturity'],
+    [`${URL}&group=protection&group=maturity`, 'group'],
     [`${URL}&sort=net_cost&sort=max_gain`, 'sort'],
     [`${URL}&limit=0`, 'limit'],
     [`${URL}&limit=1001`, 'limit'],
@@ -351,5 +386,149 @@ describe('COLLAR_SPOT_MOVE_PCT', () => {
     } finally {
       await strict.close()
     }
+  })
+})
+
+/*
+ * Worked by hand, S = 100 000, so the score's risk floor is 0.01 × S = 1 000. Per pair:
+ *   net = put ask − call bid; gain = (Kc − S) − net; loss = (S − Kp) + net;
+ *   g/r = gain / loss; score = gain / max(loss, 1 000); protection = (S − Kp) / S
+ *
+ * E7 (7 days)
+ *   A 99 500 / 101 000, ask 700, bid 800: net −100; gain 1 000 + 100 = 1 100;
+ *     loss 500 − 100 = 400; g/r 2.75; score 1 100 / 1 000 = 1.1; protection 0.005 → 0-2%
+ *   B 95 000 / 105 000, ask 300, bid 250: net 50; gain 5 000 − 50 = 4 950;
+ *     loss 5 000 + 50 = 5 050; g/r = score = 0.980198; protection 0.05 → 5-10%
+ *   C 95 000 / 98 000 (call below spot), ask 300, bid 2 500: net −2 200;
+ *     gain −2 000 + 2 200 = 200; loss 5 000 − 2 200 = 2 800; g/r = score = 0.0714286; → 5-10%
+ * E30 (30 days)
+ *   D 95 000 / 110 000, ask 2 900, bid 1 000: net 1 900; gain 10 000 − 1 900 = 8 100;
+ *     loss 5 000 + 1 900 = 6 900; g/r = score = 1.17391; protection 0.05 → 5-10%
+ *   E 90 000 / 110 000, ask 1 500, bid 1 000: net 500; gain 10 000 − 500 = 9 500;
+ *     loss 10 000 + 500 = 10 500; g/r = score = 0.904762; protection 0.1 → 10-20%
+ *   F 150 000 / 200 000 (put above spot, as seen at main), ask 50 400, bid 200: net 50 200;
+ *     gain 100 000 − 50 200 = 49 800; loss −50 000 + 50 200 = 200; g/r 249;
+ *     score 49 800 / 1 000 = 49.8; protection −0.5 → <0%
+ *
+ * Default (both legs out of the money, score descending): D 1.17391, A 1.1, B 0.980198,
+ * E 0.904762; C and F are left out. By g/r, A (2.75) would lead.
+ */
+const S = 100_000
+const E7 = { expiry: '2026-01-09T08:00:00.000Z', days_to_expiry: 7 }
+const E30 = { expiry: '2026-02-01T08:00:00.000Z', days_to_expiry: 30 }
+type Hand = CollarSet['buckets'][number]['expiries'][number]['collars'][number]
+const hand = (
+  expiry: typeof E7,
+  [put_strike, call_strike, put_ask, call_bid]: [number, number, number, number],
+  [net_cost, max_gain, max_loss]: [number, number, number],
+  [gain_to_risk, score, protection]: [number, number, number],
+): Hand => ({
+  ...expiry,
+  put_strike,
+  call_strike,
+  put_ask,
+  call_bid,
+  net_cost,
+  max_gain,
+  max_loss,
+  gain_to_risk,
+  score,
+  breakeven: S + net_cost,
+  protection,
+})
+const A = hand(E7, [99_500, 101_000, 700, 800], [-100, 1100, 400], [2.75, 1.1, 0.005])
+const B = hand(E7, [95_000, 105_000, 300, 250], [50, 4950, 5050], [0.980198, 0.980198, 0.05])
+const C = hand(E7, [95_000, 98_000, 300, 2500], [-2200, 200, 2800], [0.0714286, 0.0714286, 0.05])
+const D = hand(E30, [95_000, 110_000, 2900, 1000], [1900, 8100, 6900], [1.17391, 1.17391, 0.05])
+const E = hand(E30, [90_000, 110_000, 1500, 1000], [500, 9500, 10_500], [0.904762, 0.904762, 0.1])
+const F = hand(E30, [150_000, 200_000, 50_400, 200], [50_200, 49_800, 200], [249, 49.8, -0.5])
+const HAND: CollarSet = {
+  exchange: 'bybit',
+  underlying: 'BTC',
+  spot: S,
+  as_of: '2026-01-02T08:00:00.000Z',
+  inputs: { chain_as_of: '2026-01-02T08:00:00.000Z', spot_as_of: '2026-01-02T08:00:05.000Z' },
+  total_count: 6,
+  // As the worker stores it: buckets in order, expiries ascending, by put then call strike.
+  buckets: [
+    { protection: '<0%', expiries: [{ ...E30, collars: [F] }] },
+    { protection: '0-2%', expiries: [{ ...E7, collars: [A] }] },
+    { protection: '2-5%', expiries: [] },
+    {
+      protection: '5-10%',
+      expiries: [
+        { ...E7, collars: [C, B] },
+        { ...E30, collars: [D] },
+      ],
+    },
+    { protection: '10-20%', expiries: [{ ...E30, collars: [E] }] },
+    { protection: '20%+', expiries: [] },
+  ],
+}
+
+describe('collar ranking and grouping, against the hand-worked set', () => {
+  const read = async (query: string) => {
+    await writeEntry(
+      t.redis,
+      t.keys,
+      collarKey(),
+      envelope(stored(HAND), { etag: 'h1', source: 'derived', basis: S }),
+    )
+    const response = await get(`${URL}${query}`)
+    expect(response.statusCode).toBe(200)
+    const { metadata, ...rest } = response.json()
+    expect(metadata).toMatchObject({ spot: S, total_count: 6 })
+    return { matched: metadata.matched, ...rest }
+  }
+
+  it('by default: out-of-the-money collars only, best score first', async () => {
+    expect(await read('')).toEqual({ matched: 4, collars: [D, A, B, E] })
+    expect(await read('&sort=gain_to_risk')).toEqual({ matched: 4, collars: [A, D, B, E] })
+  })
+
+  it('moneyness=all brings back the put above spot and the call below it', async () => {
+    expect(await read('&moneyness=all')).toEqual({ matched: 6, collars: [F, D, A, B, E, C] })
+  })
+
+  it('group=protection: one group per bucket in bucket order, each ranked, empty ones left out', async () => {
+    expect(await read('&group=protection')).toEqual({
+      matched: 4,
+      groups: [
+        { protection: '0-2%', matched: 1, collars: [A] },
+        { protection: '5-10%', matched: 2, collars: [D, B] },
+        { protection: '10-20%', matched: 1, collars: [E] },
+      ],
+    })
+    expect(await read('&group=protection&moneyness=all&limit=2')).toEqual({
+      matched: 6,
+      groups: [
+        { protection: '<0%', matched: 1, collars: [F] },
+        { protection: '0-2%', matched: 1, collars: [A] },
+        { protection: '5-10%', matched: 3, collars: [D, B] },
+        { protection: '10-20%', matched: 1, collars: [E] },
+      ],
+    })
+  })
+
+  it('group=maturity: one group per expiry, ascending, with the filters applied in each', async () => {
+    expect(await read('&group=maturity')).toEqual({
+      matched: 4,
+      groups: [
+        { ...E7, matched: 2, collars: [A, B] },
+        { ...E30, matched: 2, collars: [D, E] },
+      ],
+    })
+    // net cost ascending: B 50, C −2 200 → C, B in E7; E 500, D 1 900 in E30; then limit 1.
+    expect(await read('&group=maturity&moneyness=all&sort=net_cost&limit=1')).toEqual({
+      matched: 6,
+      groups: [
+        { ...E7, matched: 3, collars: [C] },
+        { ...E30, matched: 3, collars: [E] },
+      ],
+    })
+    expect(await read('&group=maturity&min_days=10&min_gain_to_risk=1')).toEqual({
+      matched: 1,
+      groups: [{ ...E30, matched: 1, collars: [D] }],
+    })
   })
 })

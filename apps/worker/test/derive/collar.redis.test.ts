@@ -1,4 +1,9 @@
-import { type CollarSet, collar, PROTECTION_BUCKETS } from '@marketcache/shared/datasets/collar'
+import {
+  COLLAR_RISK_FLOOR,
+  type CollarSet,
+  collar,
+  PROTECTION_BUCKETS,
+} from '@marketcache/shared/datasets/collar'
 import { type OptionChain, optionChain } from '@marketcache/shared/datasets/option-chain'
 import { spot } from '@marketcache/shared/datasets/spot'
 import type { JobRequest } from '@marketcache/shared/jobs'
@@ -65,7 +70,7 @@ describe('derive.collar in the worker, against the simulator', () => {
         spot_as_of: new Date(spotEntry.asOf).toISOString(),
       },
     })
-    // A whole BTC set on the simulator is about 3 000 collars, 770 kB of JSON (about 255 bytes each).
+    // A whole BTC set on the simulator is about 3 000 collars, 800 kB of JSON (about 275 bytes each).
     expect(Buffer.byteLength(entry.data)).toBeLessThan(1_500_000)
   })
 
@@ -92,6 +97,8 @@ describe('derive.collar in the worker, against the simulator', () => {
       expect(Math.abs(c.gain_to_risk - c.max_gain / c.max_loss)).toBeLessThanOrEqual(
         Math.abs(c.max_gain / c.max_loss) * 1e-5,
       )
+      const score = c.max_gain / Math.max(c.max_loss, COLLAR_RISK_FLOOR * S)
+      expect(Math.abs(c.score - score)).toBeLessThanOrEqual(Math.abs(score) * 1e-5)
       expect(c.protection).toBeCloseTo((S - c.put_strike) / S, 5)
     }
     // Buckets in order, each collar in its own bucket, expiries ascending within a bucket.

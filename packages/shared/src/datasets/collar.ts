@@ -11,9 +11,16 @@ export const CollarParams = Type.Object({
 })
 
 /**
+ * The least risk a collar's `score` counts, as a fraction of S. Gain over a max_loss near 0 grows
+ * without bound and ranks pairs by their tiny denominators; floored, they rank by their gain.
+ */
+export const COLLAR_RISK_FLOOR = 0.01
+
+/**
  * Long 1 unit at spot S, a bought put at Kp (pay its ask), a sold call at Kc (receive its bid),
  * same expiry, Kp < Kc. Per unit: net_cost = put ask − call bid; max_gain = (Kc − S) − net_cost;
- * max_loss = (S − Kp) + net_cost; gain_to_risk = max_gain / max_loss; breakeven = S + net_cost.
+ * max_loss = (S − Kp) + net_cost; gain_to_risk = max_gain / max_loss; breakeven = S + net_cost;
+ * score = max_gain / max(max_loss, COLLAR_RISK_FLOOR × S).
  */
 export const Collar = Type.Object(
   {
@@ -27,6 +34,8 @@ export const Collar = Type.Object(
     max_gain: Type.Number(),
     max_loss: Type.Number({ exclusiveMinimum: 0 }),
     gain_to_risk: Type.Number(),
+    /** max_gain / max(max_loss, 1 % of S): gain to risk, with risk floored; the default ranking. */
+    score: Type.Number(),
     breakeven: Type.Number(),
     /** (S − Kp) / S, as a fraction: how far below spot the protection starts. */
     protection: Type.Number(),
@@ -35,9 +44,10 @@ export const Collar = Type.Object(
 )
 export type Collar = Static<typeof Collar>
 
-/** Protection-level buckets of (S − Kp) / S. */
+/** Protection-level buckets of (S − Kp) / S; `<0%` holds puts struck above spot. */
 export const PROTECTION_BUCKETS = [
-  { name: '0-2%', from: Number.NEGATIVE_INFINITY, to: 0.02 },
+  { name: '<0%', from: Number.NEGATIVE_INFINITY, to: 0 },
+  { name: '0-2%', from: 0, to: 0.02 },
   { name: '2-5%', from: 0.02, to: 0.05 },
   { name: '5-10%', from: 0.05, to: 0.1 },
   { name: '10-20%', from: 0.1, to: 0.2 },
@@ -77,51 +87,6 @@ export const CollarValue = Type.Object(
 )
 export type CollarSet = Static<typeof CollarValue>
 
-export const CollarSort = [
-  'gain_to_risk',
-  'max_gain',
-  'net_cost',
-  'days_to_expiry',
-  'protection',
-] as const
-export type CollarSort = (typeof CollarSort)[number]
-
-/** Read-time filters of `GET /v1/crypto-collar`; not part of the key. */
-export interface CollarFilters {
-  min_days?: number
-  max_days?: number
-  min_gain_to_risk?: number
-  /** Descending for gain_to_risk and max_gain, ascending otherwise. @defaultValue gain_to_risk */
-  sort?: CollarSort
-  /** @defaultValue 100 */
-  limit?: number
-}
-
-const DESCENDING: ReadonlySet<CollarSort> = new Set(['gain_to_risk', 'max_gain'])
-
-/** The collars the filters select, sorted and cut to `limit`, with how many matched in all. */
-export function selectCollars(
-  set: CollarSet,
-  filters: CollarFilters,
-): { collars: Collar[]; matched: number } {
-  const sort = filters.sort ?? 'gain_to_risk'
-  const matching = set.buckets
-    .flatMap((bucket) => bucket.expiries.flatMap((expiry) => expiry.collars))
-    .filter((c) => filters.min_days === undefined || c.days_to_expiry >= filters.min_days)
-    .filter((c) => filters.max_days === undefined || c.days_to_expiry <= filters.max_days)
-    .filter(
-      (c) => filters.min_gain_to_risk === undefined || c.gain_to_risk >= filters.min_gain_to_risk,
-    )
-  const direction = DESCENDING.has(sort) ? -1 : 1
-  matching.sort(
-    (a, b) =>
-      direction * (a[sort] - b[sort]) ||
-      a.put_strike - b.put_strike ||
-      a.call_strike - b.call_strike,
-  )
-  return { collars: matching.slice(0, filters.limit ?? 100), matched: matching.length }
-}
-
 /** The spot entry a collar's S comes from: Bybit's coin against USDT, IBKR's stock itself. */
 export function collarSpotParams(params: Static<typeof CollarParams>): {
   exchange: 'bybit' | 'ibkr'
@@ -135,7 +100,8 @@ export function collarSpotParams(params: Static<typeof CollarParams>): {
 
 export const collar = defineDataset({
   name: 'collar',
-  schemaVersion: 1,
+  // 2: `score`, and the `<0%` bucket.
+  schemaVersion: 2,
   params: CollarParams,
   parseParams: (raw) => {
     const exchange = parseExchange(raw.exchange ?? 'bybit', 'underlying') as 'bybit' | 'ibkr'

@@ -1,4 +1,5 @@
 import {
+  COLLAR_RISK_FLOOR,
   type Collar,
   type CollarSet,
   PROTECTION_BUCKETS,
@@ -19,6 +20,8 @@ export interface Leg {
  * One collar per unit of underlying: long at spot S, put bought at its ask, call sold at its bid.
  * Money amounts are rounded first and the rest computed from the rounded net cost, so that
  * breakeven is exactly S + net_cost and max_gain + max_loss is exactly Kc − Kp (to the rounding).
+ * `score` floors the risk at COLLAR_RISK_FLOOR × S, so a near-riskless pair is ranked by its gain
+ * instead of by a ratio that grows without bound as max_loss nears 0.
  */
 export function priceCollar(
   expiry: Pick<ChainExpiry, 'expiry' | 'days_to_expiry'>,
@@ -41,6 +44,7 @@ export function priceCollar(
     max_gain: maxGain,
     max_loss: maxLoss,
     gain_to_risk: maxLoss > 0 ? significant(maxGain / maxLoss) : 0,
+    score: significant(maxGain / Math.max(maxLoss, COLLAR_RISK_FLOOR * spot)),
     breakeven: money(spot + netCost),
     protection: significant((spot - put.strike) / spot),
   }

@@ -18,6 +18,8 @@ const E2 = { expiry: '2099-03-02T08:00:00.000Z', days_to_expiry: 60 }
  *   net_cost = put ask − call bid        max_gain = (Kc − S) − net_cost
  *   max_loss = (S − Kp) + net_cost       gain_to_risk = max_gain / max_loss
  *   breakeven = S + net_cost             protection = (S − Kp) / S
+ *   score = max_gain / max(max_loss, 0.01 × S) = max_gain / max(max_loss, 1)
+ * Every loss below is at least 1, so each score equals its gain to risk.
  *
  * E1 (30 days)
  *   90/100:  net = 1.5 − 4 = −2.5; gain = 0 + 2.5 = 2.5; loss = 10 − 2.5 = 7.5;
@@ -44,6 +46,7 @@ const E1_90_100 = {
   max_gain: 2.5,
   max_loss: 7.5,
   gain_to_risk: 0.333333,
+  score: 0.333333,
   breakeven: 97.5,
   protection: 0.1,
 }
@@ -57,6 +60,7 @@ const E1_90_110 = {
   max_gain: 9.5,
   max_loss: 10.5,
   gain_to_risk: 0.904762,
+  score: 0.904762,
   breakeven: 100.5,
   protection: 0.1,
 }
@@ -70,6 +74,7 @@ const E1_100_110 = {
   max_gain: 6.2,
   max_loss: 3.8,
   gain_to_risk: 1.63158,
+  score: 1.63158,
   breakeven: 103.8,
   protection: 0,
 }
@@ -83,6 +88,7 @@ const E2_95_110 = {
   max_gain: 9.6,
   max_loss: 5.4,
   gain_to_risk: 1.77778,
+  score: 1.77778,
   breakeven: 100.4,
   protection: 0.05,
 }
@@ -97,6 +103,42 @@ describe('collar formulas, against the hand-worked 3-strike chain', () => {
     expect(priceCollar(E1, S, { strike: 90, price: 1.5 }, { strike: 110, price: 1 })).toEqual(
       E1_90_110,
     )
+  })
+
+  it('floors the risk of the score at 1 % of spot: a near-riskless pair ranks by its gain', () => {
+    // 99.5 put at ask 0.9, 101 call at bid 1.1: net = 0.9 − 1.1 = −0.2;
+    // gain = (101 − 100) + 0.2 = 1.2; loss = (100 − 99.5) − 0.2 = 0.3;
+    // gain to risk = 1.2 / 0.3 = 4, but score = 1.2 / max(0.3, 0.01 × 100) = 1.2 / 1 = 1.2:
+    // below E2 95/110 (1.77778), where gain to risk (4 > 1.77778) would put it first.
+    const narrow = priceCollar(E1, S, { strike: 99.5, price: 0.9 }, { strike: 101, price: 1.1 })
+    expect(narrow).toMatchObject({
+      net_cost: -0.2,
+      max_gain: 1.2,
+      max_loss: 0.3,
+      gain_to_risk: 4,
+      score: 1.2,
+      breakeven: 99.8,
+      protection: 0.005,
+    })
+    expect(narrow.score).toBeLessThan(E2_95_110.score)
+    expect(narrow.gain_to_risk).toBeGreaterThan(E2_95_110.gain_to_risk)
+  })
+
+  it('prices a put struck above spot as it is: negative protection, in the <0% bucket', () => {
+    // 105 put at ask 6, 120 call at bid 0.5: net = 6 − 0.5 = 5.5; gain = 20 − 5.5 = 14.5;
+    // loss = (100 − 105) + 5.5 = 0.5; gain to risk = 29; score = 14.5 / max(0.5, 1) = 14.5;
+    // protection = (100 − 105) / 100 = −0.05.
+    const itm = priceCollar(E1, S, { strike: 105, price: 6 }, { strike: 120, price: 0.5 })
+    expect(itm).toMatchObject({
+      net_cost: 5.5,
+      max_gain: 14.5,
+      max_loss: 0.5,
+      gain_to_risk: 29,
+      score: 14.5,
+      breakeven: 105.5,
+      protection: -0.05,
+    })
+    expect(protectionBucket(itm.protection).name).toBe('<0%')
   })
 
   it('E1: every put with an ask against every higher call with a bid, by put then call strike', () => {
@@ -129,6 +171,7 @@ describe('collar formulas, against the hand-worked 3-strike chain', () => {
       inputs,
       total_count: 4,
       buckets: [
+        { protection: '<0%', expiries: [] },
         { protection: '0-2%', expiries: [{ ...E1, collars: [E1_100_110] }] },
         { protection: '2-5%', expiries: [] },
         { protection: '5-10%', expiries: [{ ...E2, collars: [E2_95_110] }] },
@@ -160,7 +203,9 @@ describe('collar formulas, against the hand-worked 3-strike chain', () => {
 
 describe('protection buckets', () => {
   it('puts each boundary in the bucket it starts', () => {
-    expect(protectionBucket(-0.3).name).toBe('0-2%')
+    expect(protectionBucket(-0.3).name).toBe('<0%')
+    expect(protectionBucket(-0.000001).name).toBe('<0%')
+    expect(protectionBucket(0).name).toBe('0-2%')
     expect(protectionBucket(0.0199999).name).toBe('0-2%')
     expect(protectionBucket(0.02).name).toBe('2-5%')
     expect(protectionBucket(0.05).name).toBe('5-10%')
