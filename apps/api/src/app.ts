@@ -167,6 +167,7 @@ function createServices(
       log.warn({ err: error.message }, 'read counters not flushed; kept for the next try'),
     metrics,
     l1,
+    topReadsKey: (dataset) => keys.topReads(dataset),
   })
   const reader = new CacheReader(cacheRedis, l1)
   return {

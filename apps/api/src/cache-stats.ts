@@ -25,6 +25,11 @@ export interface CacheStatsView {
   keys: Record<DatasetName, number>
   /** Every cache key of the prefix, retired datasets and schema versions included. */
   total_keys: number
+  /**
+   * Each dataset's most-read keys, most read first (at most TOP_KEYS_SHOWN), with their reads
+   * over every API process since the counts began (approximate for rarely read keys).
+   */
+  top_keys: Record<DatasetName, { key: string; reads: number }[]>
   /** Seconds since the entries were fetched; null for a dataset without data cached. */
   age_seconds: Record<DatasetName, DataAge | null>
   memory: { used_memory: number; used_memory_human: string; maxmemory: number }
@@ -38,6 +43,9 @@ export interface CacheStatsView {
 
 /** Stats are scans; computing them more often than this buys nothing. */
 const STATS_TTL_MS = 5000
+
+/** Most-read keys listed per dataset. */
+export const TOP_KEYS_SHOWN = 20
 
 function readCounts(fields: Record<string, string>, prefix: string): ReadCounts {
   const count = (outcome: string) => Number(fields[`${prefix}.${outcome}`] ?? 0) || 0
@@ -111,11 +119,12 @@ export class CacheStats {
     // Settled either way, so a failure of one backend never goes unhandled while the other runs.
     quota.catch(() => {})
     return onBackend('cache', async () => {
-      const [readFields, callFields, info, census] = await Promise.all([
+      const [readFields, callFields, info, census, topKeys] = await Promise.all([
         redis.hgetall(keys.readStats()),
         redis.hgetall(keys.providerCalls()),
         redis.info('memory'),
         takeCensus(redis, keys),
+        Promise.all(datasetNames.map((name) => mostRead(redis, keys.topReads(name)))),
       ])
       const datasets = perDataset((name) => readCounts(readFields, name))
       const total = sumCounts(Object.values(datasets))
@@ -124,6 +133,7 @@ export class CacheStats {
         l1: l1Counts(readFields),
         keys: perDataset((name) => census.keys.get(name) ?? 0),
         total_keys: census.total,
+        top_keys: perDataset((name) => topKeys[datasetNames.indexOf(name)] ?? []),
         age_seconds: perDataset((name) => census.ages.get(name) ?? null),
         memory: {
           used_memory: Number(infoField(info, 'used_memory') ?? 0),
@@ -139,6 +149,19 @@ export class CacheStats {
       }
     })
   }
+}
+
+/** The most-read keys in one top-reads sorted set, most read first. */
+async function mostRead(
+  redis: ApiServices['cacheRedis'],
+  key: string,
+): Promise<{ key: string; reads: number }[]> {
+  const flat = await redis.zrevrange(key, 0, TOP_KEYS_SHOWN - 1, 'WITHSCORES')
+  const top: { key: string; reads: number }[] = []
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    top.push({ key: flat[i] as string, reads: Number(flat[i + 1]) })
+  }
+  return top
 }
 
 /** One value per registered dataset, so a dataset without entries is listed too. */

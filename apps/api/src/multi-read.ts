@@ -69,7 +69,9 @@ export async function readCoins(
   const { keys, policy, reader, enqueuer, telemetry } = services
   const now = Date.now()
   const keyOf = (id: string) => cacheKey(keys, coin, { id })
-  const entries = await reader.readMany(ids.map(keyOf))
+  const keyList = ids.map(keyOf)
+  const entries = await reader.readMany(keyList)
+  for (const key of keyList) telemetry.readKey(coin.name, key)
 
   const refreshes: Record<'stale' | 'refresh-ahead', { id: string; entry: StoredEntry | null }[]> =
     {

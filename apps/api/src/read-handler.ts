@@ -84,6 +84,7 @@ export function datasetReadHandler(
     // A forced refresh spends provider quota on demand: 401/403 before anything is read.
     if (read.fresh && services.config.freshRequiresKey) services.auth.check(request, Scope.write)
     read.first = await services.reader.lookup(read.key)
+    services.telemetry.readKey(read.dataset.name, read.key)
     const entry = read.first.entry
     const decision = decideRead(entry, read.readAt, services.policy, read.maxStalenessMs)
     if (read.fresh) return forceRefresh(services, read, entry, decision)

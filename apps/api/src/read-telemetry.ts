@@ -20,12 +20,24 @@ export interface ReadMetrics {
   served(dataset: string, envelope: Envelope, now: number): void
 }
 
+/** The most-read keys kept per dataset in Redis; `/v1/cache/stats` shows the first 20. */
+export const TOP_READS_KEPT = 1000
 /**
- * Read counters, kept in memory and flushed once a second with one pipelined HINCRBY per field,
- * so the request path never waits on telemetry. The API's only writes to Redis.
+ * Distinct keys counted between two flushes, over all datasets: a flood of distinct ids costs
+ * bounded memory (further new keys go uncounted until the next flush; known ones still count).
+ */
+const KEYS_PER_FLUSH = 10_000
+
+/**
+ * Read counters, kept in memory and flushed once a second with one pipelined HINCRBY per field
+ * (and ZINCRBY per key read, for the most-read keys), so the request path never waits on
+ * telemetry. The API's only writes to Redis.
  */
 export class ReadTelemetry {
   private counts = new Map<string, number>()
+  /** Reads per dataset and key since the last flush. */
+  private keyReads = new Map<string, Map<string, number>>()
+  private keysCounted = 0
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> = Promise.resolve()
 
@@ -34,6 +46,8 @@ export class ReadTelemetry {
     /** The stats hash, `keys.readStats()`. */
     private readonly statsKey: string,
     private readonly options: {
+      /** The sorted set of a dataset's most-read keys, `keys.topReads(dataset)`. */
+      topReadsKey?: (dataset: string) => string
       intervalMs?: number
       onError?: (error: Error) => void
       metrics?: ReadMetrics
@@ -50,6 +64,21 @@ export class ReadTelemetry {
     const field = `${dataset}.${outcome}`
     this.counts.set(field, (this.counts.get(field) ?? 0) + by)
     this.options.metrics?.read(dataset, outcome, by)
+  }
+
+  /** A read of `key` (one per request and key, whatever its outcome), for the most-read keys. */
+  readKey(dataset: string, key: string): void {
+    let reads = this.keyReads.get(dataset)
+    if (reads === undefined) {
+      reads = new Map()
+      this.keyReads.set(dataset, reads)
+    }
+    const known = reads.get(key)
+    if (known !== undefined) reads.set(key, known + 1)
+    else if (this.keysCounted < KEYS_PER_FLUSH) {
+      reads.set(key, 1)
+      this.keysCounted++
+    }
   }
 
   /** An entry of `dataset` answered a read (its data, or a 304 for it). */
@@ -90,18 +119,31 @@ export class ReadTelemetry {
 
   private async flushOnce(): Promise<void> {
     this.takeL1Counts()
-    if (this.counts.size === 0) return
+    if (this.counts.size === 0 && this.keyReads.size === 0) return
     const batch = this.counts
+    const keyReads = this.keyReads
     this.counts = new Map()
+    this.keyReads = new Map()
+    this.keysCounted = 0
     try {
       const pipeline = this.redis.pipeline()
       for (const [field, by] of batch) pipeline.hincrby(this.statsKey, field, by)
+      const topReadsKey = this.options.topReadsKey
+      if (topReadsKey) {
+        for (const [dataset, reads] of keyReads) {
+          const top = topReadsKey(dataset)
+          for (const [key, by] of reads) pipeline.zincrby(top, by, key)
+          // The least read beyond the kept ones go; a key read often enough comes back.
+          pipeline.zremrangebyrank(top, 0, -(TOP_READS_KEPT + 1))
+        }
+      }
       const replies = (await pipeline.exec()) ?? []
       const failed = replies.find(([error]) => error)
       if (failed?.[0]) throw failed[0]
     } catch (error) {
-      // Redis is away: keep the counts. A partly applied pipeline may count twice, which is
-      // acceptable for telemetry and better than losing an outage's worth of reads.
+      // Redis is away: keep the counts (the key reads are dropped: they only rank). A partly
+      // applied pipeline may count twice, which is acceptable for telemetry and better than
+      // losing an outage's worth of reads.
       for (const [field, by] of batch) this.counts.set(field, (this.counts.get(field) ?? 0) + by)
       this.options.onError?.(error as Error)
     }

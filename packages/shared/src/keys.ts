@@ -95,6 +95,14 @@ export class Keys {
     return `${this.prefix}:stats:reads`
   }
 
+  /**
+   * Sorted set of one dataset's most-read cache keys, scored by reads (approximate: the API keeps
+   * only the top few thousand). `dataset` is a registered name.
+   */
+  topReads(dataset: string): string {
+    return `${this.prefix}:stats:top-reads:${keySegment('dataset', dataset)}`
+  }
+
   /** Hash of provider call counters, fields `<provider>.<endpoint>`. */
   providerCalls(): string {
     return `${this.prefix}:stats:provider-calls`

@@ -1,8 +1,9 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
 import { AGE_SAMPLE_PER_DATASET } from '../cache-census'
-import type { CacheStats } from '../cache-stats'
+import { type CacheStats, TOP_KEYS_SHOWN } from '../cache-stats'
 import { errorResponses } from '../errors'
 import { NoSecurity, Tag } from '../openapi'
+import { TOP_READS_KEPT } from '../read-telemetry'
 
 const ReadCounts = Type.Object({
   hits: Type.Integer(),
@@ -61,6 +62,22 @@ const StatsResponse = Type.Object({
     minimum: 0,
     description: 'Every cache key of the prefix, retired datasets and schema versions included.',
   }),
+  top_keys: PerDataset(
+    Type.Array(
+      Type.Object({
+        key: Type.String({
+          description: 'The cache key, as update-cache and invalidation name it.',
+        }),
+        reads: Type.Integer({ minimum: 1 }),
+      }),
+      {
+        maxItems: TOP_KEYS_SHOWN,
+        description:
+          `The dataset's ${TOP_KEYS_SHOWN} most-read keys, most read first: reads over every API ` +
+          `process (hits, misses and not-founds alike), ranked among the ${TOP_READS_KEPT} kept.`,
+      },
+    ),
+  ),
   age_seconds: PerDataset(
     Type.Union([DataAge, Type.Null()], {
       description:
@@ -98,7 +115,8 @@ export const cacheStatsRoutes: FastifyPluginAsyncTypebox<{ stats: CacheStats }> 
       schema: {
         operationId: 'getCacheStats',
         tags: [Tag.cache],
-        summary: 'Hit rates, key counts, data age, memory, provider calls and quota',
+        summary:
+          'Hit rates, key counts, most-read keys, data age, memory, provider calls and quota',
         description:
           'Keys are counted with one SCAN of the cache; data ages are over at most ' +
           `${AGE_SAMPLE_PER_DATASET} entries per dataset, read in the same pass. Provider quota ` +

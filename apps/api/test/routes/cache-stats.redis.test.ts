@@ -8,6 +8,7 @@ import { Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { describe, expect, inject, it } from 'vitest'
 import { AGE_SAMPLE_PER_DATASET } from '../../src/cache-census'
+import { TOP_READS_KEPT } from '../../src/read-telemetry'
 import { coinData, envelope, tokenomicsData, writeEntry } from '../fixtures/cache-writer'
 import { useTestApp } from '../fixtures/test-app'
 
@@ -98,6 +99,19 @@ describe('GET /v1/cache/stats', () => {
     })
     expect(stats.calls_saved).toBe(5)
     expect(stats.total_keys).toBe(4)
+    // Most read first; a multi-get reads each of its ids; ties in no promised order.
+    expect(stats.top_keys.coin[0]).toEqual({ key: key(coin, 'bitcoin'), reads: 3 })
+    expect(stats.top_keys.coin.slice(1)).toEqual(
+      expect.arrayContaining(
+        ['ethereum', 'nope', 'missing', 'missing-too'].map((id) => ({
+          key: key(coin, id),
+          reads: 1,
+        })),
+      ),
+    )
+    expect(stats.top_keys.coin).toHaveLength(5)
+    expect(stats.top_keys.tokenomics).toEqual([{ key: key(tokenomics, 'bitcoin'), reads: 1 }])
+    expect(stats.top_keys.spot).toEqual([])
     // Ages over the entries with data: the negative entry has none (closeTo -1: within 5 s).
     expect(stats.age_seconds.coin).toEqual({
       oldest: expect.closeTo(400, -1),
@@ -156,6 +170,32 @@ describe('GET /v1/cache/stats: keys and data age', () => {
       mean: expect.closeTo(60, -1),
       entries: AGE_SAMPLE_PER_DATASET,
     })
+  })
+})
+
+describe('GET /v1/cache/stats: most-read keys', () => {
+  const top = useTestApp({}, { beforeEach: 'nothing' })
+
+  it('lists 20 per dataset, and a flood of distinct ids does not push out the hot keys', async () => {
+    const key = (id: string) => cacheKey(top.keys, coin, { id })
+    for (let i = 0; i < 25; i++) {
+      await writeEntry(top.redis, top.keys, key(`hot-${i}`), envelope(coinData(`hot-${i}`)))
+    }
+    // hot-0 is read 26 times, hot-1 25, …, hot-24 twice.
+    for (let i = 0; i < 25; i++) {
+      for (let n = 0; n < 26 - i; n++) await top.app.inject(`/v1/coins/hot-${i}`)
+    }
+    // A hostile client: 2000 distinct ids in one multi-get flood (100 per request), read once each.
+    for (let page = 0; page < 20; page++) {
+      const ids = Array.from({ length: 100 }, (_, i) => `flood-${page}-${i}`).join(',')
+      await top.app.inject(`/v1/coins?ids=${ids}&wait=0`)
+    }
+    const stats = (await top.app.inject('/v1/cache/stats')).json()
+    expect(stats.top_keys.coin).toHaveLength(20)
+    expect(stats.top_keys.coin).toEqual(
+      Array.from({ length: 20 }, (_, i) => ({ key: key(`hot-${i}`), reads: 26 - i })),
+    )
+    expect(await top.redis.zcard(top.keys.topReads('coin'))).toBeLessThanOrEqual(TOP_READS_KEPT)
   })
 })
 
