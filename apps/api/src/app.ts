@@ -23,12 +23,12 @@ import { closeClient, createSubscriber } from './redis-clients'
 import { backtestBatchRoutes } from './routes/backtest-batches'
 import { cacheInvalidateRoutes } from './routes/cache-invalidate'
 import { cacheStatsRoutes } from './routes/cache-stats'
-import { coinsMultiRoutes } from './routes/coins-multi'
 import { datasetRoutes } from './routes/dataset-routes'
 import { healthRoutes } from './routes/health'
 import { healthDetailedRoutes } from './routes/health-detailed'
 import { jobRoutes } from './routes/jobs'
 import { metricsRoutes } from './routes/metrics'
+import { multiGetRoutes } from './routes/multi-get-routes'
 import { queueBoardRoutes } from './routes/queue-board'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
@@ -86,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { events, telemetry, enqueuer, batches } = services
 
   await app.register(datasetRoutes, { services })
-  await app.register(coinsMultiRoutes, { services })
+  await app.register(multiGetRoutes, { services })
   await app.register(backtestBatchRoutes, { services, auth })
   await app.register(updateCacheRoutes, { services, auth })
   await app.register(cacheInvalidateRoutes, { services, auth })

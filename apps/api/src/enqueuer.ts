@@ -1,11 +1,10 @@
+import { parsePublicJobId, publicJobId } from '@marketcache/shared/job-ids'
 import {
   type JobOrigin,
   type JobPayload,
   type JobRequest,
   type ProducerJobOptions,
-  parsePublicJobId,
   producerJobOptions,
-  publicJobId,
   QueueName,
 } from '@marketcache/shared/jobs'
 import { Queue } from 'bullmq'

@@ -1,7 +1,6 @@
-import { cacheKey } from '@marketcache/shared/dataset'
-import { coin } from '@marketcache/shared/datasets/coin'
-import { parseCoinId } from '@marketcache/shared/datasets/coin-id'
+import { type AnyDataset, type BatchFill, cacheKey } from '@marketcache/shared/dataset'
 import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
+import { InvalidParamError } from '@marketcache/shared/errors'
 import type { JobOrigin } from '@marketcache/shared/jobs'
 import { decideRead, lastRefreshError } from '@marketcache/shared/read-decision'
 import type { FastifyBaseLogger } from 'fastify'
@@ -10,10 +9,7 @@ import { type FillOutcome, fillAndWait, seenAfter } from './fill-wait'
 import { ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
 
-/** The coin dataset's batched fill: one `/coins/markets` request per page of ids. */
-const coinPages = (ids: readonly string[]) => coin.batch?.fill(ids.map((id) => ({ id }))) ?? []
-
-/** At most this many ids per multi-get (after dedup). */
+/** At most this many items per multi-get (after dedup). */
 export const MULTI_GET_MAX_IDS = 100
 
 export const ItemStatus = {
@@ -25,39 +21,83 @@ export const ItemStatus = {
 } as const
 export type ItemStatus = (typeof ItemStatus)[keyof typeof ItemStatus]
 
-interface Item {
-  id: string
+/** A dataset a multi-get can read: its provider fills many entries with one call. */
+export type BatchedDataset = AnyDataset & { batch: BatchFill<object> }
+
+/** `dataset` as a multi-get reads it; a dataset without a batched fill is a wiring bug. */
+export function batched(dataset: AnyDataset): BatchedDataset {
+  if (!dataset.batch) throw new Error(`${dataset.name} has no batched fill for a multi-get`)
+  return dataset as BatchedDataset
+}
+
+/** One entry a multi-get asks for: its name in the response, and its canonical params. */
+export interface MultiItem {
+  name: string
+  params: object
+}
+
+/** What one multi-get reads: a dataset, and the items in request order. */
+export interface MultiRead {
+  dataset: BatchedDataset
+  /** What the body calls an item's name: `id` for coins, `symbol` for spot. */
+  field: string
+  items: readonly MultiItem[]
+}
+
+interface Item extends MultiItem {
   key: string
   status: ItemStatus
   envelope: Envelope | null
   jobId?: string
   /** Served if the fetch of a missing item does not land in time. */
   fallback: Envelope | null
-  /** What a missing item held when read; a written event for this same version is not a fill. */
+  /**
+   * What the item held when read: its refreshes' `seenAt`, and for a miss the version whose
+   * written event is not a fill.
+   */
   previous: StoredEntry | null
 }
 
-/** `a,b,Bitcoin` → canonical, deduplicated ids; 400 for a bad id or too many. */
-export function parseIdList(raw: string): string[] {
-  const parts = raw.split(',').map((part) => part.trim())
-  const ids = [...new Set(parts.map((part, index) => parseCoinId(part, `ids[${index}]`)))]
-  if (ids.length > MULTI_GET_MAX_IDS) {
-    throw new ApiError(
-      'TOO_MANY_IDS',
-      `at most ${MULTI_GET_MAX_IDS} distinct ids per request, got ${ids.length}`,
+/**
+ * `a,b,c` → canonical names, each checked by `parse` (which names it `param[index]` in a 400),
+ * then at most MULTI_GET_MAX_IDS distinct ones. A name given twice (after canonicalisation) is
+ * merged into one item, or with `duplicates: 'reject'` a 400 naming both places.
+ */
+export function parseNameList(
+  raw: string,
+  param: string,
+  parse: (part: string, name: string) => string,
+  duplicates: 'merge' | 'reject' = 'merge',
+): string[] {
+  const names = raw.split(',').map((part, index) => parse(part.trim(), `${param}[${index}]`))
+  const distinct = [...new Set(names)]
+  if (duplicates === 'reject' && distinct.length < names.length) {
+    const again = names.findIndex((name, index) => names.indexOf(name) !== index)
+    const first = names.indexOf(names[again] as string)
+    throw new InvalidParamError(
+      `${param}[${again}]`,
+      `${param}[${again}] "${names[again]}" repeats ${param}[${first}]; name each once`,
     )
   }
-  return ids
+  if (distinct.length > MULTI_GET_MAX_IDS) {
+    throw new ApiError(
+      'TOO_MANY_IDS',
+      `at most ${MULTI_GET_MAX_IDS} distinct ${param} per request, got ${distinct.length}`,
+    )
+  }
+  return distinct
 }
 
 /**
- * Many coins in one response. Hits and stale entries are served at once; all missing ids go into
- * ONE batched `/coins/markets` fetch, and the request waits for all of them together (bounded).
- * The body is built by concatenating the stored JSON strings: nothing is parsed.
+ * THE multi-get: many entries of one dataset in one response. Hits and stale entries are served
+ * at once; all missing items go into ONE batched fetch (the dataset's `batch`: one
+ * `/coins/markets` call, one Bybit tickers call, one round of IBKR snapshots), and the request
+ * waits for all of them together (bounded). The body is built by concatenating the stored JSON
+ * strings: nothing is parsed.
  */
-export async function readCoins(
+export async function readMany(
   services: ApiServices,
-  ids: readonly string[],
+  read: MultiRead,
   options: {
     waitMs: number
     maxStalenessMs?: number
@@ -66,70 +106,89 @@ export async function readCoins(
     admitMisses: () => Promise<void>
   },
 ): Promise<string> {
-  const { keys, policy, reader, enqueuer, telemetry } = services
+  const { dataset } = read
+  const { keys, reader, enqueuer, telemetry } = services
   const now = Date.now()
-  const keyOf = (id: string) => cacheKey(keys, coin, { id })
-  const keyList = ids.map(keyOf)
-  const entries = await reader.readMany(keyList)
-  for (const key of keyList) telemetry.readKey(coin.name, key)
+  const keyed = read.items.map((item) => ({ ...item, key: cacheKey(keys, dataset, item.params) }))
+  const entries = await reader.readMany(keyed.map(({ key }) => key))
+  for (const { key } of keyed) telemetry.readKey(dataset.name, key)
 
-  const refreshes: Record<'stale' | 'refresh-ahead', { id: string; entry: StoredEntry | null }[]> =
-    {
-      stale: [],
-      'refresh-ahead': [],
-    }
-  const items: Item[] = ids.map((id, index) => {
-    const decision = decideRead(entries[index] ?? null, now, policy, options.maxStalenessMs)
-    const item: Item = {
-      id,
-      key: keyOf(id),
-      status: ItemStatus.pending,
-      envelope: null,
-      fallback: null,
-      previous: null,
-    }
-    switch (decision.status) {
-      case 'HIT':
-      case 'STALE':
-        telemetry.count(coin.name, decision.status === 'HIT' ? ReadOutcome.hit : ReadOutcome.stale)
-        if (decision.refresh)
-          refreshes[decision.refresh].push({ id, entry: entries[index] ?? null })
-        return { ...item, status: decision.status, envelope: decision.envelope }
-      case 'NOT_FOUND':
-        telemetry.count(coin.name, ReadOutcome.notFound)
-        return { ...item, status: ItemStatus.notFound }
-    }
-    telemetry.count(coin.name, ReadOutcome.miss)
-    return { ...item, fallback: decision.fallback, previous: entries[index] ?? null }
+  const refreshes: Record<'stale' | 'refresh-ahead', Item[]> = { stale: [], 'refresh-ahead': [] }
+  const items = keyed.map((base, index) => {
+    const item = decideItem(services, dataset, base, entries[index] ?? null, now, options)
+    if (item.refresh) refreshes[item.refresh].push(item)
+    return item
   })
 
   const missing = await listedOrSettled(
     services,
+    dataset,
     items.filter((item) => item.status === ItemStatus.pending),
   )
   // Refused, the request enqueues nothing: not the fill, nor the background refreshes.
   if (missing.length > 0) await options.admitMisses()
-  for (const [origin, refreshIds] of Object.entries(refreshes)) {
-    const seenAt = seenAfter(refreshIds.map(({ entry }) => entry))
-    for (const { request } of coinPages(refreshIds.map(({ id }) => id))) {
+  for (const [origin, refreshed] of Object.entries(refreshes)) {
+    const seenAt = seenAfter(refreshed.map((item) => item.previous))
+    for (const { request } of dataset.batch.fill(refreshed.map((item) => item.params))) {
       enqueuer.refreshInBackground(request, origin as JobOrigin, seenAt, (error) =>
         options.log.warn({ err: error, origin }, 'background refresh not enqueued'),
       )
     }
   }
 
-  if (missing.length > 0) await fillMissing(services, missing, options)
-  for (const { envelope } of items) if (envelope) telemetry.served(coin.name, envelope)
-  return `{"items":[${items.map(renderItem).join(',')}]}`
+  if (missing.length > 0) await fillMissing(services, dataset, missing, options)
+  for (const { envelope } of items) if (envelope) telemetry.served(dataset.name, envelope)
+  return `{"items":[${items.map((item) => renderItem(read.field, item)).join(',')}]}`
+}
+
+/** The read decision for one item, counted: served now, NOT_FOUND, or pending a fill. */
+function decideItem(
+  services: ApiServices,
+  dataset: AnyDataset,
+  base: MultiItem & { key: string },
+  entry: StoredEntry | null,
+  now: number,
+  options: { maxStalenessMs?: number },
+): Item & { refresh?: 'stale' | 'refresh-ahead' } {
+  const { telemetry } = services
+  const decision = decideRead(entry, now, services.policy, options.maxStalenessMs)
+  const item: Item = {
+    ...base,
+    status: ItemStatus.pending,
+    envelope: null,
+    fallback: null,
+    previous: entry,
+  }
+  switch (decision.status) {
+    case 'HIT':
+    case 'STALE':
+      telemetry.count(dataset.name, decision.status === 'HIT' ? ReadOutcome.hit : ReadOutcome.stale)
+      return {
+        ...item,
+        status: decision.status,
+        envelope: decision.envelope,
+        ...(decision.refresh ? { refresh: decision.refresh } : {}),
+      }
+    case 'NOT_FOUND':
+      telemetry.count(dataset.name, ReadOutcome.notFound)
+      return { ...item, status: ItemStatus.notFound }
+    case 'MISS':
+      telemetry.count(dataset.name, ReadOutcome.miss)
+      return { ...item, fallback: decision.fallback }
+  }
 }
 
 /**
- * The missing items CoinGecko's cached id list may contain; the others cost no call and are
+ * The missing items the provider's cached catalog may list; the others cost no call and are
  * settled here: their old copy if servable, else NOT_FOUND.
  */
-async function listedOrSettled(services: ApiServices, missing: Item[]): Promise<Item[]> {
+async function listedOrSettled(
+  services: ApiServices,
+  dataset: AnyDataset,
+  missing: Item[],
+): Promise<Item[]> {
   const listed = await Promise.all(
-    missing.map((item) => services.catalogs.mayList(coin, { id: item.id })),
+    missing.map((item) => services.catalogs.mayList(dataset, item.params)),
   )
   return missing.filter((item, index) => {
     if (listed[index]) return true
@@ -143,15 +202,16 @@ async function listedOrSettled(services: ApiServices, missing: Item[]): Promise<
   })
 }
 
-/** The missing items through the one read engine: one `/coins/markets` job per 250 ids. */
+/** The missing items through the one miss wait: one batched job per provider page. */
 async function fillMissing(
   services: ApiServices,
+  dataset: BatchedDataset,
   missing: Item[],
   options: { waitMs: number; maxStalenessMs?: number },
 ): Promise<void> {
-  const jobs = coinPages(missing.map((item) => item.id)).map(({ request, params }) => ({
-    request,
-    keys: params.map((page) => cacheKey(services.keys, coin, page)),
+  const jobs = dataset.batch.fill(missing.map((item) => item.params)).map((page) => ({
+    request: page.request,
+    keys: page.params.map((params) => cacheKey(services.keys, dataset, params)),
   }))
   const targets = missing.map(({ key, previous, fallback }) => ({ key, previous, fallback }))
   const { waitMs, maxStalenessMs } = options
@@ -182,11 +242,11 @@ function settledItem(outcome: FillOutcome): Pick<Item, 'status' | 'envelope' | '
   }
 }
 
-function renderItem(item: Item): string {
+function renderItem(field: string, item: Item): string {
   const job = item.jobId === undefined ? '' : `,"jobId":${JSON.stringify(item.jobId)}`
   const failure =
     item.status === ItemStatus.stale && item.envelope ? lastRefreshError(item.envelope) : null
   const error = failure === null ? '' : `,"error":${JSON.stringify(failure)}`
   // `data` is the stored JSON string, spliced in as-is.
-  return `{"id":${JSON.stringify(item.id)},"status":"${item.status}","data":${item.envelope?.data ?? 'null'}${job}${error}}`
+  return `{${JSON.stringify(field)}:${JSON.stringify(item.name)},"status":"${item.status}","data":${item.envelope?.data ?? 'null'}${job}${error}}`
 }

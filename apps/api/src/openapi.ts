@@ -13,6 +13,7 @@ import { DataResponseHeaders } from './http-cache'
 export const Tag = {
   coins: 'coins',
   spot: 'spot',
+  quotes: 'quotes',
   instruments: 'instruments',
   options: 'options',
   ohlcv: 'ohlcv',
@@ -99,6 +100,10 @@ export async function registerOpenApi(
       tags: [
         { name: Tag.coins, description: 'Cached CoinGecko data' },
         { name: Tag.spot, description: 'Last price and quote of a pair or stock (Bybit, IBKR)' },
+        {
+          name: Tag.quotes,
+          description: "Quote of any contract by the exchange's own id (IBKR conid)",
+        },
         {
           name: Tag.instruments,
           description: 'Listed option contracts of an underlying, with the exchange ids',

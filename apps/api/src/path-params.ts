@@ -22,6 +22,7 @@ const FORMS: Record<SymbolRole, Partial<Record<Exchange, string>>> = {
     ibkr: 'a US stock ticker such as AAPL',
     coingecko: 'a CoinGecko coin id such as bitcoin',
   },
+  contract: { ibkr: 'an IBKR contract id (conid) such as 265598' },
 }
 
 /** A symbol parameter, described per exchange. */

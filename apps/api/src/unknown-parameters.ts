@@ -7,12 +7,13 @@ const CHECKED_PREFIX = '/v1/'
 /** Long enough for any real name, short enough that a hostile one does not fill the message. */
 const MAX_NAME_IN_MESSAGE = 64
 
-function unknownParameter(name: string, allowed: readonly string[]): ApiError {
+/** Names the route that answered, so a near miss (`/v1/spot/ibkr/?symbols=`) shows which. */
+function unknownParameter(name: string, route: string, allowed: readonly string[]): ApiError {
   const shown = name.length > MAX_NAME_IN_MESSAGE ? `${name.slice(0, MAX_NAME_IN_MESSAGE)}…` : name
   const takes = allowed.length === 0 ? 'takes no query parameters' : `takes ${allowed.join(', ')}`
   return new ApiError(
     'UNKNOWN_PARAMETER',
-    `unknown query parameter "${shown}": this route ${takes}`,
+    `unknown query parameter "${shown}": this route (${route}) ${takes}`,
   )
 }
 
@@ -34,7 +35,7 @@ export function rejectUnknownParameters(app: FastifyInstance): void {
     const known = new Set(allowed)
     const check = async (request: FastifyRequest) => {
       for (const name in request.query as Record<string, unknown>) {
-        if (!known.has(name)) throw unknownParameter(name, allowed)
+        if (!known.has(name)) throw unknownParameter(name, route.url, allowed)
       }
     }
     const existing = route.preValidation

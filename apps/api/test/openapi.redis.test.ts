@@ -19,8 +19,14 @@ const ROUTES: [path: string, method: string, statuses: string[]][] = [
     ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
   ],
   ['/v1/coins', 'get', ['200', '400', '429', '500', '503']],
+  ['/v1/spot/{exchange}', 'get', ['200', '400', '429', '500', '503']],
   [
     '/v1/spot/{exchange}/{symbol}',
+    'get',
+    ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
+  ],
+  [
+    '/v1/quotes/{exchange}/{conid}',
     'get',
     ['200', '304', '400', '401', '403', '404', '429', '500', '503'],
   ],
@@ -138,6 +144,7 @@ describe('OpenAPI', () => {
   /** Dataset reads: the value schema, the parameters, and the cache headers on 200 and 304. */
   const READS: [path: string, schema: string, parameters: string[]][] = [
     ['/v1/spot/{exchange}/{symbol}', 'Spot', ['exchange', 'symbol']],
+    ['/v1/quotes/{exchange}/{conid}', 'Quote', ['exchange', 'conid']],
     ['/v1/instruments/{exchange}/{underlying}', 'Instruments', ['exchange', 'underlying']],
     [
       '/v1/options/{exchange}/{underlying}/chain',
@@ -201,12 +208,45 @@ describe('OpenAPI', () => {
       expect(parameter.description, parameter.name).toBeTruthy()
   })
 
+  /** Multi-gets: per-item bodies of the dataset's value, the list and the wait, no cache headers. */
+  it.each([
+    ['/v1/coins', 'ids', 'id', 'Coin', []],
+    ['/v1/spot/{exchange}', 'symbols', 'symbol', 'Spot', ['exchange']],
+  ])(
+    'documents the multi-get %s: %s, items named by %s, of %s',
+    (path, list, field, schema, pathParams) => {
+      const read = spec.paths[path].get
+      const body = read.responses['200'].content['application/json'].schema
+      const item = body.properties.items.items
+      expect(item.required).toEqual([field, 'status', 'data'])
+      expect(item.properties.data.anyOf[0].$ref).toBe(`#/components/schemas/${schema}`)
+      expect(item.properties.status.anyOf.map((s: { enum: string[] }) => s.enum[0])).toEqual([
+        'HIT',
+        'STALE',
+        'MISS',
+        'NOT_FOUND',
+        'PENDING',
+      ])
+      expect(read.responses['200'].headers).toHaveProperty('Cache-Control')
+      expect(read.parameters.map((p: { name: string }) => p.name).sort()).toEqual(
+        [...pathParams, list, 'wait', 'maxStaleness'].sort(),
+      )
+      expect(read.parameters.find((p: { name: string }) => p.name === list).required).toBe(true)
+      expect(read.responses['400'].description).toContain('TOO_MANY_IDS')
+    },
+  )
+
   it('documents the accepted values of exchanges, markets, rights, intervals and catalogs', () => {
     const param = (path: string, name: string) =>
       spec.paths[path].get.parameters.find((p: { name: string }) => p.name === name)
     expect(param('/v1/spot/{exchange}/{symbol}', 'exchange').schema.enum).toEqual(['bybit', 'ibkr'])
     expect(param('/v1/spot/{exchange}/{symbol}', 'symbol').description).toContain(
       'a Bybit spot pair such as BTCUSDT',
+    )
+    expect(param('/v1/spot/{exchange}', 'exchange').schema.enum).toEqual(['bybit', 'ibkr'])
+    expect(param('/v1/quotes/{exchange}/{conid}', 'exchange').schema.enum).toEqual(['ibkr'])
+    expect(param('/v1/quotes/{exchange}/{conid}', 'conid').description).toContain(
+      'on ibkr, an IBKR contract id (conid) such as 265598',
     )
     expect(param('/v1/ohlcv/{exchange}/{symbol}', 'exchange').schema.enum).toEqual([
       'bybit',

@@ -8,17 +8,33 @@ import { keySegment } from './keys'
 export const Exchange = { bybit: 'bybit', ibkr: 'ibkr', coingecko: 'coingecko' } as const
 export type Exchange = (typeof Exchange)[keyof typeof Exchange]
 
-/** What a symbol names, so each exchange can say which form it accepts. */
-export type SymbolRole = 'spot' | 'underlying' | 'candles'
+/**
+ * What a symbol names, so each exchange can say which form it accepts: a spot instrument, an
+ * option underlying, a candle series, or one contract by the exchange's own id (IBKR's conid).
+ */
+export type SymbolRole = 'spot' | 'underlying' | 'candles' | 'contract'
 
 interface SymbolRule {
   pattern: RegExp
   /** Shown in the 400 when a symbol does not match: names the accepted form. */
   form: string
   canonical(value: string): string
+  /**
+   * Words that fit the pattern but are route vocabulary, not instruments (other APIs' paths such
+   * as `stock-prices/latest`): a 400, so no key, job or negative entry ever exists for them.
+   */
+  reserved?: ReadonlySet<string>
 }
 
 const upper = (value: string) => value.toUpperCase()
+
+/** A US stock ticker; `LATEST` is six letters no US listing has, and what other APIs route on. */
+const US_TICKER: SymbolRule = {
+  pattern: /^[A-Z][A-Z0-9.]{0,9}$/,
+  form: 'a US stock ticker such as AAPL',
+  canonical: upper,
+  reserved: new Set(['LATEST']),
+}
 const RULES: Record<Exchange, Partial<Record<SymbolRole, SymbolRule>>> = {
   bybit: {
     spot: {
@@ -38,20 +54,14 @@ const RULES: Record<Exchange, Partial<Record<SymbolRole, SymbolRule>>> = {
     },
   },
   ibkr: {
-    spot: {
-      pattern: /^[A-Z][A-Z0-9.]{0,9}$/,
-      form: 'a US stock ticker such as AAPL',
-      canonical: upper,
-    },
-    underlying: {
-      pattern: /^[A-Z][A-Z0-9.]{0,9}$/,
-      form: 'a US stock ticker such as AAPL',
-      canonical: upper,
-    },
-    candles: {
-      pattern: /^[A-Z][A-Z0-9.]{0,9}$/,
-      form: 'a US stock ticker such as AAPL',
-      canonical: upper,
+    spot: US_TICKER,
+    underlying: US_TICKER,
+    candles: US_TICKER,
+    contract: {
+      pattern: /^[1-9][0-9]{0,11}$/,
+      form: 'an IBKR contract id (conid) such as 265598',
+      // `0265598` and `265598` are one contract, and one entry.
+      canonical: (value) => value.replace(/^0+(?=[0-9])/, ''),
     },
   },
   coingecko: {
@@ -93,6 +103,13 @@ export function parseSymbol(
   const value = rule.canonical(keySegment(param, raw))
   if (!rule.pattern.test(value)) {
     throw new InvalidParamError(param, `${param} "${raw}" is not ${rule.form}`)
+  }
+  if (rule.reserved?.has(value)) {
+    throw new InvalidParamError(
+      param,
+      `${param} "${raw}" is not ${rule.form} but a word of other APIs' routes; the latest ` +
+        `prices of several symbols are GET /v1/spot/${exchange}?symbols=a,b`,
+    )
   }
   return value
 }

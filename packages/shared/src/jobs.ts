@@ -19,13 +19,18 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName]
 /** At most this many ids go into one `/coins/markets` call (the provider's `per_page` cap). */
 export const MARKETS_PAGE_SIZE = 250
 
+/** Symbols (conids) per spot (quote) job: one Bybit tickers call, one round of IBKR snapshots. */
+export const SPOT_BATCH_SIZE = 100
+
 // Job data carries canonical params (the producers validated them); the schemas re-check shape.
 const CoinId = CoinIdParams.properties.id
 const Segment = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })
 const IntervalName = Type.Union(Object.keys(Interval).map((name) => Type.Literal(name as Interval)))
 /** A read route's param as the client sent it; the worker parses it as the route does. */
 const RawParam = Type.String({ maxLength: 256 })
-const Symbols = Type.Array(Segment, { minItems: 1, maxItems: 100 })
+const Symbols = Type.Array(Segment, { minItems: 1, maxItems: SPOT_BATCH_SIZE })
+const Conid = Type.String({ pattern: '^[1-9][0-9]{0,11}$' })
+const Conids = Type.Array(Conid, { minItems: 1, maxItems: SPOT_BATCH_SIZE })
 const Underlying = Type.Object({ underlying: Segment })
 const ExchangeUnderlying = Type.Object({ exchange: Segment, underlying: Segment })
 
@@ -70,6 +75,8 @@ export const Jobs = {
   'ibkr.instruments': job('ibkr', Underlying),
   /** Snapshots of every qualified contract: fills `option-chain`. */
   'ibkr.option-chain': job('ibkr', Underlying),
+  /** One round of snapshots of any contracts (stocks, options) by conid: fills `quote` for each. */
+  'ibkr.quote': job('ibkr', Type.Object({ conids: Conids })),
   /** marketdata/history of the stock's conid: fills `ohlcv` for one stock and interval. */
   'ibkr.history': job('ibkr', Type.Object({ symbol: Segment, interval: IntervalName })),
   /** From the exchange calendar, no provider call: fills `market-status`. */
@@ -253,23 +260,4 @@ export function producerJobOptions(
     removeOnComplete: { ...JOB_DEFAULTS.removeOnComplete },
     removeOnFail: { ...JOB_DEFAULTS.removeOnFail },
   }
-}
-
-/** Job ids are unique per queue; the public id carries the queue: `coingecko.42`. */
-export function publicJobId(queue: QueueName, id: string): string {
-  return `${queue}.${id}`
-}
-
-export function parsePublicJobId(publicId: string): { queue: QueueName; id: string } | null {
-  const dot = publicId.indexOf('.')
-  if (dot < 1) return null
-  const queue = publicId.slice(0, dot)
-  const id = publicId.slice(dot + 1)
-  if (
-    !(Object.values(QueueName) as string[]).includes(queue) ||
-    !/^[A-Za-z0-9._|-]{1,200}$/.test(id)
-  ) {
-    return null
-  }
-  return { queue: queue as QueueName, id }
 }

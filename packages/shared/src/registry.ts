@@ -8,6 +8,7 @@ import { marketStatus } from './datasets/market-status'
 import { ohlcv } from './datasets/ohlcv'
 import { optionChain } from './datasets/option-chain'
 import { optionsSummary } from './datasets/options-summary'
+import { quote } from './datasets/quote'
 import { spot } from './datasets/spot'
 import { tokenomics } from './datasets/tokenomics'
 import { InvalidParamError } from './errors'
@@ -17,6 +18,7 @@ export const datasets = {
   coin,
   tokenomics,
   spot,
+  quote,
   instruments,
   'option-chain': optionChain,
   ohlcv,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ohlcv } from '../src/datasets/ohlcv'
+import { quote } from '../src/datasets/quote'
 import { spot } from '../src/datasets/spot'
 import { InvalidParamError } from '../src/errors'
 import { exchangesFor, parseExchange, parseSymbol } from '../src/exchanges'
@@ -18,6 +19,33 @@ describe('exchanges and symbols', () => {
     )
     expect(() => parseSymbol('ibkr', 'underlying', '1ABC')).toThrow(/US stock ticker such as AAPL/)
     expect(() => parseSymbol('bybit', 'spot', 'BTC:USDT')).toThrow(InvalidParamError)
+  })
+
+  it("refuses other APIs' route words as tickers, so none is ever cached as not found", () => {
+    for (const role of ['spot', 'underlying', 'candles'] as const) {
+      expect(() => parseSymbol('ibkr', role, 'latest')).toThrow(
+        /"latest" is not a US stock ticker such as AAPL but a word of other APIs' routes/,
+      )
+    }
+    expect(() => spot.parseParams({ exchange: 'ibkr', symbol: 'Latest' })).toThrow(
+      'GET /v1/spot/ibkr?symbols=a,b',
+    )
+    // Five letters and fewer are real tickers' room: LATE is not reserved.
+    expect(parseSymbol('ibkr', 'spot', 'late')).toBe('LATE')
+  })
+
+  it('takes IBKR contract ids as decimal numbers, without leading zeros', () => {
+    expect(exchangesFor('contract')).toEqual(['ibkr'])
+    expect(quote.parseParams({ exchange: 'IBKR', conid: '0265598' })).toEqual({
+      exchange: 'ibkr',
+      conid: '265598',
+    })
+    for (const conid of ['AAPL', '0', '1.5', '-1', '1234567890123', '']) {
+      expect(() => quote.parseParams({ exchange: 'ibkr', conid })).toThrow(InvalidParamError)
+    }
+    expect(() => quote.parseParams({ exchange: 'bybit', conid: '1' })).toThrow(
+      'exchange must be one of ibkr',
+    )
   })
 
   it('lists the exchanges that serve a role', () => {

@@ -1,16 +1,16 @@
 import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
 import { CatalogName, catalog } from '../src/datasets/catalog'
+import { parsePublicJobId, publicJobId } from '../src/job-ids'
 import {
   JobRequestSchema,
   jobDataProblem,
   jobNames,
   MARKETS_PAGE_SIZE,
   Priority,
-  parsePublicJobId,
   producerJobOptions,
-  publicJobId,
   requestDedupId,
+  SPOT_BATCH_SIZE,
 } from '../src/jobs'
 import { datasets } from '../src/registry'
 
@@ -86,6 +86,24 @@ describe('jobs', () => {
     })
   })
 
+  it('puts the spot symbols of each exchange in one job per 100, the single fill being one of them', () => {
+    const ibkr = Array.from({ length: SPOT_BATCH_SIZE + 1 }, (_, i) => ({
+      exchange: 'ibkr' as const,
+      symbol: `S${i}`,
+    }))
+    const pages = datasets.spot.batch!.fill([{ exchange: 'bybit', symbol: 'BTCUSDT' }, ...ibkr])
+    expect(pages.map(({ request }) => [request.name, request.data])).toEqual([
+      ['bybit.spot', { symbols: ['BTCUSDT'] }],
+      ['ibkr.spot', { symbols: ibkr.slice(0, SPOT_BATCH_SIZE).map((p) => p.symbol) }],
+      ['ibkr.spot', { symbols: [`S${SPOT_BATCH_SIZE}`] }],
+    ])
+    expect(pages[2]?.params).toEqual([{ exchange: 'ibkr', symbol: `S${SPOT_BATCH_SIZE}` }])
+    const [one] = datasets.spot.batch!.fill([{ exchange: 'ibkr', symbol: 'AAPL' }])
+    const single = datasets.spot.fill({ exchange: 'ibkr', symbol: 'AAPL' })
+    expect(one?.request).toEqual(single)
+    expect(jobDataProblem('ibkr.spot', { symbols: ibkr.map((p) => p.symbol) })).toMatch(/symbols/)
+  })
+
   it('always bounds retention and names a dedup id without colons', () => {
     const opts = producerJobOptions(datasets.coin.fill({ id: 'bitcoin' }), 'miss')
     expect(opts.removeOnComplete.count).toBeGreaterThan(0)
@@ -130,6 +148,7 @@ describe('jobs', () => {
       coin: { id: 'bitcoin' },
       tokenomics: { id: 'bitcoin' },
       spot: { exchange: 'bybit', symbol: 'BTCUSDT' },
+      quote: { exchange: 'ibkr', conid: '265598' },
       instruments: { exchange: 'ibkr', underlying: 'SPY' },
       'option-chain': { exchange: 'bybit', underlying: 'BTC' },
       ohlcv: { exchange: 'coingecko', symbol: 'bitcoin' },

@@ -8,7 +8,7 @@ import { ChainFilterQuery, chainReadFilter } from '../chain-filters'
 import { CollarQuery, CollarResponse, collarReadFilter } from '../collar-view'
 import { lastCandles, OhlcvQuery } from '../ohlcv-query'
 import { Tag } from '../openapi'
-import { exchangeSymbolPath } from '../path-params'
+import { exchangeParam, exchangeSymbolPath, symbolParam } from '../path-params'
 import type { ApiServices } from '../services'
 import { type DatasetRoute, registerDatasetRoute } from './dataset-route'
 
@@ -53,6 +53,21 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
       'Bybit spot pairs (BTCUSDT) and US stocks through Interactive Brokers (AAPL). For a ' +
       'closed stock market `price` is the previous close.',
     params: exchangeSymbolPath('spot', 'symbol', 'The instrument'),
+  },
+  quote: {
+    operationId: 'getQuote',
+    path: '/v1/quotes/:exchange/:conid',
+    tag: Tag.quotes,
+    summary: 'Quote of one contract (stock or option) by IBKR contract id',
+    description:
+      'Any contract IBKR has qualified: a stock (265598 is AAPL) or an option (its conid from ' +
+      '`/v1/instruments/ibkr/{underlying}`). One snapshot gives last, bid, ask, sizes, the ' +
+      "day's high, low and volume, and for an option its greeks, IV and open interest. A conid " +
+      'IBKR does not know is 404 NOT_FOUND, remembered for a minute.',
+    params: Type.Object({
+      exchange: exchangeParam('contract'),
+      conid: symbolParam('contract', 'The contract'),
+    }),
   },
   instruments: {
     operationId: 'getInstruments',

@@ -149,6 +149,17 @@ const DATASET_CASES: [string, DatasetCase][] = [
     },
   ],
   [
+    'quote',
+    {
+      dataset: 'quote',
+      params: { exchange: 'ibkr', conid: '0265598' },
+      queue: 'ibkr',
+      job: 'ibkr.quote',
+      data: { conids: ['265598'] },
+      keyParams: { exchange: 'ibkr', conid: '265598' },
+    },
+  ],
+  [
     'instruments',
     {
       dataset: 'instruments',

@@ -58,7 +58,7 @@ export function snapshotAnswer(deps: SnapshotDeps, query: Query, now: number): A
     const values =
       target.kind === 'stock'
         ? stockValues(deps, target.stock, now)
-        : optionValues(deps, target.contract, now)
+        : optionValues(deps, target.stock, target.contract, now)
     const picked = Object.fromEntries(
       fields.flatMap((tag) => (Object.hasOwn(values, tag) ? [[tag, values[tag]]] : [])),
     )
@@ -103,11 +103,18 @@ function stockValues(deps: SnapshotDeps, stock: IbkrStock, now: number): Values 
     '70': day.high.toFixed(2),
     '71': day.low.toFixed(2),
     '87': compact(dailyVolume * elapsed),
+    '55': symbol,
+    '6070': 'STK',
     '6509': 'RpB',
   }
 }
 
-function optionValues(deps: SnapshotDeps, contract: OptionContract, now: number): Values {
+function optionValues(
+  deps: SnapshotDeps,
+  stock: IbkrStock,
+  contract: OptionContract,
+  now: number,
+): Values {
   const { board } = deps.catalog
   const quote = board.quote(contract, now)
   const session = deps.equities.session(now)
@@ -131,6 +138,9 @@ function optionValues(deps: SnapshotDeps, contract: OptionContract, now: number)
     '7633': `${(quote.markIv * 100).toFixed(1)}%`,
     '7638': String(quote.openInterest),
     '87': compact(quote.volume24h * Math.max(0, Math.min(1, elapsed))),
+    '55': stock.listing.symbol,
+    '6070': 'OPT',
+    '6457': String(stock.listing.conid),
     '6509': 'RpB',
   }
   if (quote.bid !== undefined) {

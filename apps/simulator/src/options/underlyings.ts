@@ -84,6 +84,10 @@ const EQUITY: readonly EquityRow[] = [
   ['AAPL', { atmVol: 0.26, skew: -0.25, curvature: 0.8 }, [2.5, 5, 10, 20, 25], false, 20000],
   ['MSFT', { atmVol: 0.24, skew: -0.25, curvature: 0.8 }, [2.5, 5, 10, 20, 25], false, 12000],
   ['TSLA', { atmVol: 0.55, skew: -0.1, curvature: 0.6 }, [2.5, 5, 10, 20, 25, 50], false, 30000],
+  ['GOOGL', { atmVol: 0.29, skew: -0.22, curvature: 0.8 }, [2.5, 5, 10, 20, 25], false, 15000],
+  ['AMZN', { atmVol: 0.31, skew: -0.22, curvature: 0.8 }, [2.5, 5, 10, 20, 25], false, 18000],
+  ['NVDA', { atmVol: 0.48, skew: -0.15, curvature: 0.7 }, [2.5, 5, 10, 20, 25], false, 40000],
+  ['META', { atmVol: 0.34, skew: -0.2, curvature: 0.8 }, [5, 10, 20, 25, 50], false, 10000],
 ]
 
 /** USD short rate for equity forwards; crypto options on Bybit price with no carry. */

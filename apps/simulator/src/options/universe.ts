@@ -26,8 +26,9 @@ export function optionBoard(seed: number, tickMs = DEFAULT_TICK_MS): OptionBoard
 
 /**
  * Every option the simulator lists at `now`, quoted, keyed by underlying symbol (BTC, ETH, SOL,
- * SPY, QQQ, AAPL, MSFT, TSLA). A pure function of (seed, now, tickMs): the same inputs give the
- * same chains and prices the HTTP routes serve, so tests can compute expectations from it.
+ * SPY, QQQ, AAPL, MSFT, TSLA, GOOGL, AMZN, NVDA, META). A pure function of (seed, now, tickMs):
+ * the same inputs give the same chains and prices the HTTP routes serve, so tests can compute
+ * expectations from it.
  */
 export function optionUniverse(
   seed: number,

@@ -8,6 +8,10 @@ const STOCKS = [
   ['AAPL', '265598'],
   ['MSFT', '272093'],
   ['TSLA', '76792991'],
+  ['GOOGL', '208813719'],
+  ['AMZN', '3691937'],
+  ['NVDA', '4815747'],
+  ['META', '107113386'],
 ]
 
 interface SearchRow {

@@ -106,6 +106,47 @@ describe('GET /v1/api/iserver/marketdata/snapshot', () => {
     expect(await json(`${SNAPSHOT}?conids=${AAPL}`)).toEqual([{ conid: AAPL, conidEx: '265598' }])
   })
 
+  it('names what each contract is: symbol (55), asset class (6070), underlying (6457)', async () => {
+    const { json } = await startSimulator()
+    const [call] = await json<Array<{ conid: number }>>(
+      '/v1/api/iserver/secdef/info?conid=265598&sectype=OPT&month=FEB25&strike=250&right=C',
+    )
+    const url = `${SNAPSHOT}?conids=${AAPL},${call?.conid}&fields=31,55,6070,6457`
+    await json(url)
+    const [stock, option] = await json<Row[]>(url)
+
+    expect(stock).toMatchObject({ '55': 'AAPL', '6070': 'STK' })
+    expect(stock).not.toHaveProperty('6457')
+    expect(option).toMatchObject({ '55': 'AAPL', '6070': 'OPT', '6457': String(AAPL) })
+  })
+
+  it('quotes every listed stock in one call, the same for the same seed and clock', async () => {
+    const conids = ['265598', '208813719', '272093', '3691937', '4815747', '107113386']
+    const url = `${SNAPSHOT}?conids=${[...conids, '76792991', '756733', '320227571']}&fields=31,55`
+    const answers = await Promise.all(
+      [1, 2].map(async () => {
+        const { json } = await startSimulator({ seed: 7 })
+        await json(url)
+        return json<Row[]>(url)
+      }),
+    )
+
+    const [first, second] = answers
+    expect(first?.map((row) => row['55'])).toEqual([
+      'AAPL',
+      'GOOGL',
+      'MSFT',
+      'AMZN',
+      'NVDA',
+      'META',
+      'TSLA',
+      'SPY',
+      'QQQ',
+    ])
+    for (const row of first ?? []) expect(Number(String(row['31']).slice(1))).toBeGreaterThan(0)
+    expect(second).toEqual(first)
+  })
+
   it('never gives values for an unknown conid, and rejects malformed ones', async () => {
     const { get, json } = await startSimulator()
     await json(`${SNAPSHOT}?conids=12345&fields=31`)

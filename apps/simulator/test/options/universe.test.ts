@@ -55,12 +55,27 @@ describe('optionUniverse', () => {
       [...universe].map(([symbol, { quotes }]) => [symbol, quotes[0]!.spot]),
     )
 
-    expect(Object.keys(spots)).toEqual(['BTC', 'ETH', 'SOL', 'SPY', 'QQQ', 'AAPL', 'MSFT', 'TSLA'])
+    expect(Object.keys(spots)).toEqual([
+      'BTC',
+      'ETH',
+      'SOL',
+      'SPY',
+      'QQQ',
+      'AAPL',
+      'MSFT',
+      'TSLA',
+      'GOOGL',
+      'AMZN',
+      'NVDA',
+      'META',
+    ])
     expect(spots.BTC).toBeGreaterThan(50_000)
     expect(spots.ETH).toBeGreaterThan(1_500)
     expect(spots.SOL).toBeGreaterThan(60)
     expect(spots.SPY).toBeGreaterThan(500)
     expect(spots.AAPL).toBeGreaterThan(150)
+    expect(spots.NVDA).toBeGreaterThan(100)
+    expect(spots.META).toBeGreaterThan(400)
   })
 
   it('lays out 20–40 strikes per expiry around the forward, with calls and puts at each', () => {

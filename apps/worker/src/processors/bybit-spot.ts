@@ -1,15 +1,13 @@
 import { cacheKey } from '@marketcache/shared/dataset'
 import { spot } from '@marketcache/shared/datasets/spot'
+import { SPOT_BATCH_SIZE } from '@marketcache/shared/jobs'
 import type { JobProcessor, JobResult, ProcessorContext } from '../contracts/processor'
 import type { BybitAdapter } from '../providers/bybit/adapter'
 import { BybitEndpoint } from '../providers/bybit/client'
-import { entryOf, targetOf } from './entries'
+import { entryOf, targetOf, writeAnswer } from './entries'
 import { sharedCall } from './shared-call'
 
 const params = (symbol: string) => ({ exchange: 'bybit' as const, symbol })
-
-/** Symbols one spot job may carry (its data schema's bound). */
-const MAX_SYMBOLS = 100
 
 /**
  * `bybit.spot`: one tickers call writes a `spot` entry per symbol. Of several symbols, those
@@ -26,14 +24,9 @@ export function bybitSpotProcessor(
   async function fetchSpots(symbols: readonly string[]): Promise<JobResult> {
     const { records, missing, asOf } = await adapter.spot(symbols)
     const meta = { asOf, source: 'bybit', endpoint: BybitEndpoint.tickers } as const
-    const outcomes = await ctx.writer.write(
-      records.map((record) => entryOf(ctx, spot, params(record.symbol), record, meta)),
-    )
-    const written = outcomes.filter((o) => o.written).map((o) => o.key)
+    const entries = records.map((record) => entryOf(ctx, spot, params(record.symbol), record, meta))
     const negatives = missing.map((symbol) => targetOf(ctx, spot, params(symbol)))
-    await ctx.writer.writeNotFound(negatives, 'bybit', ctx.now())
-    written.push(...negatives.map((negative) => negative.key))
-    return { written }
+    return { written: await writeAnswer(ctx, entries, negatives, 'bybit') }
   }
 
   return {
@@ -43,9 +36,9 @@ export function bybitSpotProcessor(
       const [own] = data.symbols
       if (own === undefined || data.symbols.length > 1) return fetchSpots(data.symbols)
       const others = async () =>
-        (await handle.waiting('bybit.spot', MAX_SYMBOLS - 1))
+        (await handle.waiting('bybit.spot', SPOT_BATCH_SIZE - 1))
           .flatMap((other) => other.symbols)
-          .slice(0, MAX_SYMBOLS - 1)
+          .slice(0, SPOT_BATCH_SIZE - 1)
           .map((symbol) => item(symbol))
       return sharedCall(ctx, handle, item(own), others, fetchSpots)
     },

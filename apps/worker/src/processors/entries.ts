@@ -80,3 +80,21 @@ export function targetOf<D extends AnyDataset>(
     negativeMs: policyOf(ctx, dataset, params).negativeMs,
   }
 }
+
+/**
+ * Writes one provider answer for many keys: the entries it priced, and negative entries for what
+ * it said does not exist. Returns the job's `written`: entries that won the asOf check, then
+ * every negative one.
+ */
+export async function writeAnswer(
+  ctx: ProcessorContext,
+  entries: readonly EnvelopeEntry[],
+  notFound: readonly NotFoundEntry[],
+  source: ProviderName,
+  now = ctx.now(),
+): Promise<string[]> {
+  const outcomes = await ctx.writer.write(entries)
+  const written = outcomes.filter((o) => o.written).map((o) => o.key)
+  await ctx.writer.writeNotFound(notFound, source, now)
+  return [...written, ...notFound.map((negative) => negative.key)]
+}

@@ -5,7 +5,7 @@ import { ProviderBadResponseError, ProviderNotFoundError } from '../errors'
 import type { IbkrAdapter } from '../providers/ibkr/adapter'
 import { IbkrEndpoint } from '../providers/ibkr/endpoints'
 import { snapshotSpots } from '../providers/ibkr/market-data'
-import { entryOf, targetOf } from './entries'
+import { entryOf, targetOf, writeAnswer } from './entries'
 import { stockConid } from './ibkr-instruments'
 
 const spotParams = (symbol: string) => ({ exchange: 'ibkr', symbol }) as const
@@ -67,11 +67,7 @@ export function ibkrSpotProcessor(
           endpoint: IbkrEndpoint.snapshot,
         }),
       )
-      const outcomes = await ctx.writer.write(entries)
-      const written = outcomes.filter((o) => o.written).map((o) => o.key)
-      await ctx.writer.writeNotFound(unknown, 'ibkr', now)
-      written.push(...unknown.map((entry) => entry.key))
-      return { written }
+      return { written: await writeAnswer(ctx, entries, unknown, 'ibkr', now) }
     },
   }
 }

@@ -3,6 +3,7 @@ import type { ProviderQueue, QueueDeps } from '../contracts/queue'
 import { ibkrHistoryProcessor } from '../processors/ibkr-history'
 import { ibkrInstrumentsProcessor } from '../processors/ibkr-instruments'
 import { ibkrOptionChainProcessor } from '../processors/ibkr-option-chain'
+import { ibkrQuoteProcessor } from '../processors/ibkr-quote'
 import { ibkrSpotProcessor } from '../processors/ibkr-spot'
 import { IbkrAdapter } from '../providers/ibkr/adapter'
 import { IbkrClient } from '../providers/ibkr/client'
@@ -29,6 +30,7 @@ export function ibkrQueue(config: WorkerConfig, deps: QueueDeps): ProviderQueue<
       'ibkr.instruments': ibkrInstrumentsProcessor(adapter, deps.context, limits),
       'ibkr.option-chain': ibkrOptionChainProcessor(adapter, deps.context, limits),
       'ibkr.history': ibkrHistoryProcessor(adapter, deps.context),
+      'ibkr.quote': ibkrQuoteProcessor(adapter, deps.context),
     },
     close: () => client.close(),
   }

@@ -61,6 +61,31 @@ describe('ibkr.spot against the simulator', () => {
     expect(cached.underlying_id).toMatch(/^\d+$/)
   })
 
+  it('fills nine stocks with one round of snapshots: a search each, one pre-flight, one quote', async () => {
+    const symbols = ['AAPL', 'GOOGL', 'MSFT', 'AMZN', 'NVDA', 'META', 'TSLA', 'SPY', 'QQQ']
+    // No qualification cached (an earlier test qualified MSFT): every conid comes from a search.
+    await h.redis.del(
+      ...symbols.map((underlying) => h.key(instruments, { exchange: 'ibkr', underlying })),
+    )
+    const job = await h.run(spotRequest(...symbols))
+    expect(await job.getState()).toBe('completed')
+    expect(job.returnvalue).toEqual({ written: symbols.map(spotKey) })
+
+    const stats = await sim.stats()
+    expect(stats.byEndpoint['/iserver/secdef/search']).toBe(symbols.length)
+    expect(stats.byEndpoint['/iserver/marketdata/snapshot']).toBe(2)
+    const asked = sim.calls.filter((call) => call.path.includes('/marketdata/snapshot'))
+    for (const call of asked) {
+      const conids = new URL(call.path, 'http://sim').searchParams.get('conids')?.split(',')
+      expect(conids).toHaveLength(symbols.length)
+    }
+    for (const symbol of symbols) {
+      const value = JSON.parse(((await readEntry(h.redis, spotKey(symbol))) as Envelope).data)
+      expect(value).toMatchObject({ exchange: 'ibkr', symbol })
+      expect(value.price).toBeGreaterThan(0)
+    }
+  })
+
   it('writes a negative entry for an unknown symbol and the spot of the known one', async () => {
     const job = await h.run(spotRequest('TSLA', 'ZZZZ'))
     expect(await job.getState()).toBe('completed')

@@ -20,6 +20,9 @@ export const Field = {
   vega: '7311',
   impliedVol: '7633',
   openInterest: '7638',
+  symbol: '55',
+  secType: '6070',
+  underlyingConid: '6457',
 } as const
 export type Field = (typeof Field)[keyof typeof Field]
 
@@ -52,6 +55,18 @@ export const OPTION_FIELDS: readonly Field[] = [
   Field.openInterest,
 ]
 
+/**
+ * What a quote of any contract asks for: the stock and option fields, and what the contract is
+ * (symbol, asset class, an option's underlying). Those static fields come for every contract the
+ * gateway knows, priced or not, so a conid that gains no values at all is not a contract.
+ */
+export const QUOTE_FIELDS: readonly Field[] = [
+  ...new Set([...STOCK_FIELDS, ...OPTION_FIELDS]),
+  Field.symbol,
+  Field.secType,
+  Field.underlyingConid,
+]
+
 /** One conid's snapshot, parsed. Every value is null when the gateway did not send it. */
 export interface SnapshotRow {
   conid: string
@@ -74,6 +89,12 @@ export interface SnapshotRow {
   /** A fraction: "32.5%" → 0.325. */
   impliedVol: number | null
   openInterest: number | null
+  /** Field 55: the stock's symbol, or an option's underlying symbol. */
+  symbol: string | null
+  /** Field 6070: `STK`, `OPT`, ... */
+  secType: string | null
+  /** Field 6457: an option's underlying conid. */
+  underlyingConid: string | null
   /** `_updated`, epoch ms. */
   updated: number | null
 }
@@ -122,6 +143,12 @@ function nonNegative(value: number | null): number | null {
   return value !== null && value >= 0 ? value : null
 }
 
+/** A conid as text; null for anything that is not one. */
+function conidText(value: unknown): string | null {
+  const raw = text(value)
+  return raw !== null && /^\d+$/.test(raw) ? raw : null
+}
+
 /** True when the gateway sent a value for any of `fields`: not a pre-flight answer. */
 export function hasValues(raw: Record<string, unknown>, fields: readonly string[]): boolean {
   return fields.some((field) => text(raw[field]) !== null)
@@ -153,6 +180,9 @@ export function parseSnapshotRow(raw: Record<string, unknown>): SnapshotRow | nu
     vega: parseNumber(raw[Field.vega]),
     impliedVol: iv !== null && iv >= 0 ? Math.round(iv * 1e4) / 1e6 : null,
     openInterest: nonNegative(parseCount(raw[Field.openInterest])),
+    symbol: text(raw[Field.symbol]),
+    secType: text(raw[Field.secType]),
+    underlyingConid: conidText(raw[Field.underlyingConid]),
     updated: updated !== null && updated > 0 ? updated : null,
   }
 }

@@ -1,5 +1,6 @@
 import type { instruments } from '@marketcache/shared/datasets/instruments'
 import type { OptionChain } from '@marketcache/shared/datasets/option-chain'
+import type { quote } from '@marketcache/shared/datasets/quote'
 import type { spot } from '@marketcache/shared/datasets/spot'
 import type { Static } from '@sinclair/typebox'
 import { assembleChain } from '../chain-assembly'
@@ -7,6 +8,7 @@ import type { SnapshotRow } from './fields'
 
 export type SpotValue = Static<typeof spot.value>
 export type InstrumentsValue = Static<typeof instruments.value>
+export type QuoteValue = Static<typeof quote.value>
 type OptionQuote = NonNullable<OptionChain['expiries'][number]['strikes'][number]['call']>
 
 /** The middle of a two-sided quote; null when a side is missing or the quote is crossed. */
@@ -41,6 +43,35 @@ export function spotValueOf(symbol: string, row: SnapshotRow, now: number): Spot
     high_24h: row.high,
     low_24h: row.low,
     volume_24h: row.volume,
+    as_of: new Date(row.updated ?? now).toISOString(),
+  }
+}
+
+/** Any contract's snapshot as a `quote` value: what it is, its market, and greeks for options. */
+export function quoteValueOf(row: SnapshotRow, now: number): QuoteValue {
+  return {
+    exchange: 'ibkr',
+    conid: row.conid,
+    symbol: row.symbol,
+    sec_type: row.secType,
+    underlying_conid: row.underlyingConid,
+    price: priceOf(row),
+    last: row.last,
+    last_is_close: row.lastIsClose,
+    bid: row.bid,
+    ask: row.ask,
+    bid_size: row.bidSize,
+    ask_size: row.askSize,
+    high: row.high,
+    low: row.low,
+    volume: row.volume,
+    change_pct: row.changePct,
+    delta: row.delta,
+    gamma: row.gamma,
+    theta: row.theta,
+    vega: row.vega,
+    implied_vol: row.impliedVol,
+    open_interest: row.openInterest,
     as_of: new Date(row.updated ?? now).toISOString(),
   }
 }

@@ -63,6 +63,20 @@ describe('snapshot field values', () => {
     })
   })
 
+  it('reads what a contract is: symbol, asset class, and an option underlying conid', () => {
+    const row = parseSnapshotRow({
+      conid: 730100001,
+      '55': 'AAPL',
+      '6070': 'OPT',
+      '6457': 265598,
+      '31': '4.10',
+    })
+    expect(row).toMatchObject({ symbol: 'AAPL', secType: 'OPT', underlyingConid: '265598' })
+    const stock = parseSnapshotRow({ conid: 265598, '55': 'AAPL', '6070': 'STK', '6457': 'N/A' })
+    expect(stock).toMatchObject({ secType: 'STK', underlyingConid: null })
+    expect(parseSnapshotRow({ conid: 265598 })).toMatchObject({ symbol: null, secType: null })
+  })
+
   it('tells the pre-flight answer (ids only) from one with values', () => {
     const preflight = { conid: 1, conidEx: '1', _updated: 1, server_id: 'q0', '6119': 'q0' }
     expect(hasValues(preflight, OPTION_FIELDS)).toBe(false)
