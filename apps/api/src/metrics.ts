@@ -45,13 +45,32 @@ export class ApiMetrics implements ReadMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'marketcache_' })
   }
 
+  /**
+   * Each label set's child, bound once: an observation on the hit path is then a few additions,
+   * not a label object hashed per call. Label values are bounded (see the class), so are these.
+   */
+  readonly #children = new Map<string, unknown>()
+
+  #child<T>(id: string, bind: () => T): T {
+    let child = this.#children.get(id) as T | undefined
+    if (child === undefined) {
+      child = bind()
+      this.#children.set(id, child)
+    }
+    return child
+  }
+
   read(dataset: string, outcome: ReadOutcome, by: number): void {
     // Named as the read decision and X-Cache-Status name them.
-    this.#reads.inc({ dataset, outcome: outcome.toUpperCase() }, by)
+    this.#child(`reads|${dataset}|${outcome}`, () =>
+      this.#reads.labels({ dataset, outcome: outcome.toUpperCase() }),
+    ).inc(by)
   }
 
   served(dataset: string, envelope: Envelope, now: number): void {
-    this.#dataAge.observe({ dataset }, Math.max(0, now - envelope.fetchedAt) / 1000)
+    this.#child(`age|${dataset}`, () => this.#dataAge.labels({ dataset })).observe(
+      Math.max(0, now - envelope.fetchedAt) / 1000,
+    )
   }
 
   /** The in-process layer's reads by result, and what it holds, read at each scrape. */
@@ -93,14 +112,12 @@ export class ApiMetrics implements ReadMetrics {
   /** Times every response, 404s and errors included, by the route's template. */
   timeRequests(app: FastifyInstance): void {
     app.addHook('onResponse', async (request, reply) => {
-      this.#requestDuration.observe(
-        {
-          route: request.routeOptions.url ?? UNMATCHED_ROUTE,
-          method: request.method,
-          status: String(reply.statusCode),
-        },
-        reply.elapsedTime / 1000,
-      )
+      const route = request.routeOptions.url ?? UNMATCHED_ROUTE
+      const { method } = request
+      const status = reply.statusCode
+      this.#child(`http|${route}|${method}|${status}`, () =>
+        this.#requestDuration.labels({ route, method, status: String(status) }),
+      ).observe(reply.elapsedTime / 1000)
     })
   }
 }
