@@ -1,6 +1,6 @@
 import { safeSerializedError } from '@marketcache/shared/log-safety'
 import { Type } from '@sinclair/typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { type LoggerOptions, pino } from 'pino'
 
 /** pino's levels, `silent` included: the values LOG_LEVEL accepts. */
@@ -43,9 +43,11 @@ export function loggerOptions(level: string): LoggerOptions {
  * answered from. Hits (and their 304s) are the bulk of the traffic and alike, so one in
  * `hitSample` is logged, marked with the rate; misses, stale answers and errors are all logged.
  */
-export function installAccessLog(app: FastifyInstance, hitSample: number): void {
+export function accessLog(
+  hitSample: number,
+): (request: FastifyRequest, reply: FastifyReply) => void {
   let hits = 0
-  app.addHook('onResponse', async (request, reply) => {
+  return (request, reply) => {
     const cache = reply.getHeader('x-cache-status')
     if (cache === 'HIT' && reply.statusCode < 400) {
       if (hitSample === 0 || ++hits % hitSample !== 0) return
@@ -61,5 +63,5 @@ export function installAccessLog(app: FastifyInstance, hitSample: number): void 
       },
       'response',
     )
-  })
+  }
 }

@@ -1,5 +1,5 @@
 import type { Envelope } from '@marketcache/shared/envelope'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { ReadMetrics, ReadOutcome } from './read-telemetry'
 
@@ -109,15 +109,13 @@ export class ApiMetrics implements ReadMetrics {
     })
   }
 
-  /** Times every response, 404s and errors included, by the route's template. */
-  timeRequests(app: FastifyInstance): void {
-    app.addHook('onResponse', async (request, reply) => {
-      const route = request.routeOptions.url ?? UNMATCHED_ROUTE
-      const { method } = request
-      const status = reply.statusCode
-      this.#child(`http|${route}|${method}|${status}`, () =>
-        this.#requestDuration.labels({ route, method, status: String(status) }),
-      ).observe(reply.elapsedTime / 1000)
-    })
+  /** Times a response once it is sent (404s and errors included), by the route's template. */
+  timeRequest(request: FastifyRequest, reply: FastifyReply): void {
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE
+    const { method } = request
+    const status = reply.statusCode
+    this.#child(`http|${route}|${method}|${status}`, () =>
+      this.#requestDuration.labels({ route, method, status: String(status) }),
+    ).observe(reply.elapsedTime / 1000)
   }
 }

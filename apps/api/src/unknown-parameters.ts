@@ -1,4 +1,12 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+
+/** A route's own query check: an async preValidation hook (no `done` callback). */
+type QueryCheck = (
+  this: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<void>
+
 import { ApiError } from './errors'
 
 /** The routes whose query parameters are checked: the API's own, not the docs or the board. */
@@ -33,12 +41,22 @@ export function rejectUnknownParameters(app: FastifyInstance): void {
     if (!route.url.startsWith(CHECKED_PREFIX)) return
     const allowed = declared(route)
     const known = new Set(allowed)
-    const check = async (request: FastifyRequest) => {
+    const unknown = (request: FastifyRequest) => {
       for (const name in request.query as Record<string, unknown>) {
         if (!known.has(name)) throw unknownParameter(name, route.url, allowed)
       }
     }
-    const existing = route.preValidation
-    route.preValidation = [check, ...(existing === undefined ? [] : [existing].flat())]
+    // One hook for every query check of the route (each hook is a cost on every hit): this
+    // one first, then the route's own (async ones, such as `plainQueryNumbers`), in order.
+    const own = [route.preValidation ?? []].flat() as unknown as QueryCheck[]
+    const check = async function checkQuery(
+      this: FastifyInstance,
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ) {
+      unknown(request)
+      for (const hook of own) await hook.call(this, request, reply)
+    }
+    route.preValidation = check
   })
 }

@@ -3,7 +3,7 @@ import { Keys } from '@marketcache/shared/keys'
 import { redactUrl } from '@marketcache/shared/log-safety'
 import { assertQueueRedis } from '@marketcache/shared/queue-redis'
 import { isConnectionError, RedisOutageLog } from '@marketcache/shared/redis-outage'
-import { Queue } from 'bullmq'
+import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { WorkerConfig } from './config'
 import type { ProcessorContext } from './contracts/processor'
@@ -17,6 +17,7 @@ import { queueSnapshot } from './metrics/queue-snapshot'
 import { WorkerMetrics } from './metrics/worker-metrics'
 import { createProcessorContext } from './processor-context'
 import { ProviderCallCounter } from './provider-calls'
+import { openQueues } from './queue-handles'
 import { providerQueues } from './queues/consumed'
 import { createCacheRedis, createQueueRedis } from './redis'
 import { startWarmSchedules } from './schedules'
@@ -78,12 +79,7 @@ export async function startWorker(
     counter: new ProviderCallCounter(cacheRedis, keys, logger, metrics),
   })
   const queueNames = Object.keys(specs) as ConsumedQueue[]
-  for (const name of queueNames) {
-    queues[name] = new Queue(name, { connection: queueRedis, prefix: config.queuePrefix })
-    queues[name].on('error', (error) => {
-      if (!reportQueueError(error)) logger.error({ err: error, queue: name }, 'queue error')
-    })
-  }
+  openQueues(queues, queueNames, { queueRedis, config, logger, reportQueueError })
   const workers = await runWorkers(specs, queues, deps.run ?? queueNames, {
     connection: queueRedis,
     prefix: config.queuePrefix,
@@ -95,12 +91,7 @@ export async function startWorker(
     reportConnectionError: reportQueueError,
     metrics,
   })
-  const schedules = startWarmSchedules(
-    config.warmSchedules,
-    (name) => queues[name],
-    logger,
-    context.now,
-  )
+  const schedules = startWarmSchedules(config.warmSchedules, (q) => queues[q], logger, context.now)
   const heartbeat = startHeartbeat(queueRedis, new Keys(config.queuePrefix), Object.keys(workers))
   const lanes = (Object.keys(workers) as ConsumedQueue[]).map((name) =>
     keepLanes(queues[name], specs[name].limiter, { redis: queueRedis, logger }),

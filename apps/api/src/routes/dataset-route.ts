@@ -47,8 +47,10 @@ export function registerDatasetRoute(
   app.get(
     route.path,
     {
-      // Large values are stored gzipped and sent as stored; nothing is compressed per request.
+      // Large values are stored gzipped and sent as stored; nothing is compressed per request,
+      // and a GET has no body to decompress (so no hook of the plugin runs on a read).
       compress: false,
+      decompress: false,
       preValidation: plainQueryNumbers(querystring),
       schema: {
         operationId: route.operationId,
