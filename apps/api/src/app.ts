@@ -29,7 +29,9 @@ import { healthRoutes } from './routes/health'
 import { healthDetailedRoutes } from './routes/health-detailed'
 import { jobRoutes } from './routes/jobs'
 import { metricsRoutes } from './routes/metrics'
+import { pushRoutes } from './routes/push'
 import { queueBoardRoutes } from './routes/queue-board'
+import { signalListRoutes } from './routes/signals'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
 import { rejectUnknownParameters } from './unknown-parameters'
@@ -86,9 +88,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { events, telemetry, enqueuer, batches } = services
 
   await app.register(datasetRoutes, { services })
+  await app.register(signalListRoutes, { services })
   await app.register(coinsMultiRoutes, { services })
   await app.register(backtestBatchRoutes, { services, auth })
   await app.register(updateCacheRoutes, { services, auth })
+  await app.register(pushRoutes, { services, auth })
   await app.register(cacheInvalidateRoutes, { services, auth })
   await app.register(jobRoutes, { services })
   await app.register(cacheStatsRoutes, { stats: new CacheStats(services) })

@@ -1,12 +1,11 @@
 import type { BacktestParams } from '@marketcache/shared/datasets/backtest-params'
+import { parsePublicJobId, publicJobId } from '@marketcache/shared/job-ids'
 import {
   JOB_DEFAULTS,
   type JobName,
   type JobPayload,
   type JobRequest,
   Priority,
-  parsePublicJobId,
-  publicJobId,
   QueueName,
 } from '@marketcache/shared/jobs'
 import { type FlowJob, FlowProducer, type JobNode, Queue } from 'bullmq'

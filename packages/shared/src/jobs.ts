@@ -4,15 +4,17 @@ import { CoinIdParams } from './datasets/coin-id'
 import { Interval } from './intervals'
 import { dedupId, digest } from './keys'
 import { Market } from './markets'
+import { PUSH_RETENTION, PushJobData } from './push-job'
 import { checkOf } from './schema-check'
 
-/** One BullMQ queue per provider, each with its own limiter, plus `derive` and `control`. */
+/** One BullMQ queue per provider, each with its own limiter, plus `derive`, `control`, `push`. */
 export const QueueName = {
   coingecko: 'coingecko',
   bybit: 'bybit',
   ibkr: 'ibkr',
   derive: 'derive',
   control: 'control',
+  push: 'push',
 } as const
 export type QueueName = (typeof QueueName)[keyof typeof QueueName]
 
@@ -106,6 +108,8 @@ export const Jobs = {
       at: Type.Integer({ minimum: 0 }),
     }),
   ),
+  /** Writes the values a producer pushed, each through the envelope writer. */
+  'push.write': job('push', PushJobData),
 } as const satisfies Record<string, { queue: QueueName; data: TSchema }>
 
 type JobTable = typeof Jobs
@@ -227,8 +231,9 @@ export function requestDedupId(request: JobRequest): string {
     .sort()
     .map((name) => {
       const value = data[name]
-      if (Array.isArray(value))
-        return value.length === 1 ? String(value[0]) : digest([...value].sort())
+      // One value as it is, unless it is an object (a pushed value): lists of those are digests.
+      const single = Array.isArray(value) && value.length === 1 && typeof value[0] !== 'object'
+      if (Array.isArray(value)) return single ? String(value[0]) : digest([...value].sort())
       return value !== null && typeof value === 'object' ? digest(value) : String(value)
     })
   return dedupId(request.name, ...parts)
@@ -245,31 +250,14 @@ export function producerJobOptions(
   options: { attempts?: number; dedup?: string; dedupTtlMs?: number } = {},
 ): ProducerJobOptions {
   const id = options.dedup ?? requestDedupId(request)
+  // A push carries its values (up to the push body limit): keep fewer of them, for less long.
+  const kept = request.queue === QueueName.push ? PUSH_RETENTION : JOB_DEFAULTS
   return {
     priority: Priority[origin],
     deduplication: options.dedupTtlMs === undefined ? { id } : { id, ttl: options.dedupTtlMs },
     attempts: options.attempts ?? JOB_DEFAULTS.attempts,
     backoff: { type: 'provider' },
-    removeOnComplete: { ...JOB_DEFAULTS.removeOnComplete },
-    removeOnFail: { ...JOB_DEFAULTS.removeOnFail },
+    removeOnComplete: { ...kept.removeOnComplete },
+    removeOnFail: { ...kept.removeOnFail },
   }
-}
-
-/** Job ids are unique per queue; the public id carries the queue: `coingecko.42`. */
-export function publicJobId(queue: QueueName, id: string): string {
-  return `${queue}.${id}`
-}
-
-export function parsePublicJobId(publicId: string): { queue: QueueName; id: string } | null {
-  const dot = publicId.indexOf('.')
-  if (dot < 1) return null
-  const queue = publicId.slice(0, dot)
-  const id = publicId.slice(dot + 1)
-  if (
-    !(Object.values(QueueName) as string[]).includes(queue) ||
-    !/^[A-Za-z0-9._|-]{1,200}$/.test(id)
-  ) {
-    return null
-  }
-  return { queue: queue as QueueName, id }
 }

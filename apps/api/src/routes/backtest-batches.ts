@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
 import { cacheKey } from '@marketcache/shared/dataset'
 import { backtest } from '@marketcache/shared/datasets/backtest'
-import { parsePublicJobId } from '@marketcache/shared/jobs'
+import { parsePublicJobId } from '@marketcache/shared/job-ids'
 import type { ApiKeyAuth } from '../auth'
 import { BATCH_MAX_SYMBOLS, BatchBody, parseBatch } from '../backtest-params'
 import { ApiError, errorResponses } from '../errors'

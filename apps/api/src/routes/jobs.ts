@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
-import { parsePublicJobId } from '@marketcache/shared/jobs'
+import { parsePublicJobId } from '@marketcache/shared/job-ids'
 import { ApiError, errorResponses } from '../errors'
 import { NoSecurity, Tag } from '../openapi'
 import type { ApiServices } from '../services'
