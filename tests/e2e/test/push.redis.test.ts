@@ -71,9 +71,7 @@ describe('a producer pushes, a dashboard reads', () => {
       return list.items.map((item) => item.signal_id)
     }
     expect(await ids()).toEqual(['nvda-short', 'nvda-long'])
-    await eventually(async () => ((await ids()).length === 1 ? true : undefined), {
-      timeoutMs: 5000,
-    })
+    await eventually(async () => ((await ids()).length === 1 ? true : undefined), 5000)
     expect(await ids()).toEqual(['nvda-long'])
     expect((await stack.get('/v1/signals/nvda-short')).status).toBe(404)
   })
