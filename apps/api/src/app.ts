@@ -29,7 +29,9 @@ import { healthDetailedRoutes } from './routes/health-detailed'
 import { jobRoutes } from './routes/jobs'
 import { metricsRoutes } from './routes/metrics'
 import { multiGetRoutes } from './routes/multi-get-routes'
+import { pushRoutes } from './routes/push'
 import { queueBoardRoutes } from './routes/queue-board'
+import { signalListRoutes } from './routes/signals'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
 import { rejectUnknownParameters } from './unknown-parameters'
@@ -91,8 +93,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(datasetRoutes, { services })
   await app.register(multiGetRoutes, { services })
+  await app.register(signalListRoutes, { services })
   await app.register(backtestBatchRoutes, { services, auth })
   await app.register(updateCacheRoutes, { services, auth })
+  await app.register(pushRoutes, { services, auth })
   await app.register(cacheInvalidateRoutes, { services, auth })
   await app.register(jobRoutes, { services })
   await app.register(cacheStatsRoutes, { stats: new CacheStats(services) })

@@ -38,6 +38,16 @@ export class CacheReader {
     }
   }
 
+  /**
+   * Up to `limit` entry keys of a pushed dataset's index (Keys.index) listed past `after`
+   * (epoch ms), soonest first. Members are only candidates: read each entry to confirm it.
+   */
+  async indexed(indexKey: string, after: number, limit: number): Promise<string[]> {
+    return onBackend('cache', () =>
+      this.redis.zrangebyscore(indexKey, `(${after}`, '+inf', 'LIMIT', 0, limit),
+    )
+  }
+
   /** Only the entity tag of the entry at `key`: enough to tell whether a kept copy is current. */
   async etag(key: string): Promise<string | null> {
     return onBackend('cache', () => this.redis.hget(key, 'etag'))

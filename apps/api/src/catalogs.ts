@@ -1,4 +1,4 @@
-import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
+import { type AnyDataset, cacheKey, isPushed } from '@marketcache/shared/dataset'
 import { type Catalog, catalog } from '@marketcache/shared/datasets/catalog'
 import type { Keys } from '@marketcache/shared/keys'
 import type { CacheReader } from './cache-reader'
@@ -29,7 +29,7 @@ export class Catalogs {
    * cached yet, every id may exist.
    */
   async mayList(dataset: AnyDataset, params: object): Promise<boolean> {
-    const listing = dataset.listedIn?.(params)
+    const listing = isPushed(dataset) ? null : dataset.listedIn?.(params)
     if (!listing) return true
     const key = cacheKey(this.keys, catalog, catalog.parseParams({ name: listing.catalog }))
     const etag = await this.reader.etag(key)

@@ -44,8 +44,8 @@ export interface JobView {
 }
 
 /**
- * The API's command side: one BullMQ queue per provider (plus `derive` and `control`), sharing
- * the injected connection. Options, priorities and deduplication ids come from the shared
+ * The API's command side: one BullMQ queue per provider (plus `derive`, `control` and `push`),
+ * sharing the injected connection. Options, priorities and deduplication ids come from the shared
  * `producerJobOptions`, so the API and the worker's cron agree on them.
  */
 export class Enqueuer {
@@ -80,6 +80,7 @@ export class Enqueuer {
       ibkr: queue(QueueName.ibkr),
       derive: queue(QueueName.derive),
       control: queue(QueueName.control),
+      push: queue(QueueName.push),
     }
     this.backlog = new MissBacklog(options.missBacklog, (name) =>
       waitingAtMissPriority(this.queues[name]),
@@ -135,8 +136,8 @@ export class Enqueuer {
     options: ProducerJobOptions,
   ): Promise<string> {
     const queue = this.queues[request.queue]
-    // Control commands are never misses; the narrowing says so.
-    if (payload.origin === 'miss' && request.queue !== 'control') {
+    // Control commands and pushes are never misses; the narrowing says so.
+    if (payload.origin === 'miss' && request.queue !== 'control' && request.queue !== 'push') {
       const dedup = options.deduplication.id
       const admission = await onBackend('queue', () =>
         this.backlog.admit(request.queue, dedup, async () =>

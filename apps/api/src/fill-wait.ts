@@ -11,6 +11,12 @@ export interface FillTarget {
   previous: StoredEntry | null
   /** Served STALE when the fetch does not land in time; without one the read is pending. */
   fallback: Envelope | null
+  /**
+   * Replaces the test of whether an entry read after enqueuing is the one waited for (by default:
+   * a new version, announced or servable). A push waits for its own `asOf`, or a newer one that
+   * its write will never replace.
+   */
+  landed?: (entry: StoredEntry) => boolean
 }
 
 /** One job to enqueue, and the keys it fills (a `/coins/markets` batch fills many). */
@@ -33,8 +39,8 @@ export interface FillOptions {
 
 /** How the wait ended for one target. */
 export type FillOutcome =
-  /** A new version landed (a negative entry too). */
-  | { status: 'filled'; entry: StoredEntry }
+  /** A new version landed (a negative entry too); `jobId`: the job enqueued for it, if any. */
+  | { status: 'filled'; entry: StoredEntry; jobId?: string }
   /** Not in time: the latest copy of the old version, with the error of a failed refresh. */
   | { status: 'stale'; envelope: Envelope; error: string | null }
   /** Not in time and nothing to serve: the job to poll. */
@@ -71,10 +77,11 @@ export async function fillAndWait(
     // A written event also follows a failed refresh (lastError marked on the old entry), so an
     // entry counts only when it is a new version; unannounced, it must also be servable.
     const landed = (target: FillTarget, entry: StoredEntry, announced: boolean) =>
-      isNewVersion(entry, target.previous) &&
-      (announced ||
-        options.forced === true ||
-        decideRead(entry, Date.now(), policy, options.maxStalenessMs).status !== 'MISS')
+      target.landed?.(entry) ??
+      (isNewVersion(entry, target.previous) &&
+        (announced ||
+          options.forced === true ||
+          decideRead(entry, Date.now(), policy, options.maxStalenessMs).status !== 'MISS'))
 
     /** Re-reads the open targets; returns how many are still open. */
     const settle = async (written: ReadonlySet<string>) => {
@@ -155,7 +162,8 @@ function outcome(
   jobId: string | undefined,
   refused: ApiError | null,
 ): FillOutcome {
-  if (entry) return { status: 'filled', entry }
+  if (entry)
+    return jobId === undefined ? { status: 'filled', entry } : { status: 'filled', entry, jobId }
   if (fallback) return { status: 'stale', envelope: fallback, error: lastRefreshError(fallback) }
   if (jobId !== undefined) return { status: 'pending', jobId }
   if (refused) return { status: 'overloaded', error: refused }

@@ -3,7 +3,8 @@ import { PROVIDER_RATE_DEFAULTS, type ProviderName } from '@marketcache/shared/p
 import { type Static, Type } from '@sinclair/typebox'
 
 /** The queues a read's miss can be enqueued on. */
-export type MissQueue = Exclude<QueueName, 'control'>
+/** The queues misses go to: not commands on the cache (`control`) nor pushes (`push`). */
+export type MissQueue = Exclude<QueueName, 'control' | 'push'>
 
 /** How many waiting miss jobs a queue may hold, and how fast it drains (jobs per second). */
 export interface BacklogLimit {

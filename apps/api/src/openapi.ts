@@ -8,6 +8,7 @@ import { CollarResponse } from './collar-view'
 import type { Scope } from './config'
 import { ErrorResponse, errorResponses } from './errors'
 import { DataResponseHeaders } from './http-cache'
+import { SignalListResponse } from './signal-list'
 
 /** OpenAPI tags, one per resource. */
 export const Tag = {
@@ -20,6 +21,7 @@ export const Tag = {
   market: 'market',
   catalogs: 'catalogs',
   analytics: 'analytics',
+  pushed: 'pushed',
   commands: 'commands',
   jobs: 'jobs',
   cache: 'cache',
@@ -43,6 +45,15 @@ export const READ_ERRORS: readonly ErrorCode[] = [
   'BACKEND_UNAVAILABLE',
 ]
 
+/** What a pushed dataset's read may answer: it fetches nothing, so a miss is a 404. */
+export const PUSHED_READ_ERRORS: readonly ErrorCode[] = [
+  'INVALID_PARAMS',
+  'UNKNOWN_PARAMETER',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'BACKEND_UNAVAILABLE',
+]
+
 type Security = NonNullable<FastifySchema['security']>
 
 /** Routes anyone may call without a key. The key, if sent, only picks the rate-limit budget. */
@@ -63,7 +74,7 @@ export function optionalKeySecurity(scope: Scope): Security {
 
 const KEY_SCOPES =
   'Keys and their scopes come from API_KEYS; a requirement names the scope it needs (write: ' +
-  'update-cache, backtest batches and fresh=true reads; admin: cache invalidation).'
+  'update-cache, pushes, backtest batches and fresh=true reads; admin: cache invalidation).'
 
 /**
  * Registers the shared schemas (error shape, every dataset's value) and swagger at `/docs`, with
@@ -84,6 +95,7 @@ export async function registerOpenApi(
   for (const dataset of Object.values(datasets)) app.addSchema(dataset.value)
   // Routes that answer a view of their value rather than the stored bytes.
   app.addSchema(CollarResponse)
+  app.addSchema(SignalListResponse)
 
   await app.register(swagger, {
     openapi: {
@@ -118,8 +130,13 @@ export async function registerOpenApi(
             'Derived by the worker from cached data: collars, options summaries, backtests',
         },
         {
+          name: Tag.pushed,
+          description:
+            'Values your own producers push (POST /v1/push/{dataset}): trading signals and named analytics',
+        },
+        {
           name: Tag.commands,
-          description: 'Ask the workers to fetch (API key with the write scope)',
+          description: 'Ask the workers to fetch or write (API key with the write scope)',
         },
         { name: Tag.jobs, description: 'Status of queued fetches' },
         { name: Tag.cache, description: 'Cache statistics' },

@@ -1,4 +1,4 @@
-import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
+import { type AnyDataset, cacheKey, fillOf } from '@marketcache/shared/dataset'
 import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
 import type { JobOrigin, JobRequest } from '@marketcache/shared/jobs'
 import { decideRead, type ReadDecision } from '@marketcache/shared/read-decision'
@@ -44,8 +44,10 @@ export function fillPending(jobId: string): ApiError {
 }
 
 function notFound(dataset: AnyDataset, params: object, why?: string): ApiError {
-  const what = dataset.segments(params).join('/')
-  const where = `${dataset.name} ${what} does not exist at ${dataset.fill(params).queue}`
+  const what = `${dataset.name} ${dataset.segments(params).join('/')}`
+  const fill = fillOf(dataset, params)
+  // A pushed entry that is absent was never pushed, or has expired: nothing fetches it.
+  const where = fill ? `${what} does not exist at ${fill.queue}` : `${what} is not cached`
   return new ApiError('NOT_FOUND', why === undefined ? where : `${where}: ${why}`)
 }
 
@@ -54,7 +56,8 @@ interface DatasetRead {
   dataset: AnyDataset
   params: object
   key: string
-  job: JobRequest
+  /** Null for a pushed dataset: nothing fetches it, so a miss is a 404 and nothing refreshes. */
+  job: JobRequest | null
   fresh: boolean
   waitMs: number
   maxStalenessMs: number | undefined
@@ -111,7 +114,7 @@ function parseRead(
     dataset,
     params,
     key: cacheKey(services.keys, dataset, params),
-    job: dataset.fill(params),
+    job: fillOf(dataset, params),
     fresh: query.fresh === true,
     waitMs: query.wait ?? services.config.readWaitMs,
     maxStalenessMs: query.maxStaleness === undefined ? undefined : query.maxStaleness * 1000,
@@ -185,6 +188,7 @@ async function serveDecision(
       throw notFound(read.dataset, read.params)
     case 'MISS':
       telemetry.count(name, ReadOutcome.miss)
+      if (read.job === null) throw notFound(read.dataset, read.params)
       // A new version that is servable; the old one marked with a failed refresh is not a fill.
       return waitForFill(
         services,
@@ -197,6 +201,7 @@ async function serveDecision(
 
 function refresh(services: ApiServices, read: DatasetRead, origin: JobOrigin) {
   const { job, request } = read
+  if (job === null) return
   services.enqueuer.refreshInBackground(job, origin, seenAfter([read.first.entry]), (error) =>
     request.log.warn({ err: error, job: job.name, origin }, 'background refresh not enqueued'),
   )
@@ -216,6 +221,7 @@ async function waitForFill(
   }
   // The costly budget, now that this read is known to call a provider; refused, nothing is enqueued.
   await services.rateLimits.admitCostly(read.request)
+  if (read.job === null) throw notFound(read.dataset, read.params)
   const outcome = await fillOneAndWait(services, target, read.job, {
     ...options,
     waitMs: read.waitMs,

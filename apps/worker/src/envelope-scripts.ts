@@ -154,3 +154,31 @@ end
 redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key }))
 return 1
 `
+
+/**
+ * Adds one entry to a pushed dataset's index (a sorted set of entry keys by `freshUntil`, e.g.
+ * the signals of a symbol) and drops the members whose time has passed. A member's score only
+ * grows: it bounds the entry's life from above, and readers confirm each member against its
+ * entry, so an index never hides a live entry. Called before the entry's own write, so a reader
+ * woken by the entry's written event finds it listed.
+
+  Input:
+    KEYS[1] index key (Keys.index)
+
+    ARGV[1] member: the entry's cache key
+    ARGV[2] score: the entry's freshUntil (epoch ms)
+    ARGV[3] now (epoch ms)
+
+  Output:
+    the number of members left; the key expires with its last member
+ */
+export const INDEX_ENTRY_LUA = `
+local key = KEYS[1]
+redis.call('ZADD', key, 'GT', ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[3])
+local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+if last[2] then
+  redis.call('PEXPIREAT', key, last[2])
+end
+return redis.call('ZCARD', key)
+`

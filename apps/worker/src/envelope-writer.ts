@@ -5,6 +5,7 @@ import type { InvalidationMode } from '@marketcache/shared/invalidation'
 import type { Keys } from '@marketcache/shared/keys'
 import type { ChainableCommander, Cluster, Redis, Result } from 'ioredis'
 import {
+  INDEX_ENTRY_LUA,
   INVALIDATE_LUA,
   RECORD_ERROR_LUA,
   WRITE_ENVELOPE_LUA,
@@ -17,6 +18,7 @@ declare module 'ioredis' {
     mcWriteNotFound(key: string, ...args: (string | number | Buffer)[]): Result<number, Context>
     mcRecordError(key: string, ...args: (string | number | Buffer)[]): Result<number, Context>
     mcInvalidate(key: string, ...args: (string | number | Buffer)[]): Result<number, Context>
+    mcIndexEntry(key: string, ...args: (string | number | Buffer)[]): Result<number, Context>
   }
 }
 
@@ -25,6 +27,8 @@ export interface EnvelopeEntry {
   envelope: Envelope
   /** Which dataset entry this is (`entryOf` says), so a write can tell what depends on it. */
   subject?: { dataset: AnyDataset; params: Readonly<Record<string, unknown>> }
+  /** The pushed dataset's index that lists this entry until its `freshUntil` (Keys.index). */
+  index?: string
 }
 
 export interface EnvelopeWriterOptions {
@@ -80,16 +84,25 @@ export class EnvelopeWriter {
       mcWriteNotFound: WRITE_NOT_FOUND_LUA,
       mcRecordError: RECORD_ERROR_LUA,
       mcInvalidate: INVALIDATE_LUA,
+      mcIndexEntry: INDEX_ENTRY_LUA,
     }
     for (const [name, lua] of Object.entries(scripts)) {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua })
     }
   }
 
-  /** Writes envelopes whose `asOf` is not older than what is stored, and announces each key. */
+  /**
+   * Writes envelopes whose `asOf` is not older than what is stored, and announces each key. An
+   * entry with an `index` is listed there first, so whoever its written event wakes finds it.
+   */
   async write(entries: EnvelopeEntry | readonly EnvelopeEntry[]): Promise<WriteOutcome[]> {
     const list = Array.isArray(entries) ? entries : [entries as EnvelopeEntry]
     const channel = this.#keys.writtenChannel()
+    const indexed = list.filter((entry) => entry.index !== undefined)
+    const now = Date.now()
+    await this.#batch(indexed, (client, { key, index, envelope }) =>
+      client.mcIndexEntry(index as string, key, envelope.freshUntil, now),
+    )
     const results = await this.#batch(list, (client, { key, envelope }) =>
       client.mcWriteEnvelope(
         key,

@@ -3,15 +3,22 @@ import type { FreshnessPolicy } from './freshness'
 import type { JobRequest } from './jobs'
 import type { Keys } from './keys'
 
+/** Where a dataset's values come from: a provider (or derive) job, or the user's own producers. */
+export const DatasetSource = { fetched: 'fetched', pushed: 'pushed' } as const
+export type DatasetSource = (typeof DatasetSource)[keyof typeof DatasetSource]
+
 /**
  * Everything marketcache knows about one kind of cached value. Adding a dataset means adding one
  * of these under `datasets/` and registering it; both apps work from this definition alone.
  */
-export interface DatasetDefinition<
+export type DatasetDefinition<
   Name extends string = string,
   P extends TObject = TObject,
   V extends TSchema = TSchema,
-> {
+> = FetchedDataset<Name, P, V> | PushedDataset<Name, P, V>
+
+/** What every dataset has, fetched or pushed. */
+interface DatasetCore<Name extends string, P extends TObject, V extends TSchema> {
   name: Name
   /** Bumping it orphans the old keys, which then expire. */
   schemaVersion: number
@@ -42,6 +49,15 @@ export interface DatasetDefinition<
    * is being read, and one nobody reads is left to expire. Declare items with `dependsOn`.
    */
   recomputeOn?: readonly RecomputeOn<Static<P>>[]
+}
+
+/** A dataset filled by a provider (or derive) job on a miss, a refresh or a warm-up. */
+export interface FetchedDataset<
+  Name extends string = string,
+  P extends TObject = TObject,
+  V extends TSchema = TSchema,
+> extends DatasetCore<Name, P, V> {
+  source: typeof DatasetSource.fetched
   /** The provider job whose run writes this dataset's entry for these params; its queue names the provider. */
   fill(params: Static<P>): JobRequest
   /**
@@ -57,6 +73,51 @@ export interface DatasetDefinition<
   listedIn?(params: Static<P>): { catalog: string; id: string } | null
   /** Where the provider can fill many entries with one call: how to ask it (update-cache, multi-gets). */
   batch?: BatchFill<Static<P>>
+}
+
+/**
+ * A dataset no provider serves: the user's producers push its values (`POST /v1/push/<name>`)
+ * and the worker writes them. A miss is a 404, never a job; nothing refreshes an entry, so it has
+ * no stale window: it is fresh until its TTL, then gone. `freshness.freshMs` is the longest TTL
+ * a push may give (`<NAME>_MAX_TTL_S`).
+ */
+export interface PushedDataset<
+  Name extends string = string,
+  P extends TObject = TObject,
+  V extends TSchema = TSchema,
+> extends DatasetCore<Name, P, V> {
+  source: typeof DatasetSource.pushed
+  push: PushPolicy<Static<P>, Static<V>>
+}
+
+/** How a pushed value (already checked against the dataset's `value`) becomes an entry. */
+export interface PushPolicy<Params, Value> {
+  /** The entry's params, read from the value (a signal's id); validated by the value schema. */
+  paramsOf(value: Value): Params
+  /** The producer's own timestamp (epoch ms), or null: the time the API accepted the push. */
+  asOf(value: Value): number | null
+  /**
+   * When the value stops being fresh (epoch ms), from the value itself (a signal's
+   * `expires_at`). Absent: the push's `ttl`, else `freshness.defaultFreshMs`. Never past the
+   * maximum TTL.
+   */
+  expiresAt?(value: Value): number
+  /** Whether a push may name its TTL in seconds (`?ttl=`). @defaultValue false */
+  acceptsTtl?: boolean
+  /** The largest value, in bytes of JSON, a push may store. @defaultValue no limit beyond the body's */
+  maxValueBytes?: number
+  /**
+   * A secondary index the writer keeps beside the entries: a sorted set per `segment`, of entry
+   * keys scored by their `freshUntil`, so readers can list the live entries of, e.g., a symbol.
+   */
+  index?: PushIndex<Value>
+}
+
+export interface PushIndex<Value> {
+  /** The indexed field, part of the index key: `symbol`. */
+  name: string
+  /** The value's index segment (canonical, validated by the value schema): `AAPL`. */
+  segment(value: Value): string
 }
 
 /** A dataset's batched fill: fewer provider calls than one `fill` per entry. */
@@ -97,9 +158,26 @@ export function dependsOn<I extends AnyDataset, Params>(
 }
 
 export function defineDataset<Name extends string, P extends TObject, V extends TSchema>(
-  definition: DatasetDefinition<Name, P, V>,
-): DatasetDefinition<Name, P, V> {
-  return definition
+  definition: Omit<FetchedDataset<Name, P, V>, 'source'>,
+): FetchedDataset<Name, P, V> {
+  return { ...definition, source: DatasetSource.fetched }
+}
+
+export function definePushedDataset<Name extends string, P extends TObject, V extends TSchema>(
+  definition: Omit<PushedDataset<Name, P, V>, 'source'>,
+): PushedDataset<Name, P, V> {
+  return { ...definition, source: DatasetSource.pushed }
+}
+
+export function isPushed<D extends AnyDataset>(
+  dataset: D,
+): dataset is Extract<D, { source: typeof DatasetSource.pushed }> {
+  return dataset.source === DatasetSource.pushed
+}
+
+/** The job that fills a dataset's entry for these params; null for a pushed dataset (no job does). */
+export function fillOf(dataset: AnyDataset, params: object): JobRequest | null {
+  return dataset.source === DatasetSource.fetched ? dataset.fill(params) : null
 }
 
 /** The cache key for a dataset entry; the only way code turns params into a key. */

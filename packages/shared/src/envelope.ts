@@ -1,8 +1,11 @@
 import { gunzipSync, gzipSync } from 'node:zlib'
 import type { ProviderName } from './providers'
 
-/** Who wrote an entry: a provider, or the worker's own analytics from cached inputs. */
-export type EntrySource = ProviderName | 'derived'
+/**
+ * Who wrote an entry: a provider, the worker's own analytics from cached inputs, or a producer's
+ * push.
+ */
+export type EntrySource = ProviderName | 'derived' | 'pushed'
 
 /**
  * A cache entry as stored in its Redis hash. `data` stays a JSON string end to end so the API's

@@ -18,7 +18,8 @@ export const ErrorCodes = {
   NOT_FOUND: {
     status: 404,
     description:
-      'The provider says this instrument or coin does not exist (cached negative entry).',
+      'The provider says this instrument or coin does not exist (cached negative entry), or a ' +
+      'pushed value (signal, analytics) is not cached: never pushed, or expired.',
   },
   JOB_NOT_FOUND: {
     status: 404,

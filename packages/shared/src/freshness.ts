@@ -8,6 +8,11 @@ export interface FreshnessPolicy {
   errorMs: number
   /** How long "the provider says this does not exist" is remembered. */
   negativeMs: number
+  /**
+   * Pushed datasets only: the TTL of a push that names none (`freshMs` is the longest allowed).
+   * @defaultValue freshMs
+   */
+  defaultFreshMs?: number
 }
 
 /** Absolute times written into an envelope. */

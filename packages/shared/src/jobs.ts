@@ -4,15 +4,17 @@ import { CoinIdParams } from './datasets/coin-id'
 import { Interval } from './intervals'
 import { dedupId, digest } from './keys'
 import { Market } from './markets'
+import { PUSH_RETENTION, PushJobData } from './push-job'
 import { checkOf } from './schema-check'
 
-/** One BullMQ queue per provider, each with its own limiter, plus `derive` and `control`. */
+/** One BullMQ queue per provider, each with its own limiter, plus `derive`, `control`, `push`. */
 export const QueueName = {
   coingecko: 'coingecko',
   bybit: 'bybit',
   ibkr: 'ibkr',
   derive: 'derive',
   control: 'control',
+  push: 'push',
 } as const
 export type QueueName = (typeof QueueName)[keyof typeof QueueName]
 
@@ -113,6 +115,8 @@ export const Jobs = {
       at: Type.Integer({ minimum: 0 }),
     }),
   ),
+  /** Writes the values a producer pushed, each through the envelope writer. */
+  'push.write': job('push', PushJobData),
 } as const satisfies Record<string, { queue: QueueName; data: TSchema }>
 
 type JobTable = typeof Jobs
@@ -234,8 +238,9 @@ export function requestDedupId(request: JobRequest): string {
     .sort()
     .map((name) => {
       const value = data[name]
-      if (Array.isArray(value))
-        return value.length === 1 ? String(value[0]) : digest([...value].sort())
+      // One value as it is, unless it is an object (a pushed value): lists of those are digests.
+      const single = Array.isArray(value) && value.length === 1 && typeof value[0] !== 'object'
+      if (Array.isArray(value)) return single ? String(value[0]) : digest([...value].sort())
       return value !== null && typeof value === 'object' ? digest(value) : String(value)
     })
   return dedupId(request.name, ...parts)
@@ -252,12 +257,14 @@ export function producerJobOptions(
   options: { attempts?: number; dedup?: string; dedupTtlMs?: number } = {},
 ): ProducerJobOptions {
   const id = options.dedup ?? requestDedupId(request)
+  // A push carries its values (up to the push body limit): keep fewer of them, for less long.
+  const kept = request.queue === QueueName.push ? PUSH_RETENTION : JOB_DEFAULTS
   return {
     priority: Priority[origin],
     deduplication: options.dedupTtlMs === undefined ? { id } : { id, ttl: options.dedupTtlMs },
     attempts: options.attempts ?? JOB_DEFAULTS.attempts,
     backoff: { type: 'provider' },
-    removeOnComplete: { ...JOB_DEFAULTS.removeOnComplete },
-    removeOnFail: { ...JOB_DEFAULTS.removeOnFail },
+    removeOnComplete: { ...kept.removeOnComplete },
+    removeOnFail: { ...kept.removeOnFail },
   }
 }

@@ -85,6 +85,16 @@ export class Keys {
     return `${this.prefix}:v*:${dataset}:*`
   }
 
+  /**
+   * A pushed dataset's index (a sorted set of entry keys by `freshUntil`), e.g. the signals of
+   * one symbol: `mc:index:v1:signal:symbol:AAPL`. Outside the cache key space (`cachePattern`),
+   * so scans of entries never meet it. `segment` is validated here.
+   */
+  index(dataset: string, schemaVersion: number, field: string, segment: string): string {
+    const value = keySegment(field, segment)
+    return [this.prefix, 'index', `v${schemaVersion}`, dataset, field, value].join(':')
+  }
+
   /** Pub/sub channel on which the envelope writer announces `{key, etag}` after each write. */
   writtenChannel(): string {
     return `${this.prefix}:events:written`

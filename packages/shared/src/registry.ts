@@ -1,4 +1,5 @@
 import type { AnyDataset } from './dataset'
+import { analytics } from './datasets/analytics'
 import { backtest } from './datasets/backtest'
 import { catalog } from './datasets/catalog'
 import { coin } from './datasets/coin'
@@ -9,6 +10,7 @@ import { ohlcv } from './datasets/ohlcv'
 import { optionChain } from './datasets/option-chain'
 import { optionsSummary } from './datasets/options-summary'
 import { quote } from './datasets/quote'
+import { signal } from './datasets/signal'
 import { spot } from './datasets/spot'
 import { tokenomics } from './datasets/tokenomics'
 import { InvalidParamError } from './errors'
@@ -27,12 +29,23 @@ export const datasets = {
   'options-summary': optionsSummary,
   backtest,
   catalog,
+  signal,
+  analytics,
 } as const
 
 export type DatasetName = keyof typeof datasets
 export type Dataset<N extends DatasetName = DatasetName> = (typeof datasets)[N]
 
 export const datasetNames = Object.keys(datasets) as DatasetName[]
+
+/** The datasets the user's producers push (`source: 'pushed'`). */
+export type PushedDatasetName = {
+  [N in DatasetName]: Dataset<N>['source'] extends 'pushed' ? N : never
+}[DatasetName]
+
+export const pushedDatasetNames = datasetNames.filter(
+  (name) => datasets[name].source === 'pushed',
+) as PushedDatasetName[]
 
 export function isDatasetName(name: string): name is DatasetName {
   return Object.hasOwn(datasets, name)

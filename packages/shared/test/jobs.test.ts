@@ -1,5 +1,6 @@
 import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
+import { fillOf, isPushed } from '../src/dataset'
 import { CatalogName, catalog } from '../src/datasets/catalog'
 import { parsePublicJobId, publicJobId } from '../src/job-ids'
 import {
@@ -143,7 +144,7 @@ describe('jobs', () => {
     expect(jobDataProblem('nope.job' as 'coingecko.coin', { id: 'x' })).toContain('not a job')
   })
 
-  it('every dataset fills through a job of the table, with data its schema accepts', () => {
+  it('every fetched dataset fills through a job of the table, with data its schema accepts', () => {
     const samples: Record<string, Record<string, unknown>> = {
       coin: { id: 'bitcoin' },
       tokenomics: { id: 'bitcoin' },
@@ -159,6 +160,10 @@ describe('jobs', () => {
       catalog: { name: 'coingecko-coins' },
     }
     for (const dataset of Object.values(datasets)) {
+      if (isPushed(dataset)) {
+        expect(fillOf(dataset, {}), dataset.name).toBeNull()
+        continue
+      }
       const raw = samples[dataset.name]
       expect(raw, dataset.name).toBeDefined()
       const request = (dataset.fill as (p: unknown) => { name: string; data: unknown })(

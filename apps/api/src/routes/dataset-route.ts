@@ -1,8 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { AnyDataset } from '@marketcache/shared/dataset'
+import { type AnyDataset, isPushed } from '@marketcache/shared/dataset'
 import type { ErrorCode } from '@marketcache/shared/errors'
 import type { TObject, TProperties } from '@sinclair/typebox'
-import { dataResponses, NoSecurity, optionalKeySecurity, READ_ERRORS, type Tag } from '../openapi'
+import {
+  dataResponses,
+  NoSecurity,
+  optionalKeySecurity,
+  PUSHED_READ_ERRORS,
+  READ_ERRORS,
+  type Tag,
+} from '../openapi'
 import { plainQueryNumbers } from '../query-numbers'
 import type { ReadFilterParser } from '../read-filter'
 import { datasetReadHandler } from '../read-handler'
@@ -31,7 +38,7 @@ export interface DatasetRoute {
   filter?: ReadFilterParser
   /** The 200 body. @defaultValue the dataset's value schema, described as stored byte for byte */
   response?: { schemaId?: string; description?: string }
-  /** @defaultValue READ_ERRORS */
+  /** @defaultValue READ_ERRORS, or PUSHED_READ_ERRORS for a pushed dataset */
   errors?: readonly ErrorCode[]
 }
 
@@ -42,8 +49,11 @@ export function registerDatasetRoute(
   dataset: AnyDataset,
   route: DatasetRoute,
 ): void {
-  const querystring = readQuerySchema(services.config, route.query)
-  const access = readAccess(services.config.freshRequiresKey, route.errors ?? READ_ERRORS)
+  const pushed = isPushed(dataset)
+  const querystring = readQuerySchema(services.config, route.query, { fills: !pushed })
+  const access = pushed
+    ? { security: NoSecurity, errors: route.errors ?? PUSHED_READ_ERRORS }
+    : readAccess(services.config.freshRequiresKey, route.errors ?? READ_ERRORS)
   app.get(
     route.path,
     {

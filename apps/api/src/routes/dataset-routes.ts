@@ -199,6 +199,34 @@ export const DATASET_ROUTES: Record<DatasetName, DatasetRoute> = {
     },
     queryParams: BACKTEST_QUERY_PARAMS,
   },
+  signal: {
+    operationId: 'getSignal',
+    path: '/v1/signals/:id',
+    tag: Tag.pushed,
+    summary: 'One trading signal, as its producer pushed it',
+    description:
+      'Pushed with POST /v1/push/signal. Fresh until its `expires_at` (at most SIGNAL_MAX_TTL_S), ' +
+      'then gone: an absent or expired signal is 404 NOT_FOUND, and nothing is fetched.',
+    params: Type.Object({
+      id: Type.String({
+        description: 'The signal_id: 1-64 of A-Z a-z 0-9 . _ - (case-sensitive).',
+      }),
+    }),
+  },
+  analytics: {
+    operationId: 'getAnalytics',
+    path: '/v1/analytics/:name',
+    tag: Tag.pushed,
+    summary: 'A named analytics value, as its producer pushed it',
+    description:
+      'Pushed with POST /v1/push/analytics. Fresh for the TTL of its push (`ttl`, default ' +
+      'ANALYTICS_DEFAULT_TTL_S, at most ANALYTICS_MAX_TTL_S), then gone: 404 NOT_FOUND.',
+    params: Type.Object({
+      name: Type.String({
+        description: 'The name: 1-64 of a-z 0-9 . _ - (case-insensitive), e.g. btc.vol-surface.',
+      }),
+    }),
+  },
 }
 
 /** Every dataset's read route, from the table. */

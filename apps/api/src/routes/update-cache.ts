@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, type Static, Type } from '@fastify/type-provider-typebox'
-import { type AnyDataset, type BatchFill, cacheKey } from '@marketcache/shared/dataset'
+import { type AnyDataset, type BatchFill, cacheKey, isPushed } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { parseCoinId } from '@marketcache/shared/datasets/coin-id'
 import { InvalidParamError } from '@marketcache/shared/errors'
@@ -81,6 +81,12 @@ function bodyCoinId(raw: string, field: string): string {
 function bodyDataset(body: { dataset: string; params: Record<string, string> }) {
   try {
     const dataset = datasetNamed(body.dataset)
+    if (isPushed(dataset)) {
+      throw new ApiError(
+        'INVALID_BODY',
+        `${dataset.name} is pushed by producers, not fetched: POST /v1/push/${dataset.name}`,
+      )
+    }
     return { dataset, params: entryParams(dataset, body.params) }
   } catch (error) {
     if (error instanceof InvalidParamError) throw new ApiError('INVALID_BODY', error.message)

@@ -82,8 +82,17 @@ export interface BacktestBatchResult extends JobResult {
   failures: { symbol: string; reason: string }[]
 }
 
+/** What a `push.write` job returns: every pushed key, by what became of its value. */
+export interface PushJobResult extends JobResult {
+  /** Keys whose stored entry has a newer `asOf`: the pushed value was not written. */
+  kept: string[]
+  /** Entries (as `signal/<id>`) whose value expired before the job ran: not written. */
+  expired: string[]
+}
+
 /** Jobs whose return value carries more than `written`, by job name. */
 export interface JobResults {
+  'push.write': PushJobResult
   'derive.backtest': BacktestJobResult
   'derive.backtest-batch': BacktestBatchResult
 }

@@ -6,7 +6,7 @@ import type { ProviderCallCounter } from '../provider-calls'
 /** The queues this worker consumes: every queue. */
 export type ConsumedQueue = Extract<
   QueueName,
-  'coingecko' | 'bybit' | 'ibkr' | 'derive' | 'control'
+  'coingecko' | 'bybit' | 'ibkr' | 'derive' | 'control' | 'push'
 >
 
 /** What every queue spec is built from: the shared processor context and the call counter. */
@@ -18,7 +18,7 @@ export interface QueueDeps {
 /** A provider queue as this worker runs it: limits, plus one processor per job name. */
 export interface ProviderQueue<Q extends QueueName = QueueName> {
   name: Q
-  /** Written as the entries' `source`: the provider, or `derived` for the derive queue. */
+  /** Written as the entries' `source`: the provider, `derived` (derive queue) or `pushed`. */
   provider: EntrySource
   /** Shared by every replica through Redis. */
   limiter: { max: number; duration: number }

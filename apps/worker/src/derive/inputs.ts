@@ -1,4 +1,4 @@
-import type { AnyDataset } from '@marketcache/shared/dataset'
+import { type AnyDataset, fillOf } from '@marketcache/shared/dataset'
 import type { Envelope } from '@marketcache/shared/envelope'
 import type { ProviderName } from '@marketcache/shared/providers'
 import type { Static } from '@sinclair/typebox'
@@ -46,10 +46,10 @@ export async function ensureInputs<const I extends readonly Input[]>(
     entries.forEach((entry, index) => {
       const input = inputs[index] as Input
       if (entry !== null && 'notFound' in entry) {
-        const fill = input.dataset.fill(input.params)
+        const fill = fillOf(input.dataset, input.params)
         throw new ProviderNotFoundError(
           `${input.dataset.name} ${input.dataset.segments(input.params).join('/')} does not exist`,
-          { provider: fill.queue as ProviderName, endpoint: fill.name },
+          { provider: (fill?.queue ?? 'push') as ProviderName, endpoint: fill?.name ?? 'push' },
         )
       }
       if (entry === null) missing.push(index)
@@ -62,7 +62,9 @@ export async function ensureInputs<const I extends readonly Input[]>(
     }
     for (const index of missing.filter((i) => !requested.has(i))) {
       const input = inputs[index] as Input
-      await ctx.enqueue(input.dataset.fill(input.params), 'miss')
+      // A pushed input has no job to ask: it is waited for, as its producer may be about to push.
+      const fill = fillOf(input.dataset, input.params)
+      if (fill) await ctx.enqueue(fill, 'miss')
       requested.add(index)
     }
     if (Date.now() >= deadline) {

@@ -1,4 +1,4 @@
-import { type AnyDataset, cacheKey, type RecomputeOn } from '@marketcache/shared/dataset'
+import { type AnyDataset, cacheKey, fillOf, type RecomputeOn } from '@marketcache/shared/dataset'
 import type { Keys } from '@marketcache/shared/keys'
 import { datasets } from '@marketcache/shared/registry'
 import type { Cluster, Redis } from 'ioredis'
@@ -60,8 +60,9 @@ export function recomputeDependents(deps: RecomputeDeps) {
     await Promise.all(
       [...targets].map(async ([key, { dataset, params }]) => {
         try {
-          if ((await deps.redis.exists(key)) === 0) return
-          await deps.enqueue(dataset.fill(params), 'stale')
+          const fill = fillOf(dataset, params as object)
+          if (fill === null || (await deps.redis.exists(key)) === 0) return
+          await deps.enqueue(fill, 'stale')
           deps.logger.debug({ key }, 'recompute enqueued')
         } catch (error) {
           deps.logger.warn({ err: error, key }, 'recompute: could not enqueue')

@@ -1,4 +1,4 @@
-import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
+import { type AnyDataset, cacheKey, isPushed } from '@marketcache/shared/dataset'
 import type { FreshnessPolicy } from '@marketcache/shared/freshness'
 import type { ProviderName } from '@marketcache/shared/providers'
 import type { DatasetName } from '@marketcache/shared/registry'
@@ -32,9 +32,16 @@ export type EntryMeta = { asOf: number; basis?: number } & (
       /** The error for a value failing its schema. @defaultValue a plain (retried) Error */
       invalid?: (message: string) => Error
     }
+  | {
+      /** A producer's push: fresh until exactly `freshUntil` (no jitter), with no stale window. */
+      source: 'pushed'
+      freshUntil: number
+      invalid: (message: string) => Error
+    }
 )
 
 function invalidValue(problem: string, meta: EntryMeta): Error {
+  if (meta.source === 'pushed') return meta.invalid(problem)
   if (meta.source === 'derived') return meta.invalid?.(problem) ?? new Error(problem)
   return new ProviderBadResponseError(`${meta.source} ${meta.endpoint}: ${problem}`, {
     provider: meta.source,
@@ -56,17 +63,30 @@ export function entryOf<D extends AnyDataset>(
 ): EnvelopeEntry {
   const problem = valueProblem(dataset.value, value, dataset.name)
   if (problem !== null) throw invalidValue(problem, meta)
+  const now = ctx.now()
+  const pushed = meta.source === 'pushed'
   const envelope = buildEnvelope({
     dataset,
     value,
     asOf: meta.asOf,
     source: meta.source,
-    policy: policyOf(ctx, dataset, params),
-    now: ctx.now(),
-    random: ctx.random,
+    // Nothing refreshes a pushed entry: fresh for exactly its TTL, then gone.
+    policy: pushed
+      ? { freshMs: meta.freshUntil - now, staleMs: 0, errorMs: 0, negativeMs: 0 }
+      : policyOf(ctx, dataset, params),
+    now,
+    random: pushed ? () => 0 : ctx.random,
   })
   if (meta.basis !== undefined) envelope.basis = meta.basis
-  return { key: cacheKey(ctx.keys, dataset, params), envelope, subject: { dataset, params } }
+  const key = cacheKey(ctx.keys, dataset, params)
+  return { key, envelope, subject: { dataset, params }, ...indexOf(ctx, dataset, value) }
+}
+
+/** The index a pushed dataset lists this value in, if it keeps one. */
+function indexOf(ctx: ProcessorContext, dataset: AnyDataset, value: unknown) {
+  if (!isPushed(dataset) || dataset.push.index === undefined) return {}
+  const { name, segment } = dataset.push.index
+  return { index: ctx.keys.index(dataset.name, dataset.schemaVersion, name, segment(value)) }
 }
 
 /** Where a "does not exist" answer for these params is remembered, and for how long. */

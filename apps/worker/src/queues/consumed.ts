@@ -5,6 +5,7 @@ import { coingeckoQueue } from './coingecko'
 import { controlQueue } from './control'
 import { deriveQueue } from './derive'
 import { ibkrQueue } from './ibkr'
+import { pushQueue } from './push'
 
 /** Every consumed queue, keyed by name: a queue added to ConsumedQueue must be built here. */
 export function providerQueues(
@@ -17,5 +18,6 @@ export function providerQueues(
     ibkr: ibkrQueue(config, deps),
     derive: deriveQueue(config, deps),
     control: controlQueue(deps),
+    push: pushQueue(deps),
   }
 }
