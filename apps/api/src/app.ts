@@ -12,9 +12,10 @@ import { Catalogs } from './catalogs'
 import type { ApiConfig } from './config'
 import { Enqueuer } from './enqueuer'
 import { frameworkErrors, installErrorHandling } from './error-handler'
+import { HitFastLane, type Observe, serverWithFastLane } from './fast-lane'
 import { L1Cache } from './l1'
-import { accessLog, loggerOptions } from './logger'
-import { ApiMetrics } from './metrics'
+import { accessLog, loggerOptions, sentResponse } from './logger'
+import { ApiMetrics, UNMATCHED_ROUTE } from './metrics'
 import { registerOpenApi } from './openapi'
 import { QueueRedisGuard } from './queue-redis-guard'
 import { type RateLimits, registerRateLimits } from './rate-limits'
@@ -59,14 +60,14 @@ const BODY_LIMIT_BYTES = 64 * 1024
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, cacheRedis, queueRedis } = deps
-  const app = createFastify(deps)
   const metrics = new ApiMetrics()
+  const observe = responseObserver(metrics, config.accessLogHitSample)
+  const { app, lane } = createFastify(deps, observe)
   // One hook for all that is observed once a response is sent: each hook costs every hit.
-  const logResponse = accessLog(config.accessLogHitSample)
   app.addHook('onResponse', async (request, reply) => {
-    metrics.timeRequest(request, reply)
-    logResponse(request, reply)
+    observe(request.routeOptions.url ?? UNMATCHED_ROUTE, sentResponse(request, reply), request.log)
   })
+  app.addHook('onRoute', (route) => lane.learn(route))
   // Refuses to start on an evicting queue Redis (QueueRedisEvictsError names the fix).
   const queueGuard = new QueueRedisGuard(queueRedis, app.log)
   await queueGuard.assertAtStart().catch(async (error: unknown) => {
@@ -90,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   const services = createServices(deps, { subscriber, keys, auth, rateLimits, metrics }, app.log)
   const { events, telemetry, enqueuer, batches } = services
+  if (config.l1.maxBytes > 0) lane.start(services)
 
   await app.register(datasetRoutes, { services })
   await app.register(multiGetRoutes, { services })
@@ -122,15 +124,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app
 }
 
+/** What is recorded once a response is sent, by the full path's hook and the fast lane alike. */
+function responseObserver(metrics: ApiMetrics, hitSample: number): Observe {
+  const logResponse = accessLog(hitSample)
+  return (route, sent, log) => {
+    metrics.timeRequest(route, sent.method, sent.status, sent.ms)
+    logResponse(sent, log)
+  }
+}
+
+/** Router options shared by Fastify and the hit fast lane, so both match a URL alike. */
+const ROUTER = { maxParamLength: 256 }
+
 /** Fastify with the API's server options, validation and error shape; no routes yet. */
-function createFastify(deps: AppDeps) {
+function createFastify(deps: AppDeps, observe: Observe) {
+  let lane: HitFastLane | undefined
   const app = Fastify({
     ...(deps.logger
       ? { loggerInstance: deps.logger }
       : { logger: loggerOptions(deps.config.logLevel) }),
     bodyLimit: BODY_LIMIT_BYTES,
     // Long enough that a 65-character id reaches the handler and gets its 400, not a 404.
-    routerOptions: { maxParamLength: 256 },
+    routerOptions: ROUTER,
+    // Fastify's own HTTP server, with the hit fast lane in front of its handler.
+    serverFactory: (handler, options) =>
+      serverWithFastLane(
+        (request, response) => lane?.serve(request, response) ?? false,
+        handler,
+        options as never,
+      ),
     // One line per response instead, hits sampled (`accessLog`).
     logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors,
@@ -140,7 +162,8 @@ function createFastify(deps: AppDeps) {
   // Commands take JSON only: anything else is a 415, not a string body that fails validation.
   app.removeContentTypeParser('text/plain')
   installErrorHandling(app)
-  return app
+  lane = new HitFastLane(ROUTER, observe, app.log)
+  return { app, lane }
 }
 
 /** The per-app services every route module gets; nothing module-level. */
@@ -185,6 +208,7 @@ function createServices(
     cacheRedis,
     queueRedis,
     reader,
+    l1,
     catalogs: new Catalogs(reader, keys),
     enqueuer,
     batches,

@@ -12,7 +12,7 @@ interface KnownKey {
 const sha256 = (value: string) => createHash('sha256').update(value).digest()
 
 /** The key a request presents: `Authorization: Bearer <key>` first, else `X-API-Key`. */
-export function presentedKey(request: FastifyRequest): string | null {
+export function presentedKey(request: Pick<FastifyRequest, 'headers'>): string | null {
   const authorization = request.headers.authorization
   if (authorization) {
     const match = /^Bearer[ \t]+(\S+)\s*$/i.exec(authorization)
@@ -72,7 +72,7 @@ export class ApiKeyAuth {
    * A stable id of the configured key the request presents (a digest prefix, never the key), or
    * null without one: an unknown key is no identity, or a client could rotate made-up keys.
    */
-  keyIdOf(request: FastifyRequest): string | null {
+  keyIdOf(request: Pick<FastifyRequest, 'headers'>): string | null {
     const key = presentedKey(request)
     const known = key === null ? null : this.match(key)
     return known ? known.digest.toString('hex').slice(0, 16) : null

@@ -49,6 +49,38 @@ function versionHeaders(envelope: Envelope): VersionHeaders {
   return headers
 }
 
+/** The entity tag a full, unfiltered response of `envelope` carries. */
+export function fullEntityTag(envelope: Envelope): string {
+  return versionHeaders(envelope).version
+}
+
+/**
+ * The headers every data response carries (what `sendEnvelope` sets, and the hit fast lane
+ * writes): where it came from, how old it is, how long it may be cached, its version.
+ */
+export function dataHeaders(
+  status: CacheStatus,
+  envelope: Envelope,
+  options: { layer: CacheLayer; tag: string; cacheError?: string | null | undefined },
+  now: number,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    vary: 'Accept-Encoding',
+    'x-cache-status': status,
+    'x-cache-layer': options.layer,
+    age: String(ageSeconds(envelope, now)),
+    'cache-control': cacheControl(envelope, now),
+    etag: options.tag,
+  }
+  const { asOf } = versionHeaders(envelope)
+  if (asOf) headers['x-data-as-of'] = asOf
+  // Header values must be one line of visible ASCII; provider messages are neither, reliably.
+  if (options.cacheError) {
+    headers['x-cache-error'] = options.cacheError.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 200)
+  }
+  return headers
+}
+
 /** Whether the client takes a gzip body (RFC 9110 `Accept-Encoding`, q-values honoured). */
 function acceptsGzip(request: FastifyRequest): boolean {
   const header = request.headers['accept-encoding']
@@ -71,20 +103,9 @@ export function sendEnvelope(
   options: { cacheError?: string | null; filter?: ReadFilter | null; layer?: CacheLayer } = {},
 ): FastifyReply {
   const { cacheError, filter, layer = 'L2' } = options
-  const now = Date.now()
-  const { stored, version, asOf } = versionHeaders(envelope)
+  const { stored, version } = versionHeaders(envelope)
   const tag = filter ? variantEntityTag(stored, filter.key) : version
-  reply
-    .header('vary', 'Accept-Encoding')
-    .header('x-cache-status', status)
-    .header('x-cache-layer', layer)
-    .header('age', String(ageSeconds(envelope, now)))
-    .header('cache-control', cacheControl(envelope, now))
-    .header('etag', tag)
-  if (asOf) reply.header('x-data-as-of', asOf)
-  // Header values must be one line of visible ASCII; provider messages are neither, reliably.
-  if (cacheError)
-    reply.header('x-cache-error', cacheError.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 200))
+  reply.headers(dataHeaders(status, envelope, { layer, tag, cacheError }, Date.now()))
   if (matchesIfNoneMatch(request.headers['if-none-match'], tag)) return reply.code(304).send()
   reply.code(200).type('application/json; charset=utf-8')
   if (envelope.gzip && !filter && acceptsGzip(request)) {

@@ -52,18 +52,34 @@ export class L1Cache {
 
   /** The copy of `key`, unless it is older than `maxAgeMs`; counts the hit or miss. */
   get(key: string, now: number): StoredEntry | null {
+    const entry = this.peek(key, now)
+    if (entry === null) this.misses++
+    else this.used(key)
+    return entry
+  }
+
+  /**
+   * The copy of `key` as `get` finds it, without counting it or marking it used: for the hit
+   * fast lane, which may leave the request to the full read path (which then `get`s it).
+   */
+  peek(key: string, now: number): StoredEntry | null {
     if (!this.enabled) return null
     const copy = this.#copies.get(key)
     if (!copy || now - copy.readAt > this.options.maxAgeMs) {
       if (copy) this.#remove(key, copy)
-      this.misses++
       return null
     }
+    return copy.entry
+  }
+
+  /** The copy `peek` found answered a read: a hit, and the most recently used. */
+  used(key: string): void {
+    const copy = this.#copies.get(key)
+    if (!copy) return
     // Most recently used last: Map keeps insertion order.
     this.#copies.delete(key)
     this.#copies.set(key, copy)
     this.hits++
-    return copy.entry
   }
 
   /** Registers a read of Redis for `key`, before it is sent. */

@@ -1,6 +1,6 @@
 import { safeSerializedError } from '@marketcache/shared/log-safety'
 import { Type } from '@sinclair/typebox'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import { type LoggerOptions, pino } from 'pino'
 
 /** pino's levels, `silent` included: the values LOG_LEVEL accepts. */
@@ -45,23 +45,48 @@ export function loggerOptions(level: string): LoggerOptions {
  */
 export function accessLog(
   hitSample: number,
-): (request: FastifyRequest, reply: FastifyReply) => void {
+): (response: SentResponse, log: FastifyBaseLogger) => void {
   let hits = 0
-  return (request, reply) => {
-    const cache = reply.getHeader('x-cache-status')
-    if (cache === 'HIT' && reply.statusCode < 400) {
+  return (response, log) => {
+    const { cache, layer } = response
+    if (cache === 'HIT' && response.status < 400) {
       if (hitSample === 0 || ++hits % hitSample !== 0) return
     }
-    request.log.info(
+    log.info(
       {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-        ...(cache === undefined ? {} : { cache, layer: reply.getHeader('x-cache-layer') }),
+        method: response.method,
+        url: response.url,
+        status: response.status,
+        ms: Math.round(response.ms * 100) / 100,
+        ...(cache === undefined ? {} : { cache, layer }),
         ...(cache === 'HIT' ? { sampled: hitSample } : {}),
       },
       'response',
     )
+  }
+}
+
+/** A response once sent, as the access log and the request metrics see it. */
+export interface SentResponse {
+  method: string
+  url: string
+  status: number
+  ms: number
+  /** `X-Cache-Status` and `X-Cache-Layer`, on a data response. */
+  cache?: string | undefined
+  layer?: string | undefined
+}
+
+/** What Fastify knows of a sent response, as a SentResponse. */
+export function sentResponse(request: FastifyRequest, reply: FastifyReply): SentResponse {
+  const cache = reply.getHeader('x-cache-status')
+  return {
+    method: request.method,
+    url: request.url,
+    status: reply.statusCode,
+    ms: reply.elapsedTime,
+    ...(typeof cache === 'string'
+      ? { cache, layer: reply.getHeader('x-cache-layer') as string | undefined }
+      : {}),
   }
 }

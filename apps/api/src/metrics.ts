@@ -1,5 +1,4 @@
 import type { Envelope } from '@marketcache/shared/envelope'
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { ReadMetrics, ReadOutcome } from './read-telemetry'
 
@@ -109,13 +108,13 @@ export class ApiMetrics implements ReadMetrics {
     })
   }
 
-  /** Times a response once it is sent (404s and errors included), by the route's template. */
-  timeRequest(request: FastifyRequest, reply: FastifyReply): void {
-    const route = request.routeOptions.url ?? UNMATCHED_ROUTE
-    const { method } = request
-    const status = reply.statusCode
+  /**
+   * Times a response once it is sent (404s and errors included), by the route's template
+   * (`UNMATCHED_ROUTE` when none matched).
+   */
+  timeRequest(route: string, method: string, status: number, ms: number): void {
     this.#child(`http|${route}|${method}|${status}`, () =>
       this.#requestDuration.labels({ route, method, status: String(status) }),
-    ).observe(reply.elapsedTime / 1000)
+    ).observe(ms / 1000)
   }
 }

@@ -108,6 +108,15 @@ export class LeasedRateLimitStore {
     }
   }
 
+  /**
+   * One unit of `client`'s lease, spent now, or null when that would take Redis (no lease in
+   * hand) or the budget is spent; then nothing is touched, and the plugin's `incr` decides.
+   */
+  spendNow(client: string, max: number): Count | null {
+    const lease = this.#current(client)
+    return lease && lease.left > 0 ? this.#spend(client, max) : null
+  }
+
   /** The plugin's store interface for `{ increment: false }`: the count without spending. */
   read(client: string, callback: Callback, _windowMs: number, max: number): void {
     const lease = this.#current(client)

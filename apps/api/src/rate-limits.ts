@@ -20,6 +20,24 @@ export interface RateLimits {
    * anything is enqueued: past the budget it throws RATE_LIMITED and the read stops there.
    */
   admitCostly(request: FastifyRequest): Promise<void>
+  /**
+   * Spends one unit of the all-requests budget from this process's lease, without waiting: the
+   * RateLimit-* headers of the request, or null when that takes Redis or the client is over its
+   * budget, for the full request path to decide (nothing is counted twice).
+   */
+  spendNow(request: ClientRequest): Record<string, string> | null
+}
+
+/** What identifies a client: its headers (an API key) and its address. */
+export type ClientRequest = Pick<FastifyRequest, 'headers' | 'ip'>
+
+/** The RateLimit-* headers of a budget (`ratelimit-reset` at least 1 s). */
+function budgetHeaders(max: number, remaining: number, ttlInSeconds: number) {
+  return {
+    'ratelimit-limit': String(max),
+    'ratelimit-remaining': String(remaining),
+    'ratelimit-reset': String(Math.max(1, ttlInSeconds)),
+  }
 }
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>
@@ -34,7 +52,7 @@ type Limiter = ReturnType<FastifyInstance['createRateLimit']>
 async function budget(
   app: FastifyInstance,
   options: { redis: Redis; nameSpace: string; max: number; timeWindow: number; client: Client },
-): Promise<Limiter> {
+): Promise<{ limiter: Limiter; store: LeasedRateLimitStore }> {
   let limiter: Limiter | undefined
   const store = new LeasedRateLimitStore(options.redis, options.nameSpace)
   await app.register(async (context) => {
@@ -53,16 +71,25 @@ async function budget(
     limiter = context.createRateLimit()
   })
   if (!limiter) throw new Error('the rate-limit plugin did not register')
-  return limiter
+  return { limiter, store }
 }
 
-type Client = (request: FastifyRequest) => string
+type Client = (request: ClientRequest) => string
 
 /** Who is counted: the configured API key presented (by digest), else the client IP. */
 function clientOf(auth: ApiKeyAuth): Client {
+  // Normalising an address runs Node's IPv6 pattern: each address is normalised once (bounded).
+  const byAddress = new Map<string, string>()
   return (request) => {
     const keyId = auth.keyIdOf(request)
-    return keyId === null ? `ip-${normalizeIP(request.ip)}` : `key-${keyId}`
+    if (keyId !== null) return `key-${keyId}`
+    let client = byAddress.get(request.ip)
+    if (client === undefined) {
+      client = `ip-${normalizeIP(request.ip)}`
+      if (byAddress.size >= 10_000) byAddress.clear()
+      byAddress.set(request.ip, client)
+    }
+    return client
   }
 }
 
@@ -123,17 +150,13 @@ async function spend(
   }
   watch.ok()
   if (result.isAllowed) return null
-  const resetSeconds = Math.max(1, result.ttlInSeconds)
-  const headers = {
-    'ratelimit-limit': String(result.max),
-    'ratelimit-remaining': String(result.remaining),
-    'ratelimit-reset': String(resetSeconds),
-  }
+  const headers = budgetHeaders(result.max, result.remaining, result.ttlInSeconds)
+  const resetSeconds = headers['ratelimit-reset']
   if (!result.isExceeded) return headers
   throw new ApiError(
     'RATE_LIMITED',
     `this client sent more than ${result.max} ${what} in ${Math.round(result.timeWindow / 1000)} s; retry in ${resetSeconds} s`,
-    { headers: { ...headers, 'ratelimit-remaining': '0', 'retry-after': String(resetSeconds) } },
+    { headers: { ...headers, 'ratelimit-remaining': '0', 'retry-after': resetSeconds } },
   )
 }
 
@@ -168,14 +191,23 @@ export async function registerRateLimits(
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (isUnlimited(request, deps.auth)) return
-    const headers = await spend(all, request, watch, 'requests')
+    const headers = await spend(all.limiter, request, watch, 'requests')
     if (headers) reply.headers(headers)
   })
 
   return {
+    spendNow(request) {
+      const count = all.store.spendNow(client(request), limits.max)
+      if (count === null) return null
+      return budgetHeaders(
+        limits.max,
+        Math.max(0, limits.max - count.current),
+        Math.ceil(count.ttl / 1000),
+      )
+    },
     async admitCostly(request) {
       await spend(
-        costly,
+        costly.limiter,
         request,
         watch,
         'requests that fetch from a provider (misses, fresh=true)',

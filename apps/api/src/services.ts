@@ -7,6 +7,7 @@ import type { CacheReader } from './cache-reader'
 import type { Catalogs } from './catalogs'
 import type { ApiConfig } from './config'
 import type { Enqueuer } from './enqueuer'
+import type { L1Cache } from './l1'
 import type { RateLimits } from './rate-limits'
 import type { ReadTelemetry } from './read-telemetry'
 import type { WrittenEvents } from './written-events'
@@ -19,6 +20,8 @@ export interface ApiServices {
   cacheRedis: Redis
   queueRedis: Redis
   reader: CacheReader
+  /** This process's copies of entries, which the reader reads first (and the hit fast lane). */
+  l1: L1Cache
   /** The provider id lists a miss is checked against. */
   catalogs: Catalogs
   enqueuer: Enqueuer

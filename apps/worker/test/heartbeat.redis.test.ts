@@ -18,7 +18,7 @@ describe('what the worker tells /health/detailed', () => {
     const [key] = await h.redis.keys(queueKeys.workerHeartbeatPattern())
     expect(key).toBeDefined()
     const beat = JSON.parse((await h.redis.get(key as string)) as string)
-    expect(beat.queues.sort()).toEqual(['bybit', 'coingecko', 'control', 'derive', 'ibkr'])
+    expect(beat.queues.sort()).toEqual(['bybit', 'coingecko', 'control', 'derive', 'ibkr', 'push'])
     expect(beat.pid).toBe(process.pid)
     expect(await h.redis.pttl(key as string)).toBeGreaterThan(10_000)
     await h.worker.close()

@@ -61,6 +61,9 @@ export function registerDatasetRoute(
       // and a GET has no body to decompress (so no hook of the plugin runs on a read).
       compress: false,
       decompress: false,
+      // A plain L1 hit may be answered before Fastify (`HitFastLane`), unless the route has a
+      // read-time view or its entries turn stale with an input, which only the full path applies.
+      config: route.filter || dataset.staleWhen ? {} : { hitFastLane: dataset },
       preValidation: plainQueryNumbers(querystring),
       schema: {
         operationId: route.operationId,

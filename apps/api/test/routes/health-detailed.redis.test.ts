@@ -12,7 +12,7 @@ const get = (key: string | null = TestKeys.admin) =>
     headers: key ? { authorization: `Bearer ${key}` } : {},
   })
 
-const QUEUES = ['coingecko', 'bybit', 'ibkr', 'derive', 'control']
+const QUEUES = ['coingecko', 'bybit', 'ibkr', 'derive', 'control', 'push']
 
 /** A heartbeat as a worker process keeps it (apps/worker/src/heartbeat.ts). */
 async function beat(id: string, queues = QUEUES) {
