@@ -1,6 +1,6 @@
 import type { Keys } from '@marketcache/shared/keys'
 import type { ReadPolicy } from '@marketcache/shared/read-decision'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { ApiKeyAuth } from './auth'
 import type { BacktestBatches } from './backtest-batches'
 import type { CacheReader } from './cache-reader'
@@ -16,8 +16,8 @@ export interface ApiServices {
   config: ApiConfig
   keys: Keys
   policy: ReadPolicy
-  cacheRedis: Redis
-  queueRedis: Redis
+  cacheRedis: RedisClient
+  queueRedis: RedisClient
   reader: CacheReader
   /** The provider id lists a miss is checked against. */
   catalogs: Catalogs
