@@ -2,8 +2,8 @@ import compress from '@fastify/compress'
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import { COMPRESS_FROM_BYTES } from '@marketcache/shared/envelope'
 import { Keys } from '@marketcache/shared/keys'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
-import type { Redis } from 'ioredis'
 import { ApiKeyAuth } from './auth'
 import { BacktestBatches } from './backtest-batches'
 import { CacheReader } from './cache-reader'
@@ -41,11 +41,11 @@ import { WrittenEvents } from './written-events'
 export interface AppDeps {
   config: ApiConfig
   /** Reads entries and telemetry; should fail fast (see `createFailFastClient`). */
-  cacheRedis: Redis
+  cacheRedis: RedisClient
   /** BullMQ's connection; should fail fast too. */
-  queueRedis: Redis
+  queueRedis: RedisClient
   /** Pub/sub connection for written events. @defaultValue a duplicate of cacheRedis */
-  subscriber?: Redis
+  subscriber?: RedisClient
   /** @defaultValue a pino logger at `config.logLevel` */
   logger?: FastifyBaseLogger
 }
@@ -118,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Without the subscription, misses could only end by their deadline; with Redis away it is
   // queued and runs on connect, so start-up does not wait for it.
   if (!(await events.start(Math.max(1000, config.redisCommandTimeoutMs * 2)))) {
-    app.log.warn('written-event subscription pending: Redis is not answering yet')
+    app.log.warn('written-event subscription pending: RedisClient is not answering yet')
   }
   telemetry.start()
   return app
@@ -170,7 +170,7 @@ function createFastify(deps: AppDeps, observe: Observe) {
 function createServices(
   deps: AppDeps,
   built: {
-    subscriber: Redis
+    subscriber: RedisClient
     keys: Keys
     auth: ApiKeyAuth
     rateLimits: RateLimits

@@ -8,8 +8,8 @@ import {
   Priority,
   QueueName,
 } from '@marketcache/shared/jobs'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import { type FlowJob, FlowProducer, type JobNode, Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
 import type { Batch } from './backtest-params'
 import { onBackend } from './errors'
 
@@ -116,7 +116,7 @@ export class BacktestBatches {
   private readonly derive: Queue
 
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     private readonly options: BacktestBatchesOptions,
   ) {
     // Fail fast while the queue Redis is away, as the Enqueuer's queues do.

@@ -1,5 +1,5 @@
 import type { Keys } from '@marketcache/shared/keys'
-import type { Redis } from 'ioredis'
+import { perKey, type RedisClient, scanKeys } from '@marketcache/shared/redis-client'
 
 /** How old a dataset's cached data is, in seconds since each entry was fetched. */
 export interface DataAge {
@@ -42,21 +42,14 @@ interface FetchedAt {
 /**
  * Keys per dataset and data ages in ONE pass: SCAN, never KEYS, since the cache may hold millions
  * of entries and serve reads meanwhile; per batch, one pipeline of HMGETs for the keys sampled.
+ * On a cluster each master is scanned, since each holds only its slots' keys.
  */
-export async function takeCensus(redis: Redis, keys: Keys): Promise<CacheCensus> {
+export async function takeCensus(redis: RedisClient, keys: Keys): Promise<CacheCensus> {
   const counts = new Map<string, number>()
   const fetched = new Map<string, FetchedAt>()
   let total = 0
-  let cursor = '0'
-  do {
-    const [next, found] = await redis.scan(
-      cursor,
-      'MATCH',
-      keys.cachePattern(),
-      'COUNT',
-      SCAN_COUNT,
-    )
-    cursor = next
+  // Every master of a cluster in turn; a batch's HMGETs go to the node that listed its keys.
+  for await (const { node, keys: found } of scanKeys(redis, keys.cachePattern(), SCAN_COUNT)) {
     const sampled: { key: string; dataset: string }[] = []
     for (const key of found) {
       const dataset = keys.datasetOf(key)
@@ -66,20 +59,19 @@ export async function takeCensus(redis: Redis, keys: Keys): Promise<CacheCensus>
       counts.set(dataset, count)
       if (count <= AGE_SAMPLE_PER_DATASET) sampled.push({ key, dataset })
     }
-    await readFetchedAt(redis, sampled, fetched)
-  } while (cursor !== '0')
+    await readFetchedAt(node, sampled, fetched)
+  }
   return { total, keys: counts, ages: agesAt(Date.now(), fetched) }
 }
 
 async function readFetchedAt(
-  redis: Redis,
+  node: RedisClient,
   sampled: readonly { key: string; dataset: string }[],
   into: Map<string, FetchedAt>,
 ): Promise<void> {
-  if (sampled.length === 0) return
-  const pipeline = redis.pipeline()
-  for (const { key } of sampled) pipeline.hmget(key, 'fetchedAt', 'notFound')
-  const replies = (await pipeline.exec()) ?? []
+  const replies = await perKey(node, sampled, (client, { key }) =>
+    client.hmget(key, 'fetchedAt', 'notFound'),
+  )
   replies.forEach(([error, reply], index) => {
     const [fetchedAt, notFound] = (reply ?? []) as (string | null)[]
     const at = Number(fetchedAt)

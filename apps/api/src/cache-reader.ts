@@ -1,5 +1,5 @@
 import { decodeEnvelope, ENVELOPE_FIELDS, type StoredEntry } from '@marketcache/shared/envelope'
-import type { Redis } from 'ioredis'
+import { perKey, type RedisClient } from '@marketcache/shared/redis-client'
 import { backendFailure, onBackend } from './errors'
 import type { L1Cache, L1Read } from './l1'
 
@@ -13,7 +13,7 @@ export type CacheLayer = 'L1' | 'L2'
  */
 export class CacheReader {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly l1?: L1Cache,
   ) {}
 
@@ -53,7 +53,10 @@ export class CacheReader {
     return onBackend('cache', () => this.redis.hget(key, 'etag'))
   }
 
-  /** Entries for many keys in one round trip (the ones L1 lacks), in the order of `keys`. */
+  /**
+   * Entries for many keys (the ones L1 lacks), in the order of `keys`: one round trip on a single
+   * server, parallel reads routed per slot on a cluster (`perKey`).
+   */
   async readMany(keys: readonly string[]): Promise<(StoredEntry | null)[]> {
     if (keys.length === 0) return []
     const now = Date.now()
@@ -62,11 +65,11 @@ export class CacheReader {
     if (missing.length === 0) return entries
     const reads: (L1Read | null)[] = missing.map(({ key }) => this.l1?.begin(key) ?? null)
     try {
-      const replies = await onBackend('cache', async () => {
-        const pipeline = this.redis.pipeline()
-        for (const { key } of missing) pipeline.hmgetBuffer(key, ...ENVELOPE_FIELDS)
-        return (await pipeline.exec()) ?? []
-      })
+      const replies = await onBackend('cache', () =>
+        perKey(this.redis, missing, (client, { key }) =>
+          client.hmgetBuffer(key, ...ENVELOPE_FIELDS),
+        ),
+      )
       missing.forEach(({ index }, n) => {
         const [error, values] = replies[n] ?? [new Error('missing pipeline reply'), null]
         // A failure of one command inside the pipeline maps like a single read's.

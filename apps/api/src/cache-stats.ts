@@ -1,4 +1,5 @@
 import type { ProviderName } from '@marketcache/shared/providers'
+import { masterNodes, type RedisClient } from '@marketcache/shared/redis-client'
 import { type DatasetName, datasetNames } from '@marketcache/shared/registry'
 import { type DataAge, takeCensus } from './cache-census'
 import { onBackend } from './errors'
@@ -84,6 +85,32 @@ function infoField(info: string, name: string): string | undefined {
   return new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim()
 }
 
+/** Bytes as Redis' `used_memory_human` writes them: `1.50M`. */
+function humanBytes(bytes: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return unit === 0 ? `${value}B` : `${value.toFixed(2)}${units[unit]}`
+}
+
+/** The cache's memory from INFO: one server's, or summed over a cluster's masters. */
+async function memoryOf(redis: RedisClient): Promise<CacheStatsView['memory']> {
+  const infos = await Promise.all(masterNodes(redis).map((node) => node.info('memory')))
+  const sum = (name: string) =>
+    infos.reduce((total, info) => total + Number(infoField(info, name) ?? 0), 0)
+  const used = sum('used_memory')
+  const human = infos.length === 1 ? infoField(infos[0] as string, 'used_memory_human') : undefined
+  return {
+    used_memory: used,
+    used_memory_human: human ?? humanBytes(used),
+    maxmemory: sum('maxmemory'),
+  }
+}
+
 /** `GET /v1/cache/stats`, computed at most once per STATS_TTL_MS however many ask. */
 export class CacheStats {
   private cached: { at: number; view: Promise<CacheStatsView> } | undefined
@@ -119,10 +146,10 @@ export class CacheStats {
     // Settled either way, so a failure of one backend never goes unhandled while the other runs.
     quota.catch(() => {})
     return onBackend('cache', async () => {
-      const [readFields, callFields, info, census, topKeys] = await Promise.all([
+      const [readFields, callFields, memory, census, topKeys] = await Promise.all([
         redis.hgetall(keys.readStats()),
         redis.hgetall(keys.providerCalls()),
-        redis.info('memory'),
+        memoryOf(redis),
         takeCensus(redis, keys),
         Promise.all(datasetNames.map((name) => mostRead(redis, keys.topReads(name)))),
       ])
@@ -135,11 +162,7 @@ export class CacheStats {
         total_keys: census.total,
         top_keys: perDataset((name) => topKeys[datasetNames.indexOf(name)] ?? []),
         age_seconds: perDataset((name) => census.ages.get(name) ?? null),
-        memory: {
-          used_memory: Number(infoField(info, 'used_memory') ?? 0),
-          used_memory_human: infoField(info, 'used_memory_human') ?? '',
-          maxmemory: Number(infoField(info, 'maxmemory') ?? 0),
-        },
+        memory,
         provider_calls: Object.fromEntries(
           Object.entries(callFields).map(([field, value]) => [field, Number(value) || 0]),
         ),

@@ -1,5 +1,11 @@
 import { collar } from '@marketcache/shared/datasets/collar'
 import { ConfigError, parseEnv } from '@marketcache/shared/env'
+import { queuePrefixFor } from '@marketcache/shared/keys'
+import {
+  type RedisConnections,
+  redisConnectionsFrom,
+  redisEnv,
+} from '@marketcache/shared/redis-env'
 import { type Static, Type } from '@sinclair/typebox'
 import { logLevelSchema } from './logger'
 import { missBacklogEnv, type QueueLimits, queueLimitsFrom } from './miss-backlog'
@@ -63,14 +69,11 @@ const DEFAULTS = {
   ACCESS_LOG_HIT_SAMPLE: 100,
 } as const
 
-const RedisUrl = (fallback?: string) =>
-  Type.String({ pattern: '^rediss?://', ...(fallback ? { default: fallback } : {}) })
 const Prefix = (fallback: string) =>
   Type.String({ pattern: '^(\\{[A-Za-z0-9._-]+\\}|[A-Za-z0-9._-]+)$', default: fallback })
 
 const EnvSchema = Type.Object({
-  CACHE_REDIS_URL: RedisUrl(DEFAULTS.CACHE_REDIS_URL),
-  QUEUE_REDIS_URL: Type.Optional(RedisUrl()),
+  ...redisEnv(DEFAULTS.CACHE_REDIS_URL),
   KEY_PREFIX: Prefix(DEFAULTS.KEY_PREFIX),
   QUEUE_PREFIX: Prefix(DEFAULTS.QUEUE_PREFIX),
   API_HOST: Type.String({ minLength: 1, default: DEFAULTS.API_HOST }),
@@ -132,11 +135,9 @@ export interface ApiKey {
 }
 
 /** The API's settings; the queues' rates and miss backlogs come from `QueueLimits`. */
-export interface ApiConfig extends QueueLimits {
-  readonly cacheRedisUrl: string
-  /** @defaultValue cacheRedisUrl */
-  readonly queueRedisUrl: string
+export interface ApiConfig extends QueueLimits, RedisConnections {
   readonly keyPrefix: string
+  /** BullMQ's prefix, with a hash tag on a cluster (`queuePrefixFor`). */
   readonly queuePrefix: string
   readonly host: string
   readonly port: number
@@ -225,11 +226,11 @@ export function loadConfig(
       `invalid configuration:\n  RATE_LIMIT_COSTLY_MAX=${vars.RATE_LIMIT_COSTLY_MAX}: must not exceed RATE_LIMIT_MAX (${vars.RATE_LIMIT_MAX})`,
     )
   }
+  const redis = redisConnectionsFrom(vars)
   return Object.freeze({
-    cacheRedisUrl: vars.CACHE_REDIS_URL,
-    queueRedisUrl: vars.QUEUE_REDIS_URL ?? vars.CACHE_REDIS_URL,
+    ...redis,
     keyPrefix: vars.KEY_PREFIX,
-    queuePrefix: vars.QUEUE_PREFIX,
+    queuePrefix: queuePrefixFor(vars.QUEUE_PREFIX, redis.queueRedisCluster),
     host: vars.API_HOST,
     port: vars.API_PORT,
     publicUrl: vars.API_PUBLIC_URL,

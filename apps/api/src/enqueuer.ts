@@ -7,8 +7,8 @@ import {
   producerJobOptions,
   QueueName,
 } from '@marketcache/shared/jobs'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
 import { ApiError, onBackend } from './errors'
 import {
   type BacklogLimit,
@@ -57,7 +57,7 @@ export class Enqueuer {
   private readonly backlog: MissBacklog
 
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     private readonly options: EnqueuerOptions,
   ) {
     const queue = (name: QueueName) => {

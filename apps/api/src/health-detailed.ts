@@ -1,8 +1,8 @@
 import { AGED_PRIORITY, Priority, type QueueName } from '@marketcache/shared/jobs'
 import type { Keys } from '@marketcache/shared/keys'
 import { Provider } from '@marketcache/shared/providers'
+import { masterNodes, perKey, type RedisClient, scanKeys } from '@marketcache/shared/redis-client'
 import type { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
 
 /** Each check waits at most this long: a health page that hangs is no health page. */
 const CHECK_TIMEOUT_MS = 1000
@@ -18,6 +18,8 @@ export type RedisHealth = {
   maxmemory?: number
   maxmemory_policy?: string
   persistence?: { aof: boolean; rdb_last_save: string | null; rdb_changes_since_last_save: number }
+  /** A Redis Cluster: each master's own health, by `host:port`; the fields above sum them up. */
+  nodes?: Record<string, RedisHealth>
   error?: string
 }
 
@@ -33,8 +35,8 @@ export type QueueHealth = {
 }
 
 export interface DetailedHealthDeps {
-  cacheRedis: Redis
-  queueRedis: Redis
+  cacheRedis: RedisClient
+  queueRedis: RedisClient
   queues: Readonly<Record<QueueName, Queue>>
   keys: Keys
   queueKeys: Keys
@@ -53,8 +55,37 @@ async function bounded<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** Round trip, version, memory, eviction policy and persistence of one Redis, from INFO. */
-export async function redisHealth(redis: Redis): Promise<RedisHealth> {
+/**
+ * Round trip, version, memory, eviction policy and persistence of one Redis, from INFO. On a
+ * cluster INFO answers for one node only, so each master is asked: up when all are, the slowest
+ * round trip, memory summed, the policy when every master has the same one (else `mixed`).
+ */
+export async function redisHealth(redis: RedisClient): Promise<RedisHealth> {
+  if (!redis.isCluster) return nodeHealth(redis)
+  const masters = masterNodes(redis)
+  if (redis.status !== 'ready' || masters.length === 0) {
+    return { up: false, error: `the cluster is not ready (${redis.status})` }
+  }
+  const nodes = await Promise.all(masters.map(nodeHealth))
+  const policies = new Set(nodes.map((node) => node.maxmemory_policy))
+  const sum = (field: 'used_memory' | 'maxmemory') =>
+    nodes.reduce((total, node) => total + (node[field] ?? 0), 0)
+  const down = nodes.find((node) => !node.up)
+  return {
+    up: down === undefined,
+    round_trip_ms: Math.max(...nodes.map((node) => node.round_trip_ms ?? 0)),
+    ...(nodes[0]?.version ? { version: nodes[0].version } : {}),
+    used_memory: sum('used_memory'),
+    maxmemory: sum('maxmemory'),
+    maxmemory_policy: policies.size === 1 ? [...policies][0] : 'mixed',
+    nodes: Object.fromEntries(
+      masters.map((node, index) => [`${node.options.host}:${node.options.port}`, nodes[index]!]),
+    ),
+    ...(down ? { error: `a cluster master does not answer: ${down.error}` } : {}),
+  }
+}
+
+async function nodeHealth(redis: RedisClient): Promise<RedisHealth> {
   try {
     const started = performance.now()
     await bounded(redis.ping())
@@ -91,7 +122,7 @@ export async function redisHealth(redis: Redis): Promise<RedisHealth> {
  */
 export async function queueHealth(
   queue: Queue,
-  redis: Redis,
+  redis: RedisClient,
   workers: number,
 ): Promise<QueueHealth> {
   const limiterKey = queue.keys.limiter ?? queue.toKey('limiter')
@@ -123,23 +154,18 @@ export async function queueHealth(
 
 /** The live worker processes: their heartbeats, which expire 15 s after the last beat. */
 export async function heartbeats(
-  redis: Redis,
+  redis: RedisClient,
   queueKeys: Keys,
 ): Promise<Record<string, unknown>[]> {
   const found: string[] = []
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(
-      cursor,
-      'MATCH',
-      queueKeys.workerHeartbeatPattern(),
-      'COUNT',
-      200,
-    )
+  // A cluster keeps the heartbeats (hash-tagged like the queues) on one master; each is scanned.
+  for await (const { keys } of scanKeys(redis, queueKeys.workerHeartbeatPattern(), 200)) {
     found.push(...keys)
-    cursor = next
-  } while (cursor !== '0' && found.length < 1000)
-  const values = found.length > 0 ? await redis.mget(...found) : []
+    if (found.length >= 1000) break
+  }
+  const values = (await perKey(redis, found, (client, key) => client.get(key))).map(
+    ([, value]) => value as string | null,
+  )
   return values.flatMap((value) => {
     try {
       return value ? [JSON.parse(value) as Record<string, unknown>] : []
@@ -150,7 +176,7 @@ export async function heartbeats(
 }
 
 /** Each provider's last success and failure, as the worker records them. */
-export async function providerHealth(redis: Redis, keys: Keys) {
+export async function providerHealth(redis: RedisClient, keys: Keys) {
   const fields = await bounded(redis.hgetall(keys.providerHealth()))
   const at = (value: string | undefined) => (value ? new Date(Number(value)).toISOString() : null)
   return Object.fromEntries(

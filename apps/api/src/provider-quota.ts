@@ -1,5 +1,5 @@
 import { Provider, type ProviderName } from '@marketcache/shared/providers'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { ProviderRate } from './miss-backlog'
 
 /** One provider queue's limiter window, as the stats show it. */
@@ -17,11 +17,12 @@ export interface QuotaUse {
  * Provider quota in use, read from the workers' BullMQ limiters: each provider queue has one
  * counter, `<queuePrefix>:<queue>:limiter`, that BullMQ increments as a worker starts a job and
  * gives the window's duration as its expiry on the first; `worker.rateLimit()` (after a 429) sets
- * it to MAX_SAFE_INTEGER for the pause. One pipelined GET and PTTL per provider, no scan.
+ * it to MAX_SAFE_INTEGER for the pause. One pipelined GET and PTTL per provider, no scan; on a
+ * cluster too, since the queue prefix's hash tag puts every limiter in one slot.
  */
 export class ProviderQuota {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** BullMQ's own key builder of each provider queue (`Queue.toKey`). */
     private readonly queues: Readonly<Record<ProviderName, { toKey(type: string): string }>>,
     private readonly rates: Readonly<Record<ProviderName, ProviderRate>>,

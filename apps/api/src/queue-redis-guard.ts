@@ -4,8 +4,8 @@ import {
   REQUIRED_POLICY,
   readQueueRedisSettings,
 } from '@marketcache/shared/queue-redis'
+import { configGetters, type RedisClient } from '@marketcache/shared/redis-client'
 import { isConnectionError } from '@marketcache/shared/redis-outage'
-import type { Redis } from 'ioredis'
 
 /** Readiness re-reads the policy at most this often, so `/health/ready` stays one PING. */
 export const POLICY_CHECK_INTERVAL_MS = 5000
@@ -20,14 +20,14 @@ interface GuardLogger {
  * `problem` tells readiness when the policy changed later (read at most every few seconds).
  */
 export class QueueRedisGuard {
-  readonly #redis: Redis
+  readonly #redis: RedisClient
   readonly #logger: GuardLogger
   readonly #intervalMs: number
   #checkedAt = Number.NEGATIVE_INFINITY
   #problem: string | null = null
   #pending: Promise<string | null> | undefined
 
-  constructor(redis: Redis, logger: GuardLogger, intervalMs = POLICY_CHECK_INTERVAL_MS) {
+  constructor(redis: RedisClient, logger: GuardLogger, intervalMs = POLICY_CHECK_INTERVAL_MS) {
     this.#redis = redis
     this.#logger = logger
     this.#intervalMs = intervalMs
@@ -70,5 +70,8 @@ export class QueueRedisGuard {
     return this.#problem
   }
 
-  readonly #configGet = (name: string) => this.#redis.config('GET', name)
+  /** Every master of a cluster: each has its own policy. */
+  get #configGet() {
+    return configGetters(this.#redis)
+  }
 }

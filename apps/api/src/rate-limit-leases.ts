@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 
 /**
  * Takes `lease` units of a client's budget in one step: the window starts with the first lease
@@ -21,7 +21,7 @@ end
 return {taken, ttl}
 `
 
-type LeaseRedis = Redis & {
+type LeaseRedis = RedisClient & {
   rateLimitLease(key: string, units: number, windowMs: number): Promise<[number, number]>
 }
 
@@ -68,7 +68,7 @@ export class LeasedRateLimitStore {
   /** Requests of a client waiting for a lease: the next lease takes enough for all of them. */
   readonly #waiting = new Map<string, number>()
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     if (!('rateLimitLease' in redis)) {
       redis.defineCommand('rateLimitLease', { numberOfKeys: 1, lua: LEASE_LUA })
     }

@@ -1,7 +1,7 @@
 import rateLimit, { type FastifyRateLimitStoreCtor, normalizeIP } from '@fastify/rate-limit'
 import type { Keys } from '@marketcache/shared/keys'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Redis } from 'ioredis'
 import type { ApiKeyAuth } from './auth'
 import { type ApiConfig, Scope } from './config'
 import { ApiError } from './errors'
@@ -51,7 +51,13 @@ type Limiter = ReturnType<FastifyInstance['createRateLimit']>
  */
 async function budget(
   app: FastifyInstance,
-  options: { redis: Redis; nameSpace: string; max: number; timeWindow: number; client: Client },
+  options: {
+    redis: RedisClient
+    nameSpace: string
+    max: number
+    timeWindow: number
+    client: Client
+  },
 ): Promise<{ limiter: Limiter; store: LeasedRateLimitStore }> {
   let limiter: Limiter | undefined
   const store = new LeasedRateLimitStore(options.redis, options.nameSpace)
@@ -168,7 +174,7 @@ async function spend(
  */
 export async function registerRateLimits(
   app: FastifyInstance,
-  deps: { redis: Redis; keys: Keys; auth: ApiKeyAuth; limits: ApiConfig['rateLimit'] },
+  deps: { redis: RedisClient; keys: Keys; auth: ApiKeyAuth; limits: ApiConfig['rateLimit'] },
 ): Promise<RateLimits> {
   const { redis, keys, limits } = deps
   const client = clientOf(deps.auth)

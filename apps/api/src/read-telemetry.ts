@@ -1,5 +1,5 @@
 import type { Envelope } from '@marketcache/shared/envelope'
-import type { Redis } from 'ioredis'
+import { perKey, type RedisClient, type RedisCommander } from '@marketcache/shared/redis-client'
 
 /** How a read was answered; the suffix of its counter field `<dataset>.<outcome>`. */
 export const ReadOutcome = {
@@ -42,7 +42,7 @@ export class ReadTelemetry {
   private flushing: Promise<void> = Promise.resolve()
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** The stats hash, `keys.readStats()`. */
     private readonly statsKey: string,
     private readonly options: {
@@ -126,18 +126,21 @@ export class ReadTelemetry {
     this.keyReads = new Map()
     this.keysCounted = 0
     try {
-      const pipeline = this.redis.pipeline()
-      for (const [field, by] of batch) pipeline.hincrby(this.statsKey, field, by)
+      // Each command is on one key: the stats hash, or one dataset's sorted set (another slot).
+      const commands: ((client: RedisCommander) => unknown)[] = []
+      for (const [field, by] of batch) {
+        commands.push((client) => client.hincrby(this.statsKey, field, by))
+      }
       const topReadsKey = this.options.topReadsKey
       if (topReadsKey) {
         for (const [dataset, reads] of keyReads) {
           const top = topReadsKey(dataset)
-          for (const [key, by] of reads) pipeline.zincrby(top, by, key)
+          for (const [key, by] of reads) commands.push((client) => client.zincrby(top, by, key))
           // The least read beyond the kept ones go; a key read often enough comes back.
-          pipeline.zremrangebyrank(top, 0, -(TOP_READS_KEPT + 1))
+          commands.push((client) => client.zremrangebyrank(top, 0, -(TOP_READS_KEPT + 1)))
         }
       }
-      const replies = (await pipeline.exec()) ?? []
+      const replies = await perKey(this.redis, commands, (client, command) => command(client))
       const failed = replies.find(([error]) => error)
       if (failed?.[0]) throw failed[0]
     } catch (error) {

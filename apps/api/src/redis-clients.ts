@@ -1,5 +1,10 @@
+import {
+  createRedisClient,
+  duplicateClient,
+  type RedisClient,
+} from '@marketcache/shared/redis-client'
 import { type OutageLogger, RedisOutageLog } from '@marketcache/shared/redis-outage'
-import { Redis, type RedisOptions } from 'ioredis'
+import type { RedisOptions } from 'ioredis'
 import type { ApiConfig } from './config'
 
 export type RedisClientLogger = OutageLogger
@@ -14,12 +19,14 @@ export function createFailFastClient(
   options: {
     commandTimeoutMs: number
     name: string
+    /** `url` lists a Redis Cluster's seed nodes. @defaultValue false */
+    cluster?: boolean
     /** How the outage log names its server. @defaultValue name */
     server?: string
     outages?: RedisOutageLog
   },
-): Redis {
-  const client = new Redis(url, {
+): RedisClient {
+  const client = createRedisClient(url, options.cluster ?? false, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: options.commandTimeoutMs,
@@ -44,12 +51,14 @@ export function createApiClients(config: ApiConfig, logger?: RedisClientLogger) 
   const same = config.cacheRedisUrl === config.queueRedisUrl
   const cacheRedis = createFailFastClient(config.cacheRedisUrl, {
     commandTimeoutMs,
+    cluster: config.cacheRedisCluster,
     name: 'mc-api-cache',
     server: same ? 'cache+queue' : 'cache',
     ...(outages ? { outages } : {}),
   })
   const queueRedis = createFailFastClient(config.queueRedisUrl, {
     commandTimeoutMs,
+    cluster: config.queueRedisCluster,
     name: 'mc-api-queue',
     server: same ? 'cache+queue' : 'queue',
     ...(outages ? { outages } : {}),
@@ -60,14 +69,15 @@ export function createApiClients(config: ApiConfig, logger?: RedisClientLogger) 
 /**
  * The pub/sub connection for written events. Unlike the request-path clients it keeps its offline
  * queue, so SUBSCRIBE issued while Redis is away runs on connect; ioredis re-subscribes after
- * every reconnect.
+ * every reconnect. On a cluster it subscribes on one node, which hears every node's PUBLISH
+ * (classic pub/sub is cluster-wide), and moves to another if that node goes.
  */
 export function createSubscriber(
-  cacheRedis: Redis,
+  cacheRedis: RedisClient,
   keyPrefix: string,
   logger?: RedisClientLogger,
-): Redis {
-  const subscriber = cacheRedis.duplicate({
+): RedisClient {
+  const subscriber = duplicateClient(cacheRedis, {
     enableOfflineQueue: true,
     maxRetriesPerRequest: null,
     commandTimeout: undefined,
@@ -83,7 +93,7 @@ export function createSubscriber(
 }
 
 /** Resolves true once `client` is ready, or false after `timeoutMs`; never rejects. */
-export async function whenReady(client: Redis, timeoutMs: number): Promise<boolean> {
+export async function whenReady(client: RedisClient, timeoutMs: number): Promise<boolean> {
   if (client.status === 'ready') return true
   return new Promise((resolve) => {
     const done = (ready: boolean) => {
@@ -98,7 +108,7 @@ export async function whenReady(client: Redis, timeoutMs: number): Promise<boole
 }
 
 /** Closes a client politely if it is connected, and drops it otherwise. */
-export async function closeClient(client: Redis): Promise<void> {
+export async function closeClient(client: RedisClient): Promise<void> {
   if (client.status === 'end') return
   if (client.status !== 'ready') {
     client.disconnect()

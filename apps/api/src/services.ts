@@ -1,6 +1,6 @@
 import type { Keys } from '@marketcache/shared/keys'
 import type { ReadPolicy } from '@marketcache/shared/read-decision'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { ApiKeyAuth } from './auth'
 import type { BacktestBatches } from './backtest-batches'
 import type { CacheReader } from './cache-reader'
@@ -17,8 +17,8 @@ export interface ApiServices {
   config: ApiConfig
   keys: Keys
   policy: ReadPolicy
-  cacheRedis: Redis
-  queueRedis: Redis
+  cacheRedis: RedisClient
+  queueRedis: RedisClient
   reader: CacheReader
   /** This process's copies of entries, which the reader reads first (and the hit fast lane). */
   l1: L1Cache

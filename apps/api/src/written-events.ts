@@ -1,5 +1,5 @@
 import { decodeWrittenEvent } from '@marketcache/shared/envelope'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { L1Cache } from './l1'
 
 /** A pending wait for writes; `cancel` releases it early (e.g. the entry was already there). */
@@ -40,7 +40,7 @@ export class WrittenEvents {
   }
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly channel: string,
     private readonly l1?: L1Cache,
   ) {
@@ -50,7 +50,7 @@ export class WrittenEvents {
   }
 
   /**
-   * Subscribes; true once the subscription is active. False after `timeoutMs` (Redis away): the
+   * Subscribes; true once the subscription is active. False after `timeoutMs` (RedisClient away): the
    * SUBSCRIBE stays queued and runs on connect, and waits meanwhile end by their deadline.
    */
   async start(timeoutMs: number): Promise<boolean> {

@@ -6,8 +6,8 @@ import {
   type StoredEntry,
 } from '@marketcache/shared/envelope'
 import type { Keys } from '@marketcache/shared/keys'
+import { type RedisClient, scanKeys } from '@marketcache/shared/redis-client'
 import type { Static } from '@sinclair/typebox'
-import type { Cluster, Redis } from 'ioredis'
 
 /**
  * The worker's read of entries it has written, for jobs built on other datasets (a chain on its
@@ -15,7 +15,7 @@ import type { Cluster, Redis } from 'ioredis'
  */
 export class CacheReader {
   constructor(
-    private readonly redis: Redis | Cluster,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 
@@ -39,17 +39,7 @@ export class CacheReader {
   /** The keys matching a SCAN pattern, in batches of about `count` (each key once or more). */
   async *scan(pattern: string, count = 500): AsyncGenerator<string[]> {
     // A cluster's keys are spread over its masters: each is scanned in turn.
-    const nodes = this.redis.isCluster
-      ? (this.redis as Cluster).nodes('master')
-      : [this.redis as Redis]
-    for (const node of nodes) {
-      let cursor = '0'
-      do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count)
-        cursor = next
-        if (keys.length > 0) yield keys
-      } while (cursor !== '0')
-    }
+    for await (const { keys } of scanKeys(this.redis, pattern, count)) yield keys
   }
 
   /** The current envelope of a dataset entry, or null when absent or negative. */

@@ -1,7 +1,13 @@
 import { ConfigError, parseEnv } from '@marketcache/shared/env'
+import { queuePrefixFor } from '@marketcache/shared/keys'
+import {
+  type RedisConnections,
+  redisConnectionsFrom,
+  redisEnv,
+} from '@marketcache/shared/redis-env'
 import { type Static, Type } from '@sinclair/typebox'
 import type { FreshnessConfig } from './contracts/processor'
-import { Count, Prefix, RedisUrl } from './env-fields'
+import { Count, Prefix } from './env-fields'
 import { freshnessEnv, freshnessFrom } from './freshness-config'
 import { LOG_LEVELS, type LogLevel } from './logger'
 import { type BybitConfig, bybitConfigFrom, bybitEnv } from './providers/bybit/config'
@@ -102,9 +108,7 @@ const DEFAULTS = {
 } as const
 
 const EnvSchema = Type.Object({
-  CACHE_REDIS_URL: RedisUrl(DEFAULTS.CACHE_REDIS_URL),
-  /** Defaults to CACHE_REDIS_URL; production puts queues on a `noeviction` server. */
-  QUEUE_REDIS_URL: Type.Optional(RedisUrl()),
+  ...redisEnv(DEFAULTS.CACHE_REDIS_URL),
   KEY_PREFIX: Prefix(DEFAULTS.KEY_PREFIX),
   QUEUE_PREFIX: Prefix(DEFAULTS.QUEUE_PREFIX),
   LOG_LEVEL: Type.Union(
@@ -128,11 +132,9 @@ const EnvSchema = Type.Object({
 })
 type Env = Static<typeof EnvSchema> & Record<string, unknown>
 
-export interface WorkerConfig {
-  readonly cacheRedisUrl: string
-  /** @defaultValue cacheRedisUrl */
-  readonly queueRedisUrl: string
+export interface WorkerConfig extends RedisConnections {
   readonly keyPrefix: string
+  /** BullMQ's prefix, with a hash tag on a cluster (`queuePrefixFor`). */
   readonly queuePrefix: string
   readonly logLevel: LogLevel
   readonly coingecko: CoinGeckoConfig
@@ -167,11 +169,11 @@ export function loadConfig(
       `invalid configuration:\n  BACKOFF_MAX_MS=${parsed.BACKOFF_MAX_MS}: must be >= BACKOFF_BASE_MS (${parsed.BACKOFF_BASE_MS})`,
     )
   }
+  const redis = redisConnectionsFrom(parsed)
   const config: WorkerConfig = {
-    cacheRedisUrl: parsed.CACHE_REDIS_URL,
-    queueRedisUrl: parsed.QUEUE_REDIS_URL ?? parsed.CACHE_REDIS_URL,
+    ...redis,
     keyPrefix: parsed.KEY_PREFIX,
-    queuePrefix: parsed.QUEUE_PREFIX,
+    queuePrefix: queuePrefixFor(parsed.QUEUE_PREFIX, redis.queueRedisCluster),
     logLevel: parsed.LOG_LEVEL as LogLevel,
     coingecko: coingeckoConfigFrom(parsed),
     bybit: bybitConfigFrom(parsed),

@@ -5,8 +5,6 @@ import { Type } from '@sinclair/typebox'
  * reads process.env: `loadConfig` in config.ts is the only module that does.
  */
 
-export const RedisUrl = (defaultValue?: string) =>
-  Type.String({ pattern: '^rediss?://', ...(defaultValue ? { default: defaultValue } : {}) })
 export const HttpUrl = (defaultValue: string) =>
   Type.String({ pattern: '^https?://', default: defaultValue })
 export const Count = (defaultValue: number) => Type.Integer({ minimum: 1, default: defaultValue })

@@ -3,7 +3,8 @@ import type { EntrySource } from '@marketcache/shared/envelope'
 import { type Envelope, encodeEnvelope } from '@marketcache/shared/envelope'
 import type { InvalidationMode } from '@marketcache/shared/invalidation'
 import type { Keys } from '@marketcache/shared/keys'
-import type { ChainableCommander, Cluster, Redis, Result } from 'ioredis'
+import { perKey, type RedisClient } from '@marketcache/shared/redis-client'
+import type { Result } from 'ioredis'
 import {
   INDEX_ENTRY_LUA,
   INVALIDATE_LUA,
@@ -64,16 +65,16 @@ const MAX_ERROR_LENGTH = 200
 
 /**
  * The only writer of cache entries, for every dataset. Each call is one script on one key (safe on
- * Redis Cluster); a batch goes out as one pipeline on a single server, or as parallel commands
- * that ioredis routes per slot on a cluster.
+ * Redis Cluster); a batch goes out through `perKey`: one pipeline on a single server, or parallel
+ * commands that ioredis routes per slot on a cluster.
  */
 export class EnvelopeWriter {
-  readonly #redis: Redis | Cluster
+  readonly #redis: RedisClient
   readonly #keys: Keys
   readonly #onWritten: EnvelopeWriterOptions['onWritten']
   readonly #metrics: EnvelopeWriterOptions['metrics']
 
-  constructor(redis: Redis | Cluster, keys: Keys, options: EnvelopeWriterOptions = {}) {
+  constructor(redis: RedisClient, keys: Keys, options: EnvelopeWriterOptions = {}) {
     this.#redis = redis
     this.#keys = keys
     this.#onWritten = options.onWritten
@@ -167,15 +168,9 @@ export class EnvelopeWriter {
 
   async #batch<T>(
     items: readonly T[],
-    command: (client: Redis | Cluster | ChainableCommander, item: T) => unknown,
+    command: Parameters<typeof perKey<T>>[2],
   ): Promise<unknown[]> {
-    if (items.length === 0) return []
-    if (items.length === 1 || this.#redis.isCluster) {
-      return Promise.all(items.map((item) => command(this.#redis, item)))
-    }
-    const pipeline = this.#redis.pipeline()
-    for (const item of items) command(pipeline, item)
-    const replies = (await pipeline.exec()) ?? []
+    const replies = await perKey(this.#redis, items, command)
     return replies.map(([error, result]) => {
       if (error) throw error
       return result

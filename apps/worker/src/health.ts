@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 
 /** What health needs of a BullMQ worker. */
 interface RunningState {
@@ -20,11 +20,11 @@ export const STARTING: WorkerHealth = { status: 'starting' }
 
 /** Healthy when both Redis connections are ready and every BullMQ worker runs. */
 export function workerHealth(deps: {
-  cacheRedis: Redis
-  queueRedis: Redis
+  cacheRedis: RedisClient
+  queueRedis: RedisClient
   workers: Readonly<Record<string, RunningState | undefined>>
 }): WorkerHealth {
-  const up = (client: Redis) => (client.status === 'ready' ? 'up' : 'down')
+  const up = (client: RedisClient) => (client.status === 'ready' ? 'up' : 'down')
   const redis = { cache: up(deps.cacheRedis), queue: up(deps.queueRedis) } as const
   const workers: Record<string, 'running' | 'stopped'> = {}
   for (const [queue, worker] of Object.entries(deps.workers)) {

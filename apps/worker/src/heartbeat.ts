@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Keys } from '@marketcache/shared/keys'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 
 /** How often a worker process says it is alive, and how long each word lasts. */
 const BEAT_MS = 5000
@@ -22,7 +22,7 @@ export interface Heartbeat {
  * 5 s, deleted on stop. A process that dies or loses Redis drops out within 15 s.
  */
 export function startHeartbeat(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   queues: readonly string[],
 ): { id: string; stop(): Promise<void> } {

@@ -1,7 +1,7 @@
 import type { JobData, JobName, JobPayload, QueueName } from '@marketcache/shared/jobs'
 import { jobDataProblem } from '@marketcache/shared/jobs'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import { Job, type Queue, UnrecoverableError, Worker } from 'bullmq'
-import type { Redis } from 'ioredis'
 import { type BackoffSettings, providerBackoff } from './backoff'
 import type { CacheReader } from './cache-reader'
 import { withCallPriority } from './call-priority'
@@ -14,7 +14,7 @@ import type { WorkerMetrics } from './metrics/worker-metrics'
 import { writtenSince } from './written-since'
 
 export interface QueueWorkerDeps {
-  connection: Redis
+  connection: RedisClient
   prefix: string
   writer: EnvelopeWriter
   /** Reads the entries a job fills, to drop a job that another fill has made pointless. */

@@ -1,6 +1,6 @@
 import { AGED_PRIORITY, Priority } from '@marketcache/shared/jobs'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
 import type { Logger } from './logger'
 
 /**
@@ -37,7 +37,7 @@ export interface LaneKeeper {
 export function keepLanes(
   queue: Queue,
   limiter: { max: number; duration: number },
-  deps: { redis: Redis; logger: Logger; settings?: LaneSettings },
+  deps: { redis: RedisClient; logger: Logger; settings?: LaneSettings },
 ): LaneKeeper {
   const settings = deps.settings ?? LANE_DEFAULTS
   const perTick = ((limiter.max * settings.tickMs) / limiter.duration) * settings.share

@@ -1,5 +1,5 @@
 import type { Keys } from '@marketcache/shared/keys'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import { CacheReader } from './cache-reader'
 import type { FreshnessConfig, ProcessorContext } from './contracts/processor'
 import { recomputeDependents } from './derive/recompute'
@@ -10,7 +10,7 @@ import type { WorkerMetrics } from './metrics/worker-metrics'
 
 export interface ProcessorContextDeps {
   /** The cache Redis: entries are written to and read from it. */
-  cacheRedis: Redis
+  cacheRedis: RedisClient
   keys: Keys
   freshness: FreshnessConfig
   logger: Logger

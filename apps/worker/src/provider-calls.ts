@@ -1,6 +1,6 @@
 import type { Keys } from '@marketcache/shared/keys'
 import type { ProviderName } from '@marketcache/shared/providers'
-import type { Cluster, Redis } from 'ioredis'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { Logger } from './logger'
 import type { ProviderQuota, WorkerMetrics } from './metrics/worker-metrics'
 
@@ -18,13 +18,13 @@ export interface CallEnd {
  * call it counts.
  */
 export class ProviderCallCounter {
-  readonly #redis: Redis | Cluster
+  readonly #redis: RedisClient
   readonly #key: string
   readonly #health: string
   readonly #logger: Logger
   readonly #metrics: WorkerMetrics | undefined
 
-  constructor(redis: Redis | Cluster, keys: Keys, logger: Logger, metrics?: WorkerMetrics) {
+  constructor(redis: RedisClient, keys: Keys, logger: Logger, metrics?: WorkerMetrics) {
     this.#redis = redis
     this.#key = keys.providerCalls()
     this.#health = keys.providerHealth()

@@ -1,5 +1,5 @@
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
 import type { ConsumedQueue } from './contracts/queue'
 import type { Logger } from './logger'
 
@@ -8,7 +8,7 @@ export function openQueues(
   queues: Record<ConsumedQueue, Queue>,
   names: readonly ConsumedQueue[],
   deps: {
-    queueRedis: Redis
+    queueRedis: RedisClient
     config: { queuePrefix: string }
     logger: Logger
     reportQueueError: (error: unknown) => boolean

@@ -2,9 +2,9 @@ import { producerJobOptions } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
 import { redactUrl } from '@marketcache/shared/log-safety'
 import { assertQueueRedis } from '@marketcache/shared/queue-redis'
+import { configGetters, type RedisClient } from '@marketcache/shared/redis-client'
 import { isConnectionError, RedisOutageLog } from '@marketcache/shared/redis-outage'
 import type { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
 import type { WorkerConfig } from './config'
 import type { ProcessorContext } from './contracts/processor'
 import type { ConsumedQueue, ProviderQueue } from './contracts/queue'
@@ -25,9 +25,9 @@ import { startWarmSchedules } from './schedules'
 export interface WorkerDeps {
   logger?: Logger
   /** Injected clients stay open on close(); clients the worker creates are quit. */
-  cacheRedis?: Redis
+  cacheRedis?: RedisClient
   /** Must have `maxRetriesPerRequest: null` (see `createQueueRedis`). */
-  queueRedis?: Redis
+  queueRedis?: RedisClient
   /** Clock for fetchedAt, freshness and the warm-ups' market hours. @defaultValue Date.now */
   now?: () => number
   /** Freshness jitter in [0, 1), so tests can pin it. @defaultValue Math.random */
@@ -126,7 +126,7 @@ function contextFor(
   config: WorkerConfig,
   deps: WorkerDeps,
   built: {
-    cacheRedis: Redis
+    cacheRedis: RedisClient
     keys: Keys
     logger: Logger
     metrics: WorkerMetrics
@@ -159,10 +159,12 @@ function contextFor(
  * log follows both servers (one server when both URLs are the same).
  */
 function connections(config: WorkerConfig, deps: WorkerDeps, logger: Logger) {
-  const cacheRedis = deps.cacheRedis ?? createCacheRedis(config.cacheRedisUrl)
-  const queueRedis = deps.queueRedis ?? createQueueRedis(config.queueRedisUrl)
+  const cacheRedis =
+    deps.cacheRedis ?? createCacheRedis(config.cacheRedisUrl, config.cacheRedisCluster)
+  const queueRedis =
+    deps.queueRedis ?? createQueueRedis(config.queueRedisUrl, config.queueRedisCluster)
   const owned = [deps.cacheRedis ? null : cacheRedis, deps.queueRedis ? null : queueRedis].filter(
-    (client): client is Redis => client !== null,
+    (client): client is RedisClient => client !== null,
   )
   const same = config.cacheRedisUrl === config.queueRedisUrl
   const servers = { cache: same ? 'cache+queue' : 'cache', queue: same ? 'cache+queue' : 'queue' }
@@ -202,10 +204,14 @@ async function runWorkers(
  * waits through an outage (or refused credentials) instead of failing, since the outage log
  * already says why nothing happens.
  */
-async function checkQueueRedis(queueRedis: Redis, logger: Logger): Promise<void> {
+async function checkQueueRedis(queueRedis: RedisClient, logger: Logger): Promise<void> {
+  // A cluster knows its masters (each with its own policy) once it is ready.
+  while (queueRedis.isCluster && queueRedis.status !== 'ready' && queueRedis.status !== 'end') {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   for (;;) {
     try {
-      return await assertQueueRedis((name) => queueRedis.config('GET', name), logger)
+      return await assertQueueRedis(configGetters(queueRedis), logger)
     } catch (error) {
       if (!isConnectionError(error)) throw error
       await new Promise((resolve) => setTimeout(resolve, 1000))
@@ -213,11 +219,11 @@ async function checkQueueRedis(queueRedis: Redis, logger: Logger): Promise<void>
   }
 }
 
-async function quitAll(clients: readonly Redis[]): Promise<void> {
+async function quitAll(clients: readonly RedisClient[]): Promise<void> {
   await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())))
 }
 
-/** The config as logged: Redis URLs without their passwords. */
+/** The config as logged: RedisClient URLs without their passwords. */
 function redacted(config: WorkerConfig) {
   return {
     ...config,

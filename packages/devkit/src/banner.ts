@@ -5,9 +5,10 @@
 import { redactUrl } from '@marketcache/shared/log-safety'
 
 /** The line that says which Redis the stack uses. */
-export function redisLine(redis: { url: string; started: boolean }): string {
+export function redisLine(redis: { url: string; started: boolean; cluster?: boolean }): string {
   const url = redactUrl(redis.url)
-  return redis.started ? `started a private Redis at ${url}` : `using Redis at ${url}`
+  const what = redis.cluster ? 'Redis Cluster' : 'Redis'
+  return redis.started ? `started a private ${what} at ${url}` : `using ${what} at ${url}`
 }
 
 /** The banner printed once everything answers. */

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
 import { redactUrl } from '@marketcache/shared/log-safety'
+import { perKey, type RedisClient, scanKeys } from '@marketcache/shared/redis-client'
 import { Redis } from 'ioredis'
 
 export interface RunningRedis {
@@ -123,16 +124,15 @@ export function testPrefix(kind: 'mc' | 'q' = 'mc'): string {
 }
 
 /**
- * Deletes every key under `prefix` with SCAN + UNLINK. Tests clean only their own prefix and
- * never FLUSH anything: other suites share the server.
+ * Deletes every key under `prefix` with SCAN + UNLINK, on every master of a cluster. Tests clean
+ * only their own prefix and never FLUSH anything: other suites share the server.
  */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0'
+export async function deletePrefix(redis: RedisClient, prefix: string): Promise<number> {
   let deleted = 0
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-    cursor = next
-    if (keys.length > 0) deleted += await redis.unlink(...keys)
-  } while (cursor !== '0')
+  for await (const { node, keys } of scanKeys(redis, `${prefix}:*`, 1000)) {
+    // One UNLINK per key: the keys of one batch may hash to different slots of that node.
+    const replies = await perKey(node, keys, (client, key) => client.unlink(key))
+    deleted += replies.reduce((sum, [, result]) => sum + Number(result ?? 0), 0)
+  }
   return deleted
 }

@@ -1,6 +1,7 @@
 /**
- * `pnpm start`: the whole stack on one machine. Finds Redis (or starts a private one), then the
- * simulator, the worker and the API as child processes; Ctrl-C stops all of it.
+ * `pnpm start`: the whole stack on one machine. Finds Redis (or starts a private one; a private
+ * 3-master cluster with REDIS_CLUSTER=true), then the simulator, the worker and the API as child
+ * processes; Ctrl-C stops all of it.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -9,6 +10,7 @@ import { banner, redisLine } from './banner'
 import { stopChild } from './child'
 import { stackConfig } from './config'
 import { ensureRedis, type RunningRedis } from './redis'
+import { ensureRedisCluster } from './redis-cluster'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const children: { name: string; child: ChildProcess }[] = []
@@ -75,8 +77,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0))
   process.on('SIGTERM', () => void stop(0))
 
-  redis = await ensureRedis(stackConfig.redisUrl)
-  console.log(redisLine(redis))
+  redis = stackConfig.redisCluster
+    ? await ensureRedisCluster(stackConfig.clusterUrl)
+    : await ensureRedis(stackConfig.redisUrl)
+  console.log(redisLine({ ...redis, cluster: stackConfig.redisCluster }))
 
   // Each provider not configured is served by the simulator, at the path its wire format uses.
   const sim = `http://127.0.0.1:${stackConfig.simulatorPort}`

@@ -5,8 +5,13 @@ import { ensureRedis } from './redis'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** A Redis every test file may use, under its own key and queue prefixes. */
+    /**
+     * A Redis every test file may use, under its own key and queue prefixes: one URL, or a
+     * cluster's seed nodes separated by commas (then `redisCluster` is true).
+     */
     redisUrl: string
+    /** The run is on a Redis Cluster (`vitest-cluster-setup`). */
+    redisCluster: boolean
   }
 }
 
@@ -14,5 +19,6 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const redis = await ensureRedis(devkitConfig.testRedisUrl)
   project.provide('redisUrl', redis.url)
+  project.provide('redisCluster', false)
   return () => redis.stop()
 }

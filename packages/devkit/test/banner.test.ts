@@ -11,6 +11,10 @@ describe('the pnpm start banner', () => {
     expect(redisLine({ url: 'redis://127.0.0.1:6379', started: true })).toBe(
       'started a private Redis at redis://127.0.0.1:6379',
     )
+    const seeds = 'rediss://app:pw-a@10.0.0.1:7000,rediss://app:pw-b@10.0.0.2:7000'
+    expect(redisLine({ url: seeds, started: false, cluster: true })).toBe(
+      'using Redis Cluster at rediss://app:***@10.0.0.1:7000,rediss://app:***@10.0.0.2:7000',
+    )
   })
 
   it('prints provider URLs without credentials and never the configured API keys', () => {

@@ -37,10 +37,12 @@ export function parseEnv<S extends TObject>(
 
 /**
  * What a variable accepts, in words, for the schemas whose own message would not say it: a set
- * of words (`one of trace, debug, …`), a boolean, a bounded number. Null for the others, whose
- * message does (a pattern, a string length).
+ * of words (`one of trace, debug, …`), a boolean, a bounded number, or the schema's own `allowed`
+ * text (for a pattern no reader should have to decode). Null for the others, whose message does
+ * (a string length).
  */
 function allowedValues(schema: TSchema): string | null {
+  if (typeof schema.allowed === 'string') return `expected ${schema.allowed}`
   const choices = schema.anyOf as TSchema[] | undefined
   if (choices?.every((choice) => choice.const !== undefined)) {
     return `expected one of ${choices.map((choice) => String(choice.const)).join(', ')}`

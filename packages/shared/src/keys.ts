@@ -149,6 +149,16 @@ export class Keys {
 }
 
 /**
+ * The BullMQ prefix as used on a connection. On a Redis Cluster it carries a hash tag (`mcq` →
+ * `{mcq}`): BullMQ's scripts touch many keys of a queue at once, so they must share a slot. A
+ * prefix already tagged is kept as it is, and a single server uses the prefix as configured.
+ * Cache keys carry no tag, so entries spread over every slot.
+ */
+export function queuePrefixFor(prefix: string, cluster: boolean): string {
+  return cluster && !prefix.startsWith('{') ? `{${prefix}}` : prefix
+}
+
+/**
  * A deduplication id from validated segments. BullMQ ids may not contain `:`, and `|` never
  * appears in a segment, so the join is unambiguous: `coingecko.coin|bitcoin`.
  */

@@ -9,8 +9,9 @@ const CENSOR = '***'
 /** `scheme://user:secret@host` anywhere in a text, up to the `@` that ends the userinfo. */
 const URL_PASSWORD = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/g
 
-/** A URL as it may be shown: its password (if any) replaced, the rest kept. */
+/** A URL (or a comma-separated list of them) as it may be shown: passwords replaced, the rest kept. */
 export function redactUrl(url: string): string {
+  if (url.includes(',')) return url.split(',').map(redactUrl).join(',')
   try {
     const parsed = new URL(url)
     if (!parsed.password) return url

@@ -47,11 +47,24 @@ export class QueueRedisEvictsError extends Error {
 
 /**
  * The queue Redis's settings, or null when it refuses CONFIG (managed services often disable or
- * rename it). Connection failures are not caught: the caller decides what an outage means.
+ * rename it). Several servers (a cluster's masters, each with its own settings) read as one: the
+ * first policy that is not `noeviction`, persistent only when every one is. Connection failures
+ * are not caught: the caller decides what an outage means.
  */
 export async function readQueueRedisSettings(
-  configGet: ConfigGet,
+  configGet: ConfigGet | readonly ConfigGet[],
 ): Promise<QueueRedisSettings | null> {
+  const servers = typeof configGet === 'function' ? [configGet] : configGet
+  const each = await Promise.all(servers.map(readServerSettings))
+  if (each.some((settings) => settings === null)) return null
+  const known = each as QueueRedisSettings[]
+  return {
+    policy: known.map(({ policy }) => policy).find((p) => p !== REQUIRED_POLICY) ?? REQUIRED_POLICY,
+    persistent: known.every(({ persistent }) => persistent),
+  }
+}
+
+async function readServerSettings(configGet: ConfigGet): Promise<QueueRedisSettings | null> {
   try {
     const [policy, appendonly, save] = await Promise.all(
       ['maxmemory-policy', 'appendonly', 'save'].map(async (name) =>
@@ -69,10 +82,11 @@ export async function readQueueRedisSettings(
 
 /**
  * The start-up check of both apps: throws QueueRedisEvictsError unless the policy is
- * `noeviction`; warns once when it cannot tell, and once when nothing is persisted.
+ * `noeviction` (on every server given); warns once when it cannot tell, and once when nothing is
+ * persisted.
  */
 export async function assertQueueRedis(
-  configGet: ConfigGet,
+  configGet: ConfigGet | readonly ConfigGet[],
   logger: { warn(details: object, message: string): void },
 ): Promise<void> {
   const settings = await readQueueRedisSettings(configGet)

@@ -21,6 +21,7 @@
  */
 import { ensureRedis } from '@marketcache/devkit/redis'
 import { type Stack, startStack } from '@marketcache/e2e/stack'
+import { duplicateClient } from '@marketcache/shared/redis-client'
 import { QueueEvents } from 'bullmq'
 import { ADMISSION_COINS, admission } from './admission'
 import { coherence } from './coherence'
@@ -148,7 +149,7 @@ async function withCatalog(): Promise<void> {
   })
   // Jobs added to the coingecko queue, from BullMQ's `added` events: counting kept jobs would stop
   // near 1000, the completed jobs BullMQ keeps (JOB_DEFAULTS), and section 5 queues 5000.
-  const eventsConnection = guarded.redis.duplicate({ maxRetriesPerRequest: null })
+  const eventsConnection = duplicateClient(guarded.redis, { maxRetriesPerRequest: null })
   const coingecko = new QueueEvents('coingecko', {
     connection: eventsConnection,
     prefix: guarded.queuePrefix,

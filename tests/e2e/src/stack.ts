@@ -2,13 +2,13 @@ import { buildApp } from '@marketcache/api/app'
 import { loadConfig as loadApiConfig } from '@marketcache/api/config'
 import { createApiClients } from '@marketcache/api/redis-clients'
 import { deletePrefix, testPrefix } from '@marketcache/devkit/redis'
+import { createRedisClient, type RedisClient } from '@marketcache/shared/redis-client'
 import { buildSimulator, type SimulatorOptions } from '@marketcache/simulator/app'
 import type { StatsSnapshot } from '@marketcache/simulator/stats'
 import { loadConfig as loadWorkerConfig } from '@marketcache/worker/config'
 import { createLogger } from '@marketcache/worker/logger'
 import { serveMetrics } from '@marketcache/worker/metrics/server'
 import { startWorker } from '@marketcache/worker/worker'
-import { Redis } from 'ioredis'
 
 export const WRITE_KEY = 'e2e-write-key-0123456789'
 
@@ -23,7 +23,7 @@ export interface Stack {
   /** The worker's `/metrics` and `/health` listener. */
   worker: string
   keyPrefix: string
-  /** BullMQ's prefix, to inspect the queues. */
+  /** BullMQ's prefix as the apps use it (hash-tagged on a cluster), to inspect the queues. */
   queuePrefix: string
   /** GET on the API. */
   get(path: string, headers?: Record<string, string>): Promise<Response>
@@ -31,12 +31,16 @@ export interface Stack {
   post(path: string, body: unknown): Promise<Response>
   simStats(): Promise<SimStats>
   setFaults(faults: Record<string, unknown>): Promise<void>
-  redis: Redis
+  /** A client of the stack's Redis: a cluster client on a cluster. */
+  redis: RedisClient
   close(): Promise<void>
 }
 
 export interface StackOptions {
+  /** One URL, or a cluster's seed nodes separated by commas. */
   redisUrl: string
+  /** `redisUrl` is a Redis Cluster. @defaultValue false */
+  redisCluster?: boolean
   /**
    * The simulator's options over the stack's own (no latency, no quota, no logger): e.g. `seed`,
    * `coins` (how many coins CoinGecko lists, 300 by default), `latencyMs`, `faults`.
@@ -54,12 +58,13 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { redisUrl } = options
+  const cluster = options.redisCluster ?? false
   const keyPrefix = testPrefix('mc')
-  const queuePrefix = testPrefix('q')
   const common = {
     CACHE_REDIS_URL: redisUrl,
+    REDIS_CLUSTER: String(cluster),
     KEY_PREFIX: keyPrefix,
-    QUEUE_PREFIX: queuePrefix,
+    QUEUE_PREFIX: testPrefix('q'),
     LOG_LEVEL: 'silent',
   }
 
@@ -103,7 +108,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   )
   const apis = await Promise.all(apps.map((app) => app.listen({ port: 0, host: '127.0.0.1' })))
   const api = apis[0] as string
-  const redis = new Redis(redisUrl)
+  const queuePrefix = apiConfig.queuePrefix
+  const redis = createRedisClient(redisUrl, cluster, {})
 
   return {
     api,

@@ -1,5 +1,8 @@
 import { request } from 'node:http'
 import { gunzipSync } from 'node:zlib'
+import { cacheKey } from '@marketcache/shared/dataset'
+import { optionChain } from '@marketcache/shared/datasets/option-chain'
+import { Keys } from '@marketcache/shared/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Stack, startStack } from './support/stack'
 
@@ -50,8 +53,11 @@ describe('the BTC chain, as the worker stores it', () => {
     expect(br.status).toBe(200)
     expect(br.body.toString()).toBe(json)
 
-    const keys = await stack.redis.keys(`${stack.keyPrefix}:v*:option-chain:bybit:BTC`)
-    const stored = (await stack.redis.hgetBuffer(keys[0] as string, 'data')) as Buffer
+    const key = cacheKey(new Keys(stack.keyPrefix), optionChain, {
+      exchange: 'bybit',
+      underlying: 'BTC',
+    })
+    const stored = (await stack.redis.hgetBuffer(key, 'data')) as Buffer
     expect(stored.length).toBeLessThan(json.length / 3)
   })
 

@@ -1,8 +1,8 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
 import { type QueueName, QueueName as Queues } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
 import { Scope } from '../config'
 import { errorResponses } from '../errors'
 import { heartbeats, providerHealth, queueHealth, redisHealth } from '../health-detailed'
@@ -11,8 +11,8 @@ import type { ApiServices } from '../services'
 
 /** What the report reads: both Redis servers, the queue handles and the key builders. */
 interface Deps {
-  cacheRedis: Redis
-  queueRedis: Redis
+  cacheRedis: RedisClient
+  queueRedis: RedisClient
   queues: Readonly<Record<QueueName, Queue>>
   keys: Keys
   queueKeys: Keys

@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import { ApiError, errorResponses, RetryAfterSeconds } from '../errors'
 import { NoSecurity, Tag } from '../openapi'
 import type { QueueRedisGuard } from '../queue-redis-guard'
@@ -7,7 +7,7 @@ import type { QueueRedisGuard } from '../queue-redis-guard'
 /** Readiness waits at most this long for each PING, whatever the command timeout. */
 const PING_TIMEOUT_MS = 300
 
-async function answers(redis: Redis): Promise<boolean> {
+async function answers(redis: RedisClient): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)
@@ -34,8 +34,8 @@ const Status = Type.Object({
  * not evict).
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<{
-  cacheRedis: Redis
-  queueRedis: Redis
+  cacheRedis: RedisClient
+  queueRedis: RedisClient
   queueGuard: QueueRedisGuard
 }> = async (app, { cacheRedis, queueRedis, queueGuard }) => {
   app.get(

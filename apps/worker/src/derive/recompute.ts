@@ -1,7 +1,7 @@
 import { type AnyDataset, cacheKey, fillOf, type RecomputeOn } from '@marketcache/shared/dataset'
 import type { Keys } from '@marketcache/shared/keys'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import { datasets } from '@marketcache/shared/registry'
-import type { Cluster, Redis } from 'ioredis'
 import type { ProcessorContext } from '../contracts/processor'
 import type { EnvelopeEntry } from '../envelope-writer'
 import type { Logger } from '../logger'
@@ -28,7 +28,7 @@ export function dependentsByInput(
 
 export interface RecomputeDeps {
   /** The cache Redis: where derived entries are looked for. */
-  redis: Redis | Cluster
+  redis: RedisClient
   keys: Keys
   enqueue: ProcessorContext['enqueue']
   logger: Logger

@@ -1,6 +1,6 @@
 import { Provider, type ProviderName } from '@marketcache/shared/providers'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
 import type { Logger } from '../logger'
 import type { QueueSnapshot } from './worker-metrics'
 
@@ -33,7 +33,7 @@ export interface WatchedQueue {
  */
 export function queueSnapshot(
   watched: readonly WatchedQueue[],
-  deps: { redis: Redis; logger: Logger },
+  deps: { redis: RedisClient; logger: Logger },
 ): () => Promise<QueueSnapshot | null> {
   return async () => {
     if (deps.redis.status !== 'ready') return null
@@ -55,7 +55,7 @@ export function queueSnapshot(
 
 async function readSnapshot(
   watched: readonly WatchedQueue[],
-  redis: Redis,
+  redis: RedisClient,
 ): Promise<QueueSnapshot> {
   const queues = Promise.all(
     watched.map(async ({ queue }) => {

@@ -21,7 +21,7 @@ let connection: Redis
 let flows: FlowProducer
 
 beforeAll(async () => {
-  connection = createQueueRedis(inject('redisUrl'))
+  connection = createQueueRedis(inject('redisUrl')) as Redis
   flows = new FlowProducer({ connection, prefix: h.config.queuePrefix })
 })
 afterAll(async () => {

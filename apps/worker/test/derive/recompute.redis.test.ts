@@ -30,7 +30,7 @@ const written = (subject: NonNullable<EnvelopeEntry['subject']>): EnvelopeEntry 
   ({ key: 'unused', envelope: {}, subject }) as unknown as EnvelopeEntry
 
 beforeAll(async () => {
-  connection = createQueueRedis(inject('redisUrl'))
+  connection = createQueueRedis(inject('redisUrl')) as Redis
   derive = new Queue('derive', { connection, prefix: t.queuePrefix })
 })
 beforeEach(async () => {
