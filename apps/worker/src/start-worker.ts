@@ -77,6 +77,7 @@ export async function startWorker(
   const specs = providerQueues(config, {
     context,
     counter: new ProviderCallCounter(cacheRedis, keys, logger, metrics),
+    fleet: { redis: queueRedis, keys: new Keys(config.queuePrefix) },
   })
   const queueNames = Object.keys(specs) as ConsumedQueue[]
   openQueues(queues, queueNames, { queueRedis, config, logger, reportQueueError })

@@ -113,6 +113,14 @@ export class Keys {
     return `${this.prefix}:stats:top-reads:${keySegment('dataset', dataset)}`
   }
 
+  /**
+   * When a provider's next call may start (epoch ms, on the Redis clock), for the per-call pacing
+   * every worker replica shares; on the queue prefix.
+   */
+  providerPacing(provider: string): string {
+    return `${this.prefix}:pacing:${keySegment('provider', provider)}`
+  }
+
   /** Hash of provider call counters, fields `<provider>.<endpoint>`. */
   providerCalls(): string {
     return `${this.prefix}:stats:provider-calls`

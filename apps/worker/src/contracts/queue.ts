@@ -1,5 +1,7 @@
 import type { EntrySource } from '@marketcache/shared/envelope'
 import type { QueueName } from '@marketcache/shared/jobs'
+import type { Keys } from '@marketcache/shared/keys'
+import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { ProcessorContext, QueueProcessors } from '../contracts/processor'
 import type { ProviderCallCounter } from '../provider-calls'
 
@@ -13,6 +15,8 @@ export type ConsumedQueue = Extract<
 export interface QueueDeps {
   context: ProcessorContext
   counter: ProviderCallCounter
+  /** Where state every worker replica shares lives (the queue Redis): per-call provider pacing. */
+  fleet: { redis: RedisClient; keys: Keys }
 }
 
 /** A provider queue as this worker runs it: limits, plus one processor per job name. */

@@ -5,18 +5,22 @@ import { ibkrInstrumentsProcessor } from '../processors/ibkr-instruments'
 import { ibkrOptionChainProcessor } from '../processors/ibkr-option-chain'
 import { ibkrQuoteProcessor } from '../processors/ibkr-quote'
 import { ibkrSpotProcessor } from '../processors/ibkr-spot'
+import { FleetPacing } from '../providers/fleet-pacing'
 import { IbkrAdapter } from '../providers/ibkr/adapter'
 import { IbkrClient } from '../providers/ibkr/client'
 
 /**
  * The `ibkr` queue: one Client Portal gateway behind a limiter at its pacing (10/s by default),
- * and one client whose pacer spaces the many calls a single job makes.
+ * and one client whose pacer spaces the many calls a single job makes, across every replica.
  */
 export function ibkrQueue(config: WorkerConfig, deps: QueueDeps): ProviderQueue<'ibkr'> {
   // No injected clock: pacing and pauses run on wall-clock time.
+  const { logger } = deps.context
   const client = new IbkrClient(config.ibkr, {
     counter: deps.counter,
-    logger: deps.context.logger,
+    logger,
+    // The gateway paces per session, however many workers call it.
+    fleet: new FleetPacing(deps.fleet.redis, deps.fleet.keys.providerPacing('ibkr'), logger),
   })
   const adapter = new IbkrAdapter(client)
   const limits = config.ibkr.chain

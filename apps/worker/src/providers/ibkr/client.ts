@@ -1,10 +1,14 @@
 import { ProviderUnavailableError } from '../../errors'
+import type { FleetPacing } from '../fleet-pacing'
 import { ProviderHttp, type ProviderHttpDeps } from '../http'
 import type { IbkrConfig } from './config'
 import { errorForStatus, tlsHint } from './errors'
 import { CallPacer } from './pacer'
 
-export type IbkrClientDeps = ProviderHttpDeps
+export interface IbkrClientDeps extends ProviderHttpDeps {
+  /** The gateway's pacing shared with every worker replica; without it, per process only. */
+  fleet?: FleetPacing
+}
 
 /**
  * A Client Portal gateway over the shared provider HTTP: calls paced to the gateway's limit (one
@@ -28,7 +32,7 @@ export class IbkrClient {
         concurrency: config.concurrency,
         tlsInsecure: config.tlsInsecure,
         // Wall-clock spacing whatever clock the caller injects: a pinned clock must not stall calls.
-        pacer: new CallPacer(config.limiter),
+        pacer: new CallPacer(config.limiter, deps.fleet ? { fleet: deps.fleet } : {}),
         transportHint: tlsHint,
       },
       deps,

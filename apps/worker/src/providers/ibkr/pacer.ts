@@ -1,4 +1,5 @@
 import { callPriority } from '../../call-priority'
+import type { FleetPacing } from '../fleet-pacing'
 
 /**
  * Calls are spaced 10 % wider than `duration / max`: the gateway counts arrivals, and a little
@@ -18,24 +19,38 @@ interface Waiter {
  *
  * When calls have to wait, the most urgent goes first: the one whose job has the lowest BullMQ
  * priority (`call-priority.ts`), in arrival order among equals. So a miss's few calls are not
- * queued behind the hundreds a qualification warm-up has already asked for.
+ * queued behind the hundreds a qualification warm-up has already asked for. With a `fleet`, each
+ * call then also takes its slot of a schedule every worker replica shares (`FleetPacing`).
  */
 export class CallPacer {
   readonly #intervalMs: number
   readonly #priorityOf: () => number
+  readonly #fleet: FleetPacing | undefined
   /** When the last call was let go. */
   #lastAt = Number.NEGATIVE_INFINITY
   /** Waiting calls, most urgent first, arrival order within a priority. */
   readonly #waiting: Waiter[] = []
   #timer: NodeJS.Timeout | null = null
 
-  constructor(limit: { max: number; duration: number }, priorityOf: () => number = callPriority) {
+  constructor(
+    limit: { max: number; duration: number },
+    options: { priorityOf?: () => number; fleet?: FleetPacing } = {},
+  ) {
     this.#intervalMs = (limit.duration / limit.max) * HEADROOM
-    this.#priorityOf = priorityOf
+    this.#priorityOf = options.priorityOf ?? callPriority
+    this.#fleet = options.fleet
   }
 
-  /** Resolves when the caller may send. */
-  turn(): Promise<void> {
+  /**
+   * Resolves when the caller may send: its turn among this process's calls (most urgent first),
+   * then, with a fleet pacing, its slot among every replica's.
+   */
+  async turn(): Promise<void> {
+    await this.#localTurn()
+    await this.#fleet?.wait(this.#intervalMs)
+  }
+
+  #localTurn(): Promise<void> {
     const now = Date.now()
     if (this.#waiting.length === 0 && now >= this.#lastAt + this.#intervalMs) {
       this.#lastAt = now
