@@ -1,3 +1,4 @@
+import type { ServerProcess } from '@marketcache/devkit/processes'
 import type { Stack } from '@marketcache/e2e/stack'
 import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
@@ -6,7 +7,7 @@ import { EnvelopeWriter } from '@marketcache/worker/envelope-writer'
 import { Redis } from 'ioredis'
 import { Pool } from 'undici'
 import { fmt } from './measure'
-import { type ServerProcess, startApi } from './processes'
+import { startApi } from './processes'
 
 const API_PROCESSES = 3
 const CONNECTIONS_EACH = 4

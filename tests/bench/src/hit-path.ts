@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type ServerProcess, startProcess } from '@marketcache/devkit/processes'
 import type { Stack } from '@marketcache/e2e/stack'
 import autocannon from 'autocannon'
 import { fmt, median } from './measure'
-import { type ServerProcess, startApi, startProcess } from './processes'
+import { startApi } from './processes'
 
 const ROUNDS = 3
 const DURATION_S = 5
