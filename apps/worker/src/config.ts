@@ -43,6 +43,10 @@ const DEFAULTS = {
   /** First retry waits up to this long (full jitter), doubling per attempt. */
   BACKOFF_BASE_MS: 1_000,
   BACKOFF_MAX_MS: 60_000,
+  /** A running job's lock (renewed while it runs): a worker that dies gives its jobs back after it. */
+  JOB_LOCK_MS: 30_000,
+  /** How often each worker looks for jobs whose worker died (BullMQ's stalled-job check). */
+  STALLED_CHECK_MS: 30_000,
   /**
    * Keeps the provider catalogs, the top 50 coins, BTC/ETH/SOL chains, spot and collars, and the five US
    * underlyings' instruments, spot and (in market hours) chains warm; `[]` disables warm-ups.
@@ -121,6 +125,8 @@ const EnvSchema = Type.Object({
   DERIVE_CONCURRENCY: Count(DEFAULTS.DERIVE_CONCURRENCY),
   BACKOFF_BASE_MS: Count(DEFAULTS.BACKOFF_BASE_MS),
   BACKOFF_MAX_MS: Count(DEFAULTS.BACKOFF_MAX_MS),
+  JOB_LOCK_MS: Count(DEFAULTS.JOB_LOCK_MS),
+  STALLED_CHECK_MS: Count(DEFAULTS.STALLED_CHECK_MS),
   WARM_SCHEDULES: Type.String({ default: DEFAULTS.WARM_SCHEDULES }),
   WORKER_METRICS_HOST: Type.String({ minLength: 1, default: DEFAULTS.WORKER_METRICS_HOST }),
   /** 0 picks a free port (tests); `off` serves neither /metrics nor /health. */
@@ -140,12 +146,14 @@ export interface WorkerConfig extends RedisConnections {
   readonly coingecko: CoinGeckoConfig
   /** @defaultValue the simulator; 20 calls/s; 10 s timeout; concurrency 4 */
   readonly bybit: BybitConfig
-  /** @defaultValue the simulator's Client Portal; 10 calls/s; 10 s timeout; concurrency 2 */
+  /** @defaultValue the simulator's Client Portal; 10 calls/s; 10 s timeout; 16 jobs in flight */
   readonly ibkr: IbkrConfig
   /** @defaultValue concurrency 4 */
   readonly derive: { readonly concurrency: number }
   /** Retry delays for transient provider failures (full jitter, capped). */
   readonly backoff: { readonly baseMs: number; readonly maxMs: number }
+  /** Jobs of a worker that died go back to the queue about `lockMs` + `stalledCheckMs` later. */
+  readonly locks: { readonly lockMs: number; readonly stalledCheckMs: number }
   readonly warmSchedules: readonly WarmSchedule[]
   /** Per-dataset policy after `<DATASET>_*_S` overrides, in milliseconds. */
   readonly freshness: FreshnessConfig
@@ -180,6 +188,7 @@ export function loadConfig(
     ibkr: ibkrConfigFrom(parsed),
     derive: { concurrency: parsed.DERIVE_CONCURRENCY },
     backoff: { baseMs: parsed.BACKOFF_BASE_MS, maxMs: parsed.BACKOFF_MAX_MS },
+    locks: { lockMs: parsed.JOB_LOCK_MS, stalledCheckMs: parsed.STALLED_CHECK_MS },
     warmSchedules: parseWarmSchedules(parsed.WARM_SCHEDULES, 'WARM_SCHEDULES'),
     freshness: freshnessFrom(parsed),
     metrics: {

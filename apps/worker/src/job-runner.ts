@@ -24,6 +24,8 @@ export interface QueueWorkerDeps {
   /** A producer handle on the same queue, to look at the jobs waiting behind a running one. */
   queue: Queue
   backoff: BackoffSettings
+  /** Job locks and the stalled-job check: how soon a dead worker's jobs run elsewhere. */
+  locks: { lockMs: number; stalledCheckMs: number }
   logger: Logger
   /**
    * Takes a worker error; true when it was a lost connection, which the process's outage log
@@ -103,6 +105,8 @@ export function createQueueWorker<Q extends QueueName>(
     // tests/e2e). One second bounds that lag at the price of one idle poll a second.
     drainDelay: 1,
     limiter: { max: queue.limiter.max, duration: queue.limiter.duration },
+    lockDuration: deps.locks.lockMs,
+    stalledInterval: deps.locks.stalledCheckMs,
     settings: { backoffStrategy: providerBackoff(deps.backoff) },
     // Started by the caller once listeners are attached.
     autorun: false,

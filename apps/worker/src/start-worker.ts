@@ -88,6 +88,7 @@ export async function startWorker(
     reader: context.reader,
     now: context.now,
     backoff: config.backoff,
+    locks: config.locks,
     logger,
     reportConnectionError: reportQueueError,
     metrics,

@@ -8,6 +8,8 @@ const root = fileURLToPath(new URL('../../../', import.meta.url))
 /** A server in a process of its own, measured from outside as a load balancer would see it. */
 export interface ServerProcess {
   url: string
+  /** For a signal of the caller's choosing (a worker killed mid-job). */
+  pid: number
   /** CPU seconds the process has used so far (user + system), from /proc. */
   cpuSeconds(): number
   stop(): Promise<void>
@@ -69,6 +71,7 @@ export async function startProcess(options: {
   const pid = child.pid as number
   return {
     url,
+    pid,
     cpuSeconds: () => cpuOf(pid),
     stop: () => stopChild(child),
   }

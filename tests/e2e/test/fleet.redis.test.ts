@@ -64,6 +64,9 @@ describe.runIf(inject('redisCluster'))('3 API and 2 worker processes on the clus
           IBKR_CHAIN_MONTHS: '1',
           IBKR_CHAIN_STRIKES: '3',
           IBKR_CONCURRENCY: '1',
+          // A dead worker's jobs go back to the queue within seconds, not a minute.
+          JOB_LOCK_MS: '2000',
+          STALLED_CHECK_MS: '1000',
           WARM_SCHEDULES: EVERY_SECOND,
           WORKER_METRICS_PORT: String(port),
         },
@@ -127,23 +130,7 @@ describe.runIf(inject('redisCluster'))('3 API and 2 worker processes on the clus
 
   it('qualifies IBKR underlyings on both workers without exceeding the gateway pacing', async () => {
     const since = Date.now()
-    const jobs: string[] = []
-    for (const underlying of UNDERLYINGS) {
-      const response = await fetch(`${apis[0]}/v1/update-cache`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${WRITE_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ dataset: 'instruments', params: { exchange: 'ibkr', underlying } }),
-      })
-      expect(response.status).toBe(202)
-      const { jobs: enqueued } = (await response.json()) as { jobs: { id: string }[] }
-      jobs.push(...enqueued.map((job) => job.id))
-    }
-    for (const id of jobs) {
-      await eventually(async () => {
-        const job = (await (await fetch(`${apis[1]}/v1/jobs/${id}`)).json()) as { state: string }
-        return job.state === 'completed' ? job : undefined
-      }, 60_000)
-    }
+    await completed(await qualify(UNDERLYINGS))
     const ibkr = calls.filter((call) => call.at >= since && call.url.startsWith('/v1/api'))
     expect(ibkr.length).toBeGreaterThan(20)
     const stats = (await (await fetch(`${sim}/__sim/stats`)).json()) as {
@@ -156,4 +143,48 @@ describe.runIf(inject('redisCluster'))('3 API and 2 worker processes on the clus
       ).toBeLessThanOrEqual(10)
     }
   }, 90_000)
+
+  it('loses no job when a worker is killed mid-job', async () => {
+    const since = Date.now()
+    const jobs = await qualify(['GOOGL', 'AMZN', 'NVDA', 'META'])
+    // Both workers are on a job (one at a time each): kill the first without warning.
+    await eventually(async () =>
+      calls.filter((call) => call.at >= since && call.url.startsWith('/v1/api')).length >= 4
+        ? true
+        : undefined,
+    )
+    process.kill(processes[0]?.pid as number, 'SIGKILL')
+    await completed(jobs)
+    for (const underlying of ['GOOGL', 'AMZN', 'NVDA', 'META']) {
+      const response = await fetch(`${apis[2]}/v1/instruments/ibkr/${underlying}`)
+      await response.arrayBuffer()
+      expect(response.status).toBe(200)
+      expect(response.headers.get('x-cache-status')).toBe('HIT')
+    }
+  }, 90_000)
+
+  /** update-cache of the IBKR instruments of `underlyings`: the job ids. */
+  async function qualify(underlyings: readonly string[]): Promise<string[]> {
+    const jobs: string[] = []
+    for (const underlying of underlyings) {
+      const response = await fetch(`${apis[0]}/v1/update-cache`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${WRITE_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ dataset: 'instruments', params: { exchange: 'ibkr', underlying } }),
+      })
+      expect(response.status).toBe(202)
+      const { jobs: enqueued } = (await response.json()) as { jobs: { id: string }[] }
+      jobs.push(...enqueued.map((job) => job.id))
+    }
+    return jobs
+  }
+
+  async function completed(jobs: readonly string[]): Promise<void> {
+    for (const id of jobs) {
+      await eventually(async () => {
+        const job = (await (await fetch(`${apis[1]}/v1/jobs/${id}`)).json()) as { state: string }
+        return job.state === 'completed' ? job : undefined
+      }, 60_000)
+    }
+  }
 })
