@@ -1,4 +1,4 @@
-import { type AnyDataset, type BatchFill, cacheKey } from '@marketcache/shared/dataset'
+import { type AnyDataset, type BatchFill, cacheKey, isPushed } from '@marketcache/shared/dataset'
 import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
 import { InvalidParamError } from '@marketcache/shared/errors'
 import type { JobOrigin } from '@marketcache/shared/jobs'
@@ -26,7 +26,9 @@ export type BatchedDataset = AnyDataset & { batch: BatchFill<object> }
 
 /** `dataset` as a multi-get reads it; a dataset without a batched fill is a wiring bug. */
 export function batched(dataset: AnyDataset): BatchedDataset {
-  if (!dataset.batch) throw new Error(`${dataset.name} has no batched fill for a multi-get`)
+  if (isPushed(dataset) || !dataset.batch) {
+    throw new Error(`${dataset.name} has no batched fill for a multi-get`)
+  }
   return dataset as BatchedDataset
 }
 
