@@ -33,6 +33,7 @@ import { multiGetRoutes } from './routes/multi-get-routes'
 import { pushRoutes } from './routes/push'
 import { queueBoardRoutes } from './routes/queue-board'
 import { signalListRoutes } from './routes/signals'
+import { streamRoutes } from './routes/stream'
 import { updateCacheRoutes } from './routes/update-cache'
 import type { ApiServices } from './services'
 import { rejectUnknownParameters } from './unknown-parameters'
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(datasetRoutes, { services })
   await app.register(multiGetRoutes, { services })
   await app.register(signalListRoutes, { services })
+  await app.register(streamRoutes, { services, metrics })
   await app.register(backtestBatchRoutes, { services, auth })
   await app.register(updateCacheRoutes, { services, auth })
   await app.register(pushRoutes, { services, auth })

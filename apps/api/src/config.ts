@@ -9,6 +9,7 @@ import {
 import { type Static, Type } from '@sinclair/typebox'
 import { logLevelSchema } from './logger'
 import { missBacklogEnv, type QueueLimits, queueLimitsFrom } from './miss-backlog'
+import { type StreamLimits, streamEnv, streamLimitsFrom } from './stream-limits'
 
 /** Every default in one place; each line says why it is what it is. */
 const DEFAULTS = {
@@ -21,10 +22,7 @@ const DEFAULTS = {
   /** Loopback: exposing the API is a deliberate choice (0.0.0.0 in the container). */
   API_HOST: '127.0.0.1',
   API_PORT: 3000,
-  /**
-   * The OpenAPI `servers` URL. Relative, so the document points at whichever host served it,
-   * however the API is exposed (port mapping, proxy); set the public URL to publish it elsewhere.
-   */
+  /** The OpenAPI `servers` URL; relative, so it names whichever host (or proxy) served it. */
   API_PUBLIC_URL: '/',
   /** No keys means no command is accepted; reads stay open. */
   API_KEYS: '',
@@ -123,6 +121,7 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: logLevelSchema(DEFAULTS.LOG_LEVEL),
   ACCESS_LOG_HIT_SAMPLE: Type.Integer({ minimum: 0, default: DEFAULTS.ACCESS_LOG_HIT_SAMPLE }),
   ...missBacklogEnv,
+  ...streamEnv,
 })
 
 /** What an API key may do beyond reading. */
@@ -134,8 +133,8 @@ export interface ApiKey {
   readonly scopes: readonly Scope[]
 }
 
-/** The API's settings; the queues' rates and miss backlogs come from `QueueLimits`. */
-export interface ApiConfig extends QueueLimits, RedisConnections {
+/** The API's settings; queue rates and backlogs are `QueueLimits`, stream bounds `StreamLimits`. */
+export interface ApiConfig extends QueueLimits, StreamLimits, RedisConnections {
   readonly keyPrefix: string
   /** BullMQ's prefix, with a hash tag on a cluster (`queuePrefixFor`). */
   readonly queuePrefix: string
@@ -254,5 +253,6 @@ export function loadConfig(
     logLevel: vars.LOG_LEVEL,
     accessLogHitSample: vars.ACCESS_LOG_HIT_SAMPLE,
     ...queueLimitsFrom(vars),
+    ...streamLimitsFrom(vars),
   })
 }

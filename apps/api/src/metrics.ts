@@ -108,6 +108,32 @@ export class ApiMetrics implements ReadMetrics {
     })
   }
 
+  /** The live-update streams of this process (`StreamHub`). */
+  watchStream(hub: {
+    readonly size: number
+    readonly ended: Readonly<Record<string, number>>
+  }): void {
+    const registers = [this.registry]
+    new Gauge({
+      name: 'marketcache_stream_subscribers',
+      help: 'Open GET /v1/stream connections in this process (bounded by STREAM_MAX_SUBSCRIBERS).',
+      registers,
+      collect() {
+        this.set(hub.size)
+      },
+    })
+    new Counter({
+      name: 'marketcache_stream_ended_total',
+      help: 'Streams the server ended: slow or stalled clients, lost written events, shutdown.',
+      labelNames: ['reason'] as const,
+      registers,
+      collect() {
+        this.reset()
+        for (const [reason, count] of Object.entries(hub.ended)) this.inc({ reason }, count)
+      },
+    })
+  }
+
   /**
    * Times a response once it is sent (404s and errors included), by the route's template
    * (`UNMATCHED_ROUTE` when none matched).

@@ -22,6 +22,7 @@ export const Tag = {
   catalogs: 'catalogs',
   analytics: 'analytics',
   pushed: 'pushed',
+  stream: 'stream',
   commands: 'commands',
   jobs: 'jobs',
   cache: 'cache',
@@ -133,6 +134,10 @@ export async function registerOpenApi(
           name: Tag.pushed,
           description:
             'Values your own producers push (POST /v1/push/{dataset}): trading signals and named analytics',
+        },
+        {
+          name: Tag.stream,
+          description: 'Live updates of any entries, pushed or fetched (Server-Sent Events)',
         },
         {
           name: Tag.commands,

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto'
 import { signal, signalSymbolIndex } from '@marketcache/shared/datasets/signal'
 import type { Envelope } from '@marketcache/shared/envelope'
-import { keySegment } from '@marketcache/shared/keys'
-import { decideRead } from '@marketcache/shared/read-decision'
 import { Type } from '@sinclair/typebox'
 import { CacheStatus } from './http-cache'
+import { readIndexMembers } from './index-members'
 import { ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
 
@@ -26,9 +25,7 @@ export interface SignalList {
 }
 
 /**
- * The active signals of one symbol: the writer's index of the symbol (entry keys by expiry)
- * gives the candidates past now, and each one is confirmed by reading its entry through the one
- * reader: still servable (HIT, or STALE after a soft purge) and still of this symbol. The body
+ * The active signals of one symbol, from the writer's index (`readIndexMembers`). The body
  * splices the stored JSON strings: `{"symbol":"AAPL","items":[…]}`, soonest expiry first.
  *
  * The list is a version of its own: its ETag digests its members' keys and ETags, it is fresh
@@ -39,29 +36,13 @@ export async function readSignalList(
   rawSymbol: string,
   limit: number,
 ): Promise<SignalList> {
-  const { keys, reader, policy, telemetry } = services
-  const symbol = keySegment('symbol', rawSymbol).toUpperCase()
-  const index = signalSymbolIndex
+  const symbol = signalSymbolIndex.parse(rawSymbol)
   const now = Date.now()
-  const candidates = await reader.indexed(
-    keys.index(signal.name, signal.schemaVersion, index.name, symbol),
-    now,
-    limit,
-  )
-  const entries = await reader.readMany(candidates)
-  const members: Envelope[] = []
-  let stale = false
-  for (const entry of entries) {
-    const decision = decideRead(entry, now, policy)
-    if (decision.status !== 'HIT' && decision.status !== 'STALE') continue
-    // A signal re-pushed under another symbol stays in its old index until it expires there.
-    const value = JSON.parse(decision.envelope.data) as Parameters<typeof index.segment>[0]
-    if (index.segment(value) !== symbol) continue
-    stale ||= decision.status === 'STALE'
-    members.push(decision.envelope)
-  }
+  const listed = await readIndexMembers(services, signal, symbol, limit)
+  const stale = listed.some((member) => member.stale)
   const status = stale ? CacheStatus.stale : CacheStatus.hit
-  telemetry.count(signal.name, stale ? ReadOutcome.stale : ReadOutcome.hit)
+  services.telemetry.count(signal.name, stale ? ReadOutcome.stale : ReadOutcome.hit)
+  const members = listed.map((member) => member.envelope)
   return { status, envelope: listEnvelope(symbol, members, now) }
 }
 

@@ -1,4 +1,4 @@
-import { decodeWrittenEvent } from '@marketcache/shared/envelope'
+import { decodeWrittenEvent, type WrittenEvent } from '@marketcache/shared/envelope'
 import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { L1Cache } from './l1'
 
@@ -11,6 +11,13 @@ export interface WriteWait {
 
 type Listener = (key: string) => void
 
+/** A consumer of every written event, whatever the key (the stream hub fans them out itself). */
+export interface WriteWatcher {
+  written(event: WrittenEvent): void
+  /** The subscription dropped: events sent until it is back are lost. */
+  lost(): void
+}
+
 /**
  * Turns the envelope writer's `{key, etag}` announcements into per-key waits, over ONE subscriber
  * connection per app however many requests wait. Register a wait BEFORE enqueueing and re-read
@@ -21,6 +28,7 @@ export class WrittenEvents {
   private readonly listeners = new Map<string, Set<Listener>>()
   /** Finishers of the waits in progress, so close() can end them at once. */
   private readonly active = new Set<() => void>()
+  private readonly watchers = new Set<WriteWatcher>()
   private readonly onMessage = (channel: string, message: string) => {
     if (channel !== this.channel) return
     const event = decodeWrittenEvent(message)
@@ -28,9 +36,13 @@ export class WrittenEvents {
     // The L1 copy goes first, so a waiter that re-reads finds Redis's version.
     this.l1?.drop(event.key)
     for (const listener of this.listeners.get(event.key) ?? []) listener(event.key)
+    for (const watcher of this.watchers) watcher.written(event)
   }
   /** Events sent while the connection is down are lost: L1 cannot be trusted until it is back. */
-  private readonly onDown = () => this.l1?.suspend()
+  private readonly onDown = () => {
+    this.l1?.suspend()
+    for (const watcher of this.watchers) watcher.lost()
+  }
   private readonly onReady = () => {
     // Subscribed again (ioredis resubscribes first; this SUBSCRIBE is answered after it).
     this.subscriber.subscribe(this.channel).then(
@@ -99,6 +111,12 @@ export class WrittenEvents {
     return { written: done, cancel: finish }
   }
 
+  /** Calls `watcher` on every written event (after L1 dropped its copy); returns the unwatch. */
+  watch(watcher: WriteWatcher): () => void {
+    this.watchers.add(watcher)
+    return () => this.watchers.delete(watcher)
+  }
+
   async close(): Promise<void> {
     this.subscriber.off('message', this.onMessage)
     this.subscriber.off('close', this.onDown)
@@ -106,6 +124,7 @@ export class WrittenEvents {
     this.l1?.suspend()
     for (const finish of [...this.active]) finish()
     this.listeners.clear()
+    this.watchers.clear()
   }
 
   private addListener(key: string, listener: Listener): void {

@@ -98,6 +98,7 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /v1/signals/{id}': 'getSignal',
   'GET /v1/signals': 'listSignals',
   'GET /v1/analytics/{name}': 'getAnalytics',
+  'GET /v1/stream': 'streamEntries',
   'POST /v1/push/signal': 'pushSignal',
   'POST /v1/push/analytics': 'pushAnalytics',
   'POST /v1/cache/invalidate': 'invalidateCache',

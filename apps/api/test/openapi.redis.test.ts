@@ -64,6 +64,7 @@ const ROUTES: [path: string, method: string, statuses: string[]][] = [
   ['/v1/signals/{id}', 'get', ['200', '304', '400', '404', '429', '500', '503']],
   ['/v1/signals', 'get', ['200', '304', '400', '429', '500', '503']],
   ['/v1/analytics/{name}', 'get', ['200', '304', '400', '404', '429', '500', '503']],
+  ['/v1/stream', 'get', ['200', '400', '429', '500', '503']],
   [
     '/v1/push/signal',
     'post',
@@ -378,6 +379,26 @@ describe('OpenAPI', () => {
     ])
     expect(shapes[3].properties.dataset.enum).toEqual(datasetNames)
     expect(shapes[3].required.sort()).toEqual(['dataset', 'params'])
+  })
+
+  it('documents the stream: an event-stream 200, its selectors, Last-Event-ID and OVERLOADED', () => {
+    const stream = spec.paths['/v1/stream'].get
+    expect(Object.keys(stream.responses['200'].content)).toEqual(['text/event-stream'])
+    const query = stream.parameters.filter((p: { in: string }) => p.in === 'query')
+    const names = query.map((p: { name: string }) => p.name)
+    // `keys`, or `dataset` with the params of any dataset (and `symbol`, the signals' index).
+    expect(names.slice(0, 2)).toEqual(['keys', 'dataset'])
+    expect(names).toEqual(
+      expect.arrayContaining(['id', 'exchange', 'symbol', 'underlying', 'interval', 'name']),
+    )
+    for (const parameter of query) expect(parameter.required ?? false, parameter.name).toBe(false)
+    expect(query.find((p: { name: string }) => p.name === 'dataset').schema.enum).toEqual(
+      datasetNames,
+    )
+    const header = stream.parameters.find((p: { in: string }) => p.in === 'header')
+    expect(header.name).toBe('last-event-id')
+    expect(stream.responses['503'].description).toContain('OVERLOADED')
+    expect(stream.responses['503'].headers['Retry-After']).toBeDefined()
   })
 
   it('requires a write key on commands, takes one on reads, and declares both ways to send it', () => {

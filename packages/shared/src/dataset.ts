@@ -118,6 +118,8 @@ export interface PushIndex<Value> {
   name: string
   /** The value's index segment (canonical, validated by the value schema): `AAPL`. */
   segment(value: Value): string
+  /** The segment a reader names, validated and canonical (`aapl` → `AAPL`); throws InvalidParamError. */
+  parse(raw: string): string
 }
 
 /** A dataset's batched fill: fewer provider calls than one `fill` per entry. */

@@ -44,7 +44,7 @@ export const ErrorCodes = {
   OVERLOADED: {
     status: 503,
     description:
-      "The provider's queue holds as many waiting fetches as it may and nothing servable is cached; retry after Retry-After.",
+      "The provider's queue holds as many waiting fetches as it may and nothing servable is cached, or this API process serves as many streams as it may; retry after Retry-After.",
   },
   BACKEND_UNAVAILABLE: {
     status: 503,

@@ -60,19 +60,21 @@ export function datasetNamed(name: string, field = 'dataset'): AnyDataset {
 }
 
 /**
- * One entry's canonical params from the strings a command body gives, checked as its read route
- * checks them; an unknown param is an InvalidParamError naming it and the ones it takes.
+ * One entry's canonical params from the strings a command body (or a stream's query) gives,
+ * checked as its read route checks them; an unknown param is an InvalidParamError naming it
+ * (after `field`, the path of the params in the request) and the ones it takes.
  */
 export function entryParams(
   dataset: AnyDataset,
   raw: Record<string, string>,
+  field = 'params.',
 ): Record<string, unknown> {
   const accepted = Object.keys(dataset.params.properties)
   const unknown = Object.keys(raw).find((name) => !accepted.includes(name))
   if (unknown !== undefined) {
     throw new InvalidParamError(
-      `params.${unknown}`,
-      `params.${unknown} is not a parameter of ${dataset.name}; it takes ${accepted.join(', ')}`,
+      `${field}${unknown}`,
+      `${field}${unknown} is not a parameter of ${dataset.name}; it takes ${accepted.join(', ')}`,
     )
   }
   return dataset.parseParams(raw) as Record<string, unknown>

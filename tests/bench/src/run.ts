@@ -14,7 +14,10 @@
  *      catalog (ids and ranking) cached: as deployed, and with every coin entry deleted;
  *   5. admission: jobs queued and provider calls for made-up and 5000 real cold ids (the
  *      simulator lists 5300 coins here), with CoinGecko's id list cached, and a stampede over
- *      three API processes.
+ *      three API processes;
+ *   6. live updates: write-to-event latency with 1000 SSE subscribers on one API process (its own),
+ *      and pushes per second end to end (202 to readable) in batches of 1 and 500.
+ *      `pnpm bench live` runs this section alone.
  *
  * Everything but the servers of 1b and 1d runs in this one process on loopback, so absolute
  * latencies include the load generator's own cost; the ratios are what to compare between runs.
@@ -27,10 +30,15 @@ import { ADMISSION_COINS, admission } from './admission'
 import { coherence } from './coherence'
 import { coldMiss } from './cold-miss'
 import { hitPath } from './hit-path'
+import { live, liveAlone } from './live'
 import { fmt, measureGets, NO_CLIENT_LIMITS } from './measure'
 import { storage } from './storage'
 
 const PROVIDER_LATENCY_MS = 150
+if (process.argv.includes('live')) {
+  await liveAlone()
+  process.exit(0)
+}
 const redis = await ensureRedis(process.env.CACHE_REDIS_URL ?? 'redis://127.0.0.1:6379')
 const stack = await startStack({
   redisUrl: redis.url,
@@ -106,6 +114,7 @@ try {
   console.log(`   p50 ${fmt(burst.p50Ms)} ms   p99 ${fmt(burst.p99Ms)} ms\n`)
 
   await storage(stack)
+  await live(stack, redis.url)
 } finally {
   await stack.close()
 }

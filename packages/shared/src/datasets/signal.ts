@@ -43,6 +43,7 @@ export const SignalValue = Type.Object(
 export const signalSymbolIndex = {
   name: 'symbol',
   segment: (value: Static<typeof SignalValue>) => value.symbol.toUpperCase(),
+  parse: (raw: string) => keySegment('symbol', raw).toUpperCase(),
 }
 
 /** SIGNAL_MAX_TTL_S's default: a day. */
