@@ -17,7 +17,9 @@
  *      three API processes;
  *   6. live updates: write-to-event latency with 1000 SSE subscribers on one API process (its own),
  *      and pushes per second end to end (202 to readable) in batches of 1 and 500.
- *      `pnpm bench live` runs this section alone.
+ *      `pnpm bench live` runs this section alone;
+ *   7. Redis Cluster: hit throughput of 1 and 2 API processes, and a 1000-read stampede over them,
+ *      on devkit's 3-master loopback cluster (`pnpm bench cluster` runs it alone).
  *
  * Everything but the servers of 1b and 1d runs in this one process on loopback, so absolute
  * latencies include the load generator's own cost; the ratios are what to compare between runs.
@@ -27,6 +29,7 @@ import { type Stack, startStack } from '@marketcache/e2e/stack'
 import { duplicateClient } from '@marketcache/shared/redis-client'
 import { QueueEvents } from 'bullmq'
 import { ADMISSION_COINS, admission } from './admission'
+import { cluster } from './cluster'
 import { coherence } from './coherence'
 import { coldMiss } from './cold-miss'
 import { hitPath } from './hit-path'
@@ -37,6 +40,10 @@ import { storage } from './storage'
 const PROVIDER_LATENCY_MS = 150
 if (process.argv.includes('live')) {
   await liveAlone()
+  process.exit(0)
+}
+if (process.argv.includes('cluster')) {
+  await cluster(PROVIDER_LATENCY_MS)
   process.exit(0)
 }
 const redis = await ensureRedis(process.env.CACHE_REDIS_URL ?? 'redis://127.0.0.1:6379')
@@ -124,6 +131,7 @@ try {
 } finally {
   await redis.stop()
 }
+await cluster(PROVIDER_LATENCY_MS)
 
 /**
  * 4 and 5: a stack whose worker caches CoinGecko's catalog at start, as deployed, over a
