@@ -59,6 +59,14 @@ export const cacheInvalidateRoutes: FastifyPluginAsyncTypebox<{
   services: ApiServices
   auth: ApiKeyAuth
 }> = async (app, { services, auth }) => {
+  // When each invalidation was asked for, strictly increasing in this process: it is part of the
+  // job's data, so two requests, even identical ones within one millisecond, are two jobs.
+  // (Across replicas two identical ones of the same millisecond may share one: they do the same.)
+  let lastAskedAt = 0
+  const askedAt = () => {
+    lastAskedAt = Math.max(Date.now(), lastAskedAt + 1)
+    return lastAskedAt
+  }
   app.post(
     '/v1/cache/invalidate',
     {
@@ -105,7 +113,7 @@ export const cacheInvalidateRoutes: FastifyPluginAsyncTypebox<{
         if (error instanceof InvalidParamError) throw new ApiError('INVALID_BODY', error.message)
         throw error
       }
-      const data = { mode: request.body.mode, target, at: Date.now() }
+      const data = { mode: request.body.mode, target, at: askedAt() }
       const id = await services.enqueuer.enqueue(
         { queue: 'control', name: 'control.invalidate', data },
         'update',
