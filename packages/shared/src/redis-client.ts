@@ -7,8 +7,8 @@ import {
 } from 'ioredis'
 
 /**
- * The one place that turns a configured Redis into an ioredis client: a single server or a Redis
- * Cluster, from the same URL syntax. Each app keeps its own factory (its options, its names) and
+ * The one place that turns a configured Redis into an ioredis client: a single server (named by
+ * its URL, or by Sentinel) or a Redis Cluster, from the same URL syntax. Each app keeps its own factory (its options, its names) and
  * calls this; everything else takes the client it is given, of either kind.
  */
 
@@ -18,12 +18,58 @@ export type RedisClient = Redis | Cluster
 /** Where commands of one batch are queued: a client, or a pipeline of one server. */
 export type RedisCommander = RedisClient | ChainableCommander
 
-/** `redis://a:6379, redis://b:6379` → each URL, trimmed; empty entries dropped. */
+/**
+ * A master that Redis Sentinel names: `redis+sentinel://[user:password@]host:26379[,host:26379…]
+ * /<master name>[/<db>]` (`rediss+sentinel://` with TLS to the master and the sentinels). The
+ * credentials are the master's; the client asks the sentinels where it is, and again after a
+ * failover.
+ */
+const SENTINEL_URL = /^(rediss?)\+sentinel:\/\/(?:([^@/]*)@)?([^/]+)\/([^/]+)(?:\/(\d+))?\/?$/
+
+/** Whether `url` names a master through Sentinel (see SENTINEL_URL). */
+export function isSentinelUrl(url: string): boolean {
+  return /^rediss?\+sentinel:\/\//.test(url.trim())
+}
+
+/**
+ * `redis://a:6379, redis://b:6379` → each URL, trimmed; empty entries dropped. A Sentinel URL is
+ * one URL, whose commas separate its sentinels.
+ */
 export function redisUrls(list: string): string[] {
+  if (isSentinelUrl(list)) return [list.trim()]
   return list
     .split(',')
     .map((url) => url.trim())
     .filter((url) => url !== '')
+}
+
+/** The ioredis options of a Sentinel URL. */
+function sentinelOptions(url: string): RedisOptions {
+  const match = SENTINEL_URL.exec(url)
+  if (!match) {
+    throw new Error(
+      'a Sentinel URL is redis+sentinel://[user:password@]host:port[,host:port]/<master name>[/<db>]',
+    )
+  }
+  const [, scheme, auth, hosts, name, db] = match as unknown as string[]
+  const options: RedisOptions = {
+    name: decodeURIComponent(name as string),
+    sentinels: (hosts as string).split(',').map((hostPort) => {
+      const [host, port] = hostPort.trim().split(':')
+      return { host: host as string, port: Number(port || 26379) }
+    }),
+  }
+  if (auth) {
+    const [user, password] = auth.split(':')
+    if (user) options.username = decodeURIComponent(user)
+    if (password !== undefined) options.password = decodeURIComponent(password)
+  }
+  if (db) options.db = Number(db)
+  if (scheme === 'rediss') {
+    options.tls = {}
+    options.enableTLSForSentinelMode = true
+  }
+  return options
 }
 
 /**
@@ -64,8 +110,11 @@ export function createRedisClient(
   if (first === undefined) throw new Error('no Redis URL given')
   if (!cluster) {
     if (list.length > 1) throw new Error('several Redis URLs given for a single server')
-    return new Redis(first, options)
+    return isSentinelUrl(first)
+      ? new Redis({ ...sentinelOptions(first), ...options })
+      : new Redis(first, options)
   }
+  if (isSentinelUrl(first)) throw new Error('a Sentinel URL names one master, not a cluster')
   const seeds = list.map(seedOptions)
   const { redisOptions, ...rest } = clusterOptionsOf(options)
   return new Cluster(

@@ -1,15 +1,17 @@
 import { Type } from '@sinclair/typebox'
 import { ConfigError } from './env'
-import { redisUrls } from './redis-client'
+import { isSentinelUrl, redisUrls } from './redis-client'
 
 /**
  * The Redis variables both apps read (through their own `config.ts`, the only readers of the
  * environment): where the cache and the queues are, and whether each is a Redis Cluster.
  */
 
-const URL_LIST = '^\\s*rediss?://[^,\\s]+(\\s*,\\s*rediss?://[^,\\s]+)*\\s*$'
+const URL_LIST =
+  '^\\s*(rediss?://[^,\\s]+(\\s*,\\s*rediss?://[^,\\s]+)*|rediss?\\+sentinel://\\S+)\\s*$'
 const URL_LIST_ALLOWED =
-  'a redis:// or rediss:// URL, or for a cluster a comma-separated list of seed node URLs'
+  'a redis:// or rediss:// URL, for a cluster a comma-separated list of seed node URLs, or ' +
+  'redis+sentinel://host:port[,host:port]/<master name> for a master Sentinel names'
 
 const RedisUrlList = (defaultValue?: string) =>
   Type.String({
@@ -76,6 +78,9 @@ function checkedList(name: string, raw: string, cluster: boolean): string {
       `lists ${urls.length} servers; a list is a Redis Cluster's seed nodes: set ` +
         'REDIS_CLUSTER=true (or CACHE_REDIS_CLUSTER / QUEUE_REDIS_CLUSTER), or give one URL',
     )
+  }
+  if (cluster && isSentinelUrl(raw)) {
+    fail('is a Sentinel URL, which names one master: a cluster is given by its seed nodes')
   }
   if (new Set(urls.map((url) => url.split(':')[0])).size > 1) {
     fail('mixes redis:// and rediss:// seeds; a cluster is reached with TLS on every node or none')

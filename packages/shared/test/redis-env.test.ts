@@ -50,11 +50,27 @@ describe('redis connections from the environment', () => {
     expect(() => connections(mixed)).toThrow(/CACHE_REDIS_URL: mixes redis:\/\/ and rediss:\/\//)
     expect(() => connections({ CACHE_REDIS_URL: 'redis://a:1,http://b' })).toThrow(ConfigError)
     expect(() => connections({ CACHE_REDIS_URL: 'http://b' })).toThrow(
-      'CACHE_REDIS_URL="http://b": expected a redis:// or rediss:// URL, or for a cluster a comma-separated list',
+      'CACHE_REDIS_URL="http://b": expected a redis:// or rediss:// URL, for a cluster a comma-separated list',
     )
     expect(() => connections({ REDIS_CLUSTER: 'yes' })).toThrow(
       'REDIS_CLUSTER="yes": expected true or false',
     )
+  })
+})
+
+describe('a master named by Sentinel', () => {
+  it('is one URL for one server, whose commas separate sentinels', () => {
+    const url = 'redis+sentinel://app:secret@10.0.0.5:26379,10.0.0.6:26379/mc-cache'
+    expect(connections({ CACHE_REDIS_URL: url })).toMatchObject({
+      cacheRedisUrl: url,
+      queueRedisUrl: url,
+      cacheRedisCluster: false,
+    })
+  })
+
+  it('is refused on a cluster connection, naming the variable', () => {
+    const env = { CACHE_REDIS_URL: 'redis+sentinel://10.0.0.5:26379/mc', REDIS_CLUSTER: 'true' }
+    expect(() => connections(env)).toThrow(/CACHE_REDIS_URL: is a Sentinel URL/)
   })
 })
 
