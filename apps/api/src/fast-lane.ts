@@ -74,8 +74,22 @@ export class HitFastLane {
     this.#router.on('GET', route.url, () => {}, lane)
   }
 
-  /** Answers `request` when it is a plain L1 hit; false leaves it, untouched, to Fastify. */
+  /**
+   * Answers `request` when it is a plain L1 hit; false leaves it, untouched, to Fastify. A fault
+   * here is logged and the full path answers instead (or, past the headers, the response ends).
+   */
   serve(request: IncomingMessage, response: ServerResponse): boolean {
+    try {
+      return this.#serve(request, response)
+    } catch (error) {
+      this.log.error({ err: error }, 'hit fast lane failed; the full read path answers')
+      if (!response.headersSent) return false
+      response.destroy()
+      return true
+    }
+  }
+
+  #serve(request: IncomingMessage, response: ServerResponse): boolean {
     const services = this.#services
     const { url } = request
     if (services === undefined || request.method !== 'GET' || url === undefined) return false
