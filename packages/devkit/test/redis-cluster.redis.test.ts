@@ -37,5 +37,7 @@ describe('startRedisCluster', () => {
     })
     node.on('error', () => {})
     await expect(node.connect()).rejects.toThrow()
-  })
+    // Three servers and `redis-cli --cluster create` take seconds on a loaded machine (CI runs the
+    // packages' suites side by side).
+  }, 30_000)
 })
