@@ -46,6 +46,18 @@ export const READ_ERRORS: readonly ErrorCode[] = [
   'BACKEND_UNAVAILABLE',
 ]
 
+/** What every JSON command (a POST with a body, key-protected) may answer. */
+export const COMMAND_ERRORS: readonly ErrorCode[] = [
+  'UNKNOWN_PARAMETER',
+  'INVALID_BODY',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'BACKEND_UNAVAILABLE',
+]
+
 /** What a pushed dataset's read may answer: it fetches nothing, so a miss is a 404. */
 export const PUSHED_READ_ERRORS: readonly ErrorCode[] = [
   'INVALID_PARAMS',

@@ -4,6 +4,8 @@ export const devkitConfig = Object.freeze({
   testRedisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
   /** The cluster suites' nodes take the first free ports from here (bus ports 10000 above). */
   testClusterBasePort: Number(process.env.TEST_REDIS_CLUSTER_PORT ?? 7100),
+  /** The environment the processes devkit starts inherit (`spawnEntry`). */
+  env: process.env,
 })
 
 /** What `pnpm start` reads; everything else is passed to the apps, which read their own. */
@@ -24,6 +26,6 @@ export const stackConfig = Object.freeze({
     IBKR_BASE_URL: process.env.IBKR_BASE_URL,
   },
   apiKeys: process.env.API_KEYS,
-  /** The environment the apps inherit. */
-  env: process.env,
+  /** A queue Redis of its own, when set; else the queues share the cache's. */
+  queueRedisUrl: process.env.QUEUE_REDIS_URL,
 })

@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { stopChild } from './child'
-
-const root = fileURLToPath(new URL('../../../', import.meta.url))
+import { spawnEntry, stopChild } from './child'
 
 /** A server in a process of its own, measured from outside as a load balancer would see it. */
 export interface ServerProcess {
@@ -52,15 +49,11 @@ export async function startProcess(options: {
   port: number
   probe: string
 }): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', options.entry, ...(options.args ?? [])],
-    {
-      cwd: root,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  )
+  const child = spawnEntry(options.entry, {
+    ...(options.args ? { args: options.args } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   const url = `http://127.0.0.1:${options.port}`
   try {
     await answering(`${url}${options.probe}`, 30_000, child)

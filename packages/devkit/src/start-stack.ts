@@ -3,24 +3,21 @@
  * 3-master cluster with REDIS_CLUSTER=true), then the simulator, the worker and the API as child
  * processes; Ctrl-C stops all of it.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
 import { banner, redisLine } from './banner'
-import { stopChild } from './child'
+import { spawnEntry, stopChild } from './child'
 import { stackConfig } from './config'
 import { ensureRedis, type RunningRedis } from './redis'
 import { ensureRedisCluster } from './redis-cluster'
 
-const root = fileURLToPath(new URL('../../../', import.meta.url))
 const children: { name: string; child: ChildProcess }[] = []
 let redis: RunningRedis | undefined
 let stopping = false
 
 function run(name: string, entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: root,
-    env: { ...stackConfig.env, ...env },
+  const child = spawnEntry(entry, {
+    env,
     stdio: 'inherit',
     // Own process group: a terminal Ctrl-C reaches only this launcher, which then stops each
     // child once. Otherwise a child would see SIGINT and then our SIGTERM, and take the second
@@ -97,7 +94,7 @@ async function main(): Promise<void> {
   const apiKeys = stackConfig.apiKeys ?? `${devKey}:write|admin`
   const shared = {
     CACHE_REDIS_URL: redis.url,
-    QUEUE_REDIS_URL: stackConfig.env.QUEUE_REDIS_URL ?? redis.url,
+    QUEUE_REDIS_URL: stackConfig.queueRedisUrl ?? redis.url,
   }
   run('worker', 'apps/worker/src/main.ts', { ...shared, ...upstreams })
   run('api', 'apps/api/src/server.ts', {

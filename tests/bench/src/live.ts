@@ -1,4 +1,5 @@
 import { get, type IncomingMessage } from 'node:http'
+import { stackConfig } from '@marketcache/devkit/config'
 import { ensureRedis } from '@marketcache/devkit/redis'
 import { type Stack, startStack, WRITE_KEY } from '@marketcache/e2e/stack'
 import { cacheKey } from '@marketcache/shared/dataset'
@@ -171,7 +172,7 @@ export async function live(stack: Stack, redisUrl: string): Promise<void> {
 
 /** `pnpm bench live`: section 6 alone, on a stack of its own. */
 export async function liveAlone(): Promise<void> {
-  const redis = await ensureRedis(process.env.CACHE_REDIS_URL ?? 'redis://127.0.0.1:6379')
+  const redis = await ensureRedis(stackConfig.redisUrl)
   const stack = await startStack({ redisUrl: redis.url, apiEnv: { ...NO_CLIENT_LIMITS } })
   try {
     await live(stack, redis.url)

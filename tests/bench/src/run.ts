@@ -24,6 +24,7 @@
  * Everything but the servers of 1b and 1d runs in this one process on loopback, so absolute
  * latencies include the load generator's own cost; the ratios are what to compare between runs.
  */
+import { stackConfig } from '@marketcache/devkit/config'
 import { ensureRedis } from '@marketcache/devkit/redis'
 import { type Stack, startStack } from '@marketcache/e2e/stack'
 import { duplicateClient } from '@marketcache/shared/redis-client'
@@ -46,7 +47,7 @@ if (process.argv.includes('cluster')) {
   await cluster(PROVIDER_LATENCY_MS)
   process.exit(0)
 }
-const redis = await ensureRedis(process.env.CACHE_REDIS_URL ?? 'redis://127.0.0.1:6379')
+const redis = await ensureRedis(stackConfig.redisUrl)
 const stack = await startStack({
   redisUrl: redis.url,
   sim: { latencyMs: PROVIDER_LATENCY_MS },

@@ -5,7 +5,7 @@ import { parsePublicJobId } from '@marketcache/shared/job-ids'
 import type { ApiKeyAuth } from '../auth'
 import { BATCH_MAX_SYMBOLS, BatchBody, parseBatch } from '../backtest-params'
 import { ApiError, errorResponses } from '../errors'
-import { keySecurity, NoSecurity, Tag } from '../openapi'
+import { COMMAND_ERRORS, keySecurity, NoSecurity, Tag } from '../openapi'
 import type { ApiServices } from '../services'
 
 const BatchAccepted = Type.Object(
@@ -85,16 +85,7 @@ function startBatchRoute(app: App, { keys, batches }: ApiServices, auth: ApiKeyA
         body: BatchBody,
         response: {
           202: BatchAccepted,
-          ...errorResponses([
-            'UNKNOWN_PARAMETER',
-            'INVALID_BODY',
-            'UNAUTHORIZED',
-            'FORBIDDEN',
-            'PAYLOAD_TOO_LARGE',
-            'UNSUPPORTED_MEDIA_TYPE',
-            'RATE_LIMITED',
-            'BACKEND_UNAVAILABLE',
-          ]),
+          ...errorResponses(COMMAND_ERRORS),
         },
       },
     },

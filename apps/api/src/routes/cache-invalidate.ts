@@ -4,7 +4,7 @@ import { type InvalidationTarget, invalidationScope } from '@marketcache/shared/
 import { datasetNames } from '@marketcache/shared/registry'
 import type { ApiKeyAuth } from '../auth'
 import { ApiError, errorResponses } from '../errors'
-import { keySecurity, Tag } from '../openapi'
+import { COMMAND_ERRORS, keySecurity, Tag } from '../openapi'
 import type { ApiServices } from '../services'
 
 const Strings = (description: string) =>
@@ -90,16 +90,7 @@ export const cacheInvalidateRoutes: FastifyPluginAsyncTypebox<{
             },
             { description: 'Accepted: the job to poll.' },
           ),
-          ...errorResponses([
-            'UNKNOWN_PARAMETER',
-            'INVALID_BODY',
-            'UNAUTHORIZED',
-            'FORBIDDEN',
-            'PAYLOAD_TOO_LARGE',
-            'UNSUPPORTED_MEDIA_TYPE',
-            'RATE_LIMITED',
-            'BACKEND_UNAVAILABLE',
-          ]),
+          ...errorResponses(COMMAND_ERRORS),
         },
       },
     },

@@ -13,7 +13,7 @@ import type { ApiKeyAuth } from '../auth'
 import type { ApiConfig } from '../config'
 import { errorResponses } from '../errors'
 import { fillAndWait } from '../fill-wait'
-import { keySecurity, Tag } from '../openapi'
+import { COMMAND_ERRORS, keySecurity, Tag } from '../openapi'
 import { type PushedItem, pushedItems } from '../push-body'
 import type { ApiServices } from '../services'
 
@@ -95,17 +95,7 @@ function pushRouteSchema(name: PushedDatasetName, config: ApiConfig) {
         { jobs: Type.Array(JobItem) },
         { description: 'Accepted: the job to poll (no wait, or not written in time).' },
       ),
-      ...errorResponses([
-        'UNKNOWN_PARAMETER',
-        'INVALID_PARAMS',
-        'INVALID_BODY',
-        'UNAUTHORIZED',
-        'FORBIDDEN',
-        'PAYLOAD_TOO_LARGE',
-        'UNSUPPORTED_MEDIA_TYPE',
-        'RATE_LIMITED',
-        'BACKEND_UNAVAILABLE',
-      ]),
+      ...errorResponses([...COMMAND_ERRORS, 'INVALID_PARAMS']),
     },
   }
 }

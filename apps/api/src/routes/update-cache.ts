@@ -6,7 +6,7 @@ import { InvalidParamError } from '@marketcache/shared/errors'
 import { datasetNamed, datasetNames, entryParams } from '@marketcache/shared/registry'
 import type { ApiKeyAuth } from '../auth'
 import { ApiError, errorResponses } from '../errors'
-import { keySecurity, Tag } from '../openapi'
+import { COMMAND_ERRORS, keySecurity, Tag } from '../openapi'
 import type { ApiServices } from '../services'
 
 /** `{popular:true}` without a limit refreshes the top 50 by market cap. */
@@ -156,17 +156,7 @@ export const updateCacheRoutes: FastifyPluginAsyncTypebox<{
             { jobs: Type.Array(JobItem) },
             { description: 'Accepted: the jobs to poll.' },
           ),
-          ...errorResponses([
-            'UNKNOWN_PARAMETER',
-            'INVALID_BODY',
-            'TOO_MANY_IDS',
-            'UNAUTHORIZED',
-            'FORBIDDEN',
-            'PAYLOAD_TOO_LARGE',
-            'UNSUPPORTED_MEDIA_TYPE',
-            'RATE_LIMITED',
-            'BACKEND_UNAVAILABLE',
-          ]),
+          ...errorResponses([...COMMAND_ERRORS, 'TOO_MANY_IDS']),
         },
       },
     },
