@@ -1,3 +1,4 @@
+import { QueueName } from '@marketcache/shared/jobs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, type Stack, startStack } from './support/stack'
 
@@ -23,9 +24,10 @@ function signalValue(id: string, overrides: Record<string, unknown> = {}, ttlMs 
 }
 
 /** How many jobs were ever added, on every queue (BullMQ's per-queue id counters). */
+/** Jobs ever added, from each queue's id counter (one hash-tagged slot on a cluster). */
 const queueJobs = async () => {
-  const counters = await stack.redis.keys(`${stack.queuePrefix}:*:id`)
-  const values = counters.length ? await stack.redis.mget(...counters) : []
+  const counters = Object.values(QueueName).map((name) => `${stack.queuePrefix}:${name}:id`)
+  const values = await stack.redis.mget(...counters)
   return values.reduce((sum, value) => sum + Number(value ?? 0), 0)
 }
 
