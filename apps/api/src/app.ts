@@ -12,7 +12,7 @@ import { Catalogs } from './catalogs'
 import type { ApiConfig } from './config'
 import { Enqueuer } from './enqueuer'
 import { frameworkErrors, installErrorHandling } from './error-handler'
-import { HitFastLane, type Observe, serverWithFastLane } from './fast-lane'
+import { HitFastLane, type ResponseObserver, serverWithFastLane } from './fast-lane'
 import { L1Cache } from './l1'
 import { accessLog, loggerOptions, sentResponse } from './logger'
 import { ApiMetrics, UNMATCHED_ROUTE } from './metrics'
@@ -62,12 +62,8 @@ const BODY_LIMIT_BYTES = 64 * 1024
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, cacheRedis, queueRedis } = deps
   const metrics = new ApiMetrics()
-  const observe = responseObserver(metrics, config.accessLogHitSample)
-  const { app, lane } = createFastify(deps, observe)
-  // One hook for all that is observed once a response is sent: each hook costs every hit.
-  app.addHook('onResponse', async (request, reply) => {
-    observe(request.routeOptions.url ?? UNMATCHED_ROUTE, sentResponse(request, reply), request.log)
-  })
+  const observer = responseObserver(metrics, config.accessLogHitSample)
+  const { app, lane } = createFastify(deps, observer)
   app.addHook('onRoute', (route) => lane.learn(route))
   // Refuses to start on an evicting queue Redis (QueueRedisEvictsError names the fix).
   const queueGuard = new QueueRedisGuard(queueRedis, app.log)
@@ -92,7 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   const services = createServices(deps, { subscriber, keys, auth, rateLimits, metrics }, app.log)
   const { events, telemetry, enqueuer, batches } = services
-  if (config.l1.maxBytes > 0) lane.start(services)
+  lane.start(services)
 
   await app.register(datasetRoutes, { services })
   await app.register(multiGetRoutes, { services })
@@ -127,11 +123,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 /** What is recorded once a response is sent, by the full path's hook and the fast lane alike. */
-function responseObserver(metrics: ApiMetrics, hitSample: number): Observe {
+function responseObserver(metrics: ApiMetrics, hitSample: number): ResponseObserver {
   const logResponse = accessLog(hitSample)
-  return (route, sent, log) => {
-    metrics.timeRequest(route, sent.method, sent.status, sent.ms)
-    logResponse(sent, log)
+  return {
+    timer: (route, method, status) => metrics.requestTimer(route, method, status),
+    sent(timer, sent, log) {
+      timer.observe(sent.ms / 1000)
+      logResponse(sent, log)
+    },
   }
 }
 
@@ -139,7 +138,7 @@ function responseObserver(metrics: ApiMetrics, hitSample: number): Observe {
 const ROUTER = { maxParamLength: 256 }
 
 /** Fastify with the API's server options, validation and error shape; no routes yet. */
-function createFastify(deps: AppDeps, observe: Observe) {
+function createFastify(deps: AppDeps, observer: ResponseObserver) {
   let lane: HitFastLane | undefined
   const app = Fastify({
     ...(deps.logger
@@ -151,7 +150,8 @@ function createFastify(deps: AppDeps, observe: Observe) {
     // Fastify's own HTTP server, with the hit fast lane in front of its handler.
     serverFactory: (handler, options) =>
       serverWithFastLane(
-        (request, response) => lane?.serve(request, response) ?? false,
+        (request, response, next) =>
+          lane ? lane.serve(request, response, next) : next(request, response),
         handler,
         options as never,
       ),
@@ -164,7 +164,13 @@ function createFastify(deps: AppDeps, observe: Observe) {
   // Commands take JSON only: anything else is a 415, not a string body that fails validation.
   app.removeContentTypeParser('text/plain')
   installErrorHandling(app)
-  lane = new HitFastLane(ROUTER, observe, app.log)
+  lane = new HitFastLane(ROUTER, observer, app.log)
+  // One hook for all that is observed once a response is sent: each hook costs every hit.
+  app.addHook('onResponse', async (request, reply) => {
+    const sent = sentResponse(request, reply)
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE
+    observer.sent(observer.timer(route, sent.method, sent.status), sent, request.log)
+  })
   return { app, lane }
 }
 

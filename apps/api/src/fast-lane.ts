@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
+import type { StoredEntry } from '@marketcache/shared/envelope'
 import { decideRead } from '@marketcache/shared/read-decision'
 import type { FastifyBaseLogger, FastifyContextConfig } from 'fastify'
 import FindMyWay from 'find-my-way'
 import { CacheStatus, dataHeaders, fullEntityTag } from './http-cache'
 import type { SentResponse } from './logger'
-import { ReadOutcome } from './read-telemetry'
+import { type ReadCount, ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
 
 declare module 'fastify' {
@@ -22,26 +23,51 @@ interface Lane {
   dataset: AnyDataset | null
 }
 
-/** What a URL the fast lane may answer reads. */
+/** Something observed per request, bound to its labels once. */
+interface Series {
+  observe(value: number): void
+}
+
+/** What a URL the fast lane may answer reads, and where its hits are counted, bound once. */
 interface Target {
   key: string
   dataset: AnyDataset
   route: string
+  /** The route's series of `GET` 200 durations. */
+  timer: Series
+  /** The dataset's HIT count, and its data-age series. */
+  hits: ReadCount
+  age: Series | undefined
+}
+
+/** A request the fast lane may answer: what it reads, and when it came in. */
+interface LaneRead {
+  services: ApiServices
+  target: Target
+  url: string
+  started: number
 }
 
 /** URLs whose target is remembered; past it they are forgotten and looked up again. */
 const MAX_URLS = 10_000
 
-/** What the fast lane reports once it has answered, as the full path's onResponse hook does. */
-export type Observe = (route: string, sent: SentResponse, log: FastifyBaseLogger) => void
+/** What is recorded once a response is sent, by the full path's hook and the fast lane alike. */
+export interface ResponseObserver {
+  /** The duration series (seconds) of `route`'s responses with `method` and `status`. */
+  timer(route: string, method: string, status: number): Series
+  /** Records a sent response: its duration in `timer`, and the access log line. */
+  sent(timer: Series, sent: SentResponse, log: FastifyBaseLogger): void
+}
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
+type Handler = (request: IncomingMessage, response: ServerResponse) => void
+
 /**
  * The hit path without the framework's per-request machinery. A plain `GET` of a dataset read
- * route (no query string, no `If-None-Match`) whose entry this process's L1 holds, fresh and not
- * due for a refresh, with the client's rate-limit lease in hand, is answered straight from the
- * raw request: the same headers (`dataHeaders`), the same counters, metrics and access log, the
+ * route (no query string, no `If-None-Match`) whose entry is fresh and not due for a refresh
+ * (from this process's L1, or with L1 off from Redis), with the client's rate-limit lease in
+ * hand, is answered straight from the raw request: the same headers (`dataHeaders`), the same counters, metrics and access log, the
  * same rate-limit budget. Anything else, and any doubt, goes to Fastify untouched: misses, STALE,
  * filters and parameters, conditional requests, values stored gzipped, errors, refused clients.
  *
@@ -55,7 +81,7 @@ export class HitFastLane {
 
   constructor(
     routerOptions: { maxParamLength: number },
-    private readonly observe: Observe,
+    private readonly observer: ResponseObserver,
     private readonly log: FastifyBaseLogger,
   ) {
     this.#router = FindMyWay({ maxParamLength: routerOptions.maxParamLength })
@@ -75,32 +101,83 @@ export class HitFastLane {
   }
 
   /**
-   * Answers `request` when it is a plain L1 hit; false leaves it, untouched, to Fastify. A fault
-   * here is logged and the full path answers instead (or, past the headers, the response ends).
+   * Answers `request` when it is a plain hit, else hands it, untouched, to `next` (Fastify). With
+   * L1 on, only the copies L1 holds are answered here (the full path reads and keeps the rest);
+   * with L1 off, or bypassed while the written events are down, the entry is read from Redis by
+   * the one reader first. A fault here is logged and the full path answers instead (or, past the
+   * headers, the response ends).
    */
-  serve(request: IncomingMessage, response: ServerResponse): boolean {
+  serve(request: IncomingMessage, response: ServerResponse, next: Handler): void {
     try {
-      return this.#serve(request, response)
+      const read = this.#read(request)
+      if (read === null) {
+        next(request, response)
+        return
+      }
+      const { services, target } = read
+      if (services.l1.enabled) {
+        const now = Date.now()
+        const entry = services.l1.peek(target.key, now)
+        if (!this.#answer(request, response, read, entry, now)) next(request, response)
+      } else {
+        void this.#fromRedis(request, response, next, read)
+      }
     } catch (error) {
-      this.log.error({ err: error }, 'hit fast lane failed; the full read path answers')
-      if (!response.headersSent) return false
-      response.destroy()
-      return true
+      this.#failed(error, request, response, next)
     }
   }
 
-  #serve(request: IncomingMessage, response: ServerResponse): boolean {
+  async #fromRedis(
+    request: IncomingMessage,
+    response: ServerResponse,
+    next: Handler,
+    read: LaneRead,
+  ): Promise<void> {
+    let entry: StoredEntry | null
+    try {
+      entry = (await read.services.reader.lookup(read.target.key)).entry
+    } catch {
+      // Redis is away: the full path answers with its 503.
+      next(request, response)
+      return
+    }
+    try {
+      if (!this.#answer(request, response, read, entry, Date.now())) next(request, response)
+    } catch (error) {
+      this.#failed(error, request, response, next)
+    }
+  }
+
+  #failed(error: unknown, request: IncomingMessage, response: ServerResponse, next: Handler) {
+    this.log.error({ err: error }, 'hit fast lane failed; the full read path answers')
+    if (response.headersSent) response.destroy()
+    else next(request, response)
+  }
+
+  /** What a request the fast lane may answer reads, or null when it is not one. */
+  #read(request: IncomingMessage): LaneRead | null {
     const services = this.#services
     const { url } = request
-    if (services === undefined || request.method !== 'GET' || url === undefined) return false
-    if (url.includes('?') || request.headers['if-none-match'] !== undefined) return false
+    if (services === undefined || request.method !== 'GET' || url === undefined) return null
+    if (url.includes('?') || request.headers['if-none-match'] !== undefined) return null
     const started = performance.now()
     const target = this.#target(url, services)
-    if (target === null) return false
-    const now = Date.now()
-    const { l1 } = services
-    const entry = l1.peek(target.key, now)
+    return target === null ? null : { services, target, url, started }
+  }
+
+  /**
+   * Sends `entry` when it is a plain HIT (fresh, no refresh due, not gzipped) and the client's
+   * rate-limit lease is in hand; false when the full path must answer instead.
+   */
+  #answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    read: LaneRead,
+    entry: StoredEntry | null,
+    now: number,
+  ): boolean {
     if (entry === null || 'notFound' in entry || entry.gzip) return false
+    const { services, target } = read
     const decision = decideRead(entry, now, services.policy)
     if (decision.status !== 'HIT' || decision.refresh) return false
     const limits = services.rateLimits.spendNow({
@@ -109,28 +186,22 @@ export class HitFastLane {
     })
     if (limits === null) return false
 
-    const { key, dataset, route } = target
-    l1.used(key)
-    const { telemetry } = services
-    telemetry.readKey(dataset.name, key)
-    telemetry.count(dataset.name, ReadOutcome.hit)
-    telemetry.served(dataset.name, entry, now)
+    const { key, dataset } = target
+    const layer = services.l1.enabled ? 'L1' : 'L2'
+    if (layer === 'L1') services.l1.used(key)
+    services.telemetry.readKey(dataset.name, key)
+    target.hits.add()
+    target.age?.observe(Math.max(0, now - entry.fetchedAt) / 1000)
     const body = entry.body ?? entry.data
     const tag = fullEntityTag(entry)
-    const headers = Object.assign(
-      dataHeaders(CacheStatus.hit, entry, { layer: 'L1', tag }, now),
-      limits,
-    )
+    const headers = Object.assign(dataHeaders(CacheStatus.hit, entry, { layer, tag }, now), limits)
     headers['content-type'] = JSON_TYPE
     headers['content-length'] = String(Buffer.byteLength(body))
     response.writeHead(200, headers)
     response.end(body)
-    const ms = performance.now() - started
-    this.observe(
-      route,
-      { method: 'GET', url, status: 200, ms, cache: 'HIT', layer: 'L1' },
-      this.log,
-    )
+    const ms = performance.now() - read.started
+    const sent = { method: 'GET', url: read.url, status: 200, ms, cache: 'HIT', layer }
+    this.observer.sent(target.timer, sent, this.log)
     return true
   }
 
@@ -149,8 +220,16 @@ export class HitFastLane {
       const lane = found?.store as Lane | undefined
       if (found && lane?.dataset) {
         const params = lane.dataset.parseParams({ ...found.params })
-        const key = cacheKey(services.keys, lane.dataset, params)
-        target = { key, dataset: lane.dataset, route: lane.route }
+        const { dataset, route } = lane
+        const { telemetry } = services
+        target = {
+          key: cacheKey(services.keys, dataset, params),
+          dataset,
+          route,
+          timer: this.observer.timer(route, 'GET', 200),
+          hits: telemetry.counter(dataset.name, ReadOutcome.hit),
+          age: telemetry.ageOf(dataset.name),
+        }
       }
     } catch {
       target = null
@@ -170,19 +249,17 @@ interface ServerOptions {
   maxRequestsPerSocket: number
 }
 
-type Handler = (request: IncomingMessage, response: ServerResponse) => void
-
 /**
  * The HTTP/1 server Fastify would make (its `serverFactory`: the same timeouts), with the fast
  * lane's `serve` in front of Fastify's handler.
  */
 export function serverWithFastLane(
-  serve: (request: IncomingMessage, response: ServerResponse) => boolean,
+  serve: (request: IncomingMessage, response: ServerResponse, next: Handler) => void,
   handler: Handler,
   options: ServerOptions,
 ): Server {
   const server = createServer(options.http ?? {}, (request, response) => {
-    if (!serve(request, response)) handler(request, response)
+    serve(request, response, handler)
   })
   server.keepAliveTimeout = options.keepAliveTimeout
   server.requestTimeout = options.requestTimeout

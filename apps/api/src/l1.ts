@@ -8,6 +8,8 @@ interface Copy {
   bytes: number
   /** When it was read from Redis (epoch ms): copies older than `maxAgeMs` are not served. */
   readAt: number
+  /** Its place in the use order (`L1Cache.#order` when it last moved to the end). */
+  order: number
 }
 
 /** A read of Redis under way for a key: a write announced meanwhile makes its result unkeepable. */
@@ -35,6 +37,8 @@ export class L1Cache {
   readonly #copies = new Map<string, Copy>()
   readonly #reads = new Map<string, Set<L1Read>>()
   #bytes = 0
+  /** Counts moves to the end of the use order; a copy's `order` is the count when it moved. */
+  #order = 0
   /** Off until the written-event subscription is confirmed (`resume`). */
   #live = false
   hits = 0
@@ -72,14 +76,20 @@ export class L1Cache {
     return copy.entry
   }
 
-  /** The copy `peek` found answered a read: a hit, and the most recently used. */
+  /**
+   * The copy `peek` found answered a read: a hit, and recently used. Copies are kept in use order
+   * (Map keeps insertion order, least recent first), but a copy moves to the end only when it is
+   * read in the older half: a hot key does not pay a delete and an insert on every hit, and a
+   * copy left in the newer half has the whole older half ahead of it for eviction.
+   */
   used(key: string): void {
     const copy = this.#copies.get(key)
     if (!copy) return
-    // Most recently used last: Map keeps insertion order.
+    this.hits++
+    if (this.#order - copy.order <= this.#copies.size / 2) return
     this.#copies.delete(key)
     this.#copies.set(key, copy)
-    this.hits++
+    copy.order = ++this.#order
   }
 
   /** Registers a read of Redis for `key`, before it is sent. */
@@ -103,7 +113,7 @@ export class L1Cache {
     if (bytes > this.options.maxBytes) return
     const old = this.#copies.get(read.key)
     if (old) this.#remove(read.key, old)
-    this.#copies.set(read.key, { entry, bytes, readAt })
+    this.#copies.set(read.key, { entry, bytes, readAt, order: ++this.#order })
     this.#bytes += bytes
     for (const [key, copy] of this.#copies) {
       if (this.#bytes <= this.options.maxBytes) break

@@ -1,5 +1,5 @@
-import type { Envelope } from '@marketcache/shared/envelope'
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
+import { BoundHistogram, type HistogramSeries } from './bound-histogram'
 import type { ReadMetrics, ReadOutcome } from './read-telemetry'
 
 /** A hit is about a millisecond and a miss waits up to READ_WAIT_MAX_MS (10 s). */
@@ -19,57 +19,56 @@ export const UNMATCHED_ROUTE = 'unmatched'
  */
 export class ApiMetrics implements ReadMetrics {
   readonly registry = new Registry()
-  readonly #reads = new Counter({
-    name: 'marketcache_reads_total',
-    help: 'Reads by dataset and read decision (HIT, STALE, MISS, NOT_FOUND); a multi-get counts each id.',
-    labelNames: ['dataset', 'outcome'] as const,
-    registers: [this.registry],
-  })
-  readonly #requestDuration = new Histogram({
-    name: 'marketcache_http_request_duration_seconds',
-    help: 'HTTP requests by route template, method and status, until the response was sent.',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: DURATION_BUCKETS_S,
-    registers: [this.registry],
-  })
-  readonly #dataAge = new Histogram({
-    name: 'marketcache_data_age_seconds',
-    help: 'Age of the data served (since the worker fetched it), by dataset.',
-    labelNames: ['dataset'] as const,
-    buckets: AGE_BUCKETS_S,
-    registers: [this.registry],
-  })
+  /** Reads by `<dataset>|<outcome>`, exposed at each scrape. */
+  readonly #readCounts = new Map<string, { labels: Record<string, string>; value: number }>()
+  readonly #requestDuration = new BoundHistogram(
+    'marketcache_http_request_duration_seconds',
+    'HTTP requests by route template, method and status, until the response was sent.',
+    DURATION_BUCKETS_S,
+    this.registry,
+  )
+  readonly #dataAge = new BoundHistogram(
+    'marketcache_data_age_seconds',
+    'Age of the data served (since the worker fetched it), by dataset.',
+    AGE_BUCKETS_S,
+    this.registry,
+  )
+  /** Each route, method and status's duration series, by `<route>|<method>|<status>`. */
+  readonly #timers = new Map<string, HistogramSeries>()
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'marketcache_' })
+    const counts = this.#readCounts
+    new Counter({
+      name: 'marketcache_reads_total',
+      help: 'Reads by dataset and read decision (HIT, STALE, MISS, NOT_FOUND); a multi-get counts each id.',
+      labelNames: ['dataset', 'outcome'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        for (const { labels, value } of counts.values()) this.inc(labels, value)
+      },
+    })
   }
 
   /**
-   * Each label set's child, bound once: an observation on the hit path is then a few additions,
-   * not a label object hashed per call. Label values are bounded (see the class), so are these.
+   * The running count of `dataset`'s reads with `outcome`: the read path adds to it (labels are
+   * bounded: datasets and outcomes), the counter shows it at each scrape.
    */
-  readonly #children = new Map<string, unknown>()
-
-  #child<T>(id: string, bind: () => T): T {
-    let child = this.#children.get(id) as T | undefined
-    if (child === undefined) {
-      child = bind()
-      this.#children.set(id, child)
+  readTotal(dataset: string, outcome: ReadOutcome): { value: number } {
+    const id = `${dataset}|${outcome}`
+    let total = this.#readCounts.get(id)
+    if (total === undefined) {
+      // Named as the read decision and X-Cache-Status name them.
+      total = { labels: { dataset, outcome: outcome.toUpperCase() }, value: 0 }
+      this.#readCounts.set(id, total)
     }
-    return child
+    return total
   }
 
-  read(dataset: string, outcome: ReadOutcome, by: number): void {
-    // Named as the read decision and X-Cache-Status name them.
-    this.#child(`reads|${dataset}|${outcome}`, () =>
-      this.#reads.labels({ dataset, outcome: outcome.toUpperCase() }),
-    ).inc(by)
-  }
-
-  served(dataset: string, envelope: Envelope, now: number): void {
-    this.#child(`age|${dataset}`, () => this.#dataAge.labels({ dataset })).observe(
-      Math.max(0, now - envelope.fetchedAt) / 1000,
-    )
+  /** The data-age series of `dataset` (seconds), bound once. */
+  dataAge(dataset: string): HistogramSeries {
+    return this.#dataAge.series({ dataset })
   }
 
   /** The in-process layer's reads by result, and what it holds, read at each scrape. */
@@ -135,12 +134,17 @@ export class ApiMetrics implements ReadMetrics {
   }
 
   /**
-   * Times a response once it is sent (404s and errors included), by the route's template
-   * (`UNMATCHED_ROUTE` when none matched).
+   * The duration series of responses of `route` (its template, `UNMATCHED_ROUTE` when none
+   * matched) with `method` and `status`, 404s and errors included: observed in seconds once the
+   * response is sent.
    */
-  timeRequest(route: string, method: string, status: number, ms: number): void {
-    this.#child(`http|${route}|${method}|${status}`, () =>
-      this.#requestDuration.labels({ route, method, status: String(status) }),
-    ).observe(ms / 1000)
+  requestTimer(route: string, method: string, status: number): HistogramSeries {
+    const id = `${route}|${method}|${status}`
+    let timer = this.#timers.get(id)
+    if (timer === undefined) {
+      timer = this.#requestDuration.series({ route, method, status: String(status) })
+      this.#timers.set(id, timer)
+    }
+    return timer
   }
 }

@@ -13,11 +13,37 @@ export type ReadOutcome = (typeof ReadOutcome)[keyof typeof ReadOutcome]
 /** Fields of the read-stats hash for L1 lookups (no dataset is named `l1`). */
 export const L1_FIELDS = { hit: 'l1.hit', miss: 'l1.miss' } as const
 
-/** Where reads are also reported as they happen (the Prometheus metrics). */
+/** Where reads are also reported as they happen (the Prometheus metrics), bound per dataset. */
 export interface ReadMetrics {
-  read(dataset: string, outcome: ReadOutcome, by: number): void
-  /** Data went out to a client: how old it was. */
-  served(dataset: string, envelope: Envelope, now: number): void
+  /** The running count of `dataset`'s reads with `outcome`. */
+  readTotal(dataset: string, outcome: ReadOutcome): { value: number }
+  /** The ages (seconds) of `dataset`'s data as it went out to clients. */
+  dataAge(dataset: string): { observe(seconds: number): void }
+}
+
+/**
+ * The reads of one dataset with one outcome, bound once (`ReadTelemetry.counter`): what the stats
+ * hash gets at the next flush, and the metrics at once. Counting is two additions.
+ */
+export class ReadCount {
+  /** Counted since the last flush took them. */
+  pending = 0
+
+  constructor(
+    /** The stats hash field, `<dataset>.<outcome>`. */
+    readonly field: string,
+    private readonly total?: { value: number },
+  ) {}
+
+  add(by = 1): void {
+    this.pending += by
+    if (this.total) this.total.value += by
+  }
+}
+
+/** How old an envelope's data is, in seconds, when it goes out at `now`. */
+function dataAgeSeconds(envelope: Envelope, now: number): number {
+  return Math.max(0, now - envelope.fetchedAt) / 1000
 }
 
 /** The most-read keys kept per dataset in Redis; `/v1/cache/stats` shows the first 20. */
@@ -34,7 +60,8 @@ const KEYS_PER_FLUSH = 10_000
  * telemetry. The API's only writes to Redis.
  */
 export class ReadTelemetry {
-  private counts = new Map<string, number>()
+  /** Every counter made so far, by field: datasets and outcomes, so a bounded set. */
+  private readonly counters = new Map<string, ReadCount>()
   /** Reads per dataset and key since the last flush. */
   private keyReads = new Map<string, Map<string, number>>()
   private keysCounted = 0
@@ -61,9 +88,23 @@ export class ReadTelemetry {
 
   /** One read's decision: the counters of `/v1/cache/stats` and of `/metrics` alike. */
   count(dataset: string, outcome: ReadOutcome, by = 1): void {
+    this.counter(dataset, outcome).add(by)
+  }
+
+  /** The counter `count` adds to, for a caller that counts one dataset and outcome often. */
+  counter(dataset: string, outcome: ReadOutcome): ReadCount {
     const field = `${dataset}.${outcome}`
-    this.counts.set(field, (this.counts.get(field) ?? 0) + by)
-    this.options.metrics?.read(dataset, outcome, by)
+    let counter = this.counters.get(field)
+    if (counter === undefined) {
+      counter = new ReadCount(field, this.options.metrics?.readTotal(dataset, outcome))
+      this.counters.set(field, counter)
+    }
+    return counter
+  }
+
+  /** Where `served` observes `dataset`'s data ages, bound once; undefined without metrics. */
+  ageOf(dataset: string): { observe(seconds: number): void } | undefined {
+    return this.options.metrics?.dataAge(dataset)
   }
 
   /** A read of `key` (one per request and key, whatever its outcome), for the most-read keys. */
@@ -83,7 +124,7 @@ export class ReadTelemetry {
 
   /** An entry of `dataset` answered a read (its data, or a 304 for it). */
   served(dataset: string, envelope: Envelope, now = Date.now()): void {
-    this.options.metrics?.served(dataset, envelope, now)
+    this.ageOf(dataset)?.observe(dataAgeSeconds(envelope, now))
   }
 
   /** The L1 lookups since the last flush, as counts like the others (kept on failure too). */
@@ -92,7 +133,13 @@ export class ReadTelemetry {
     if (!l1) return
     const { hits, misses } = l1
     const add = (field: string, by: number) => {
-      if (by > 0) this.counts.set(field, (this.counts.get(field) ?? 0) + by)
+      if (by <= 0) return
+      let counter = this.counters.get(field)
+      if (counter === undefined) {
+        counter = new ReadCount(field)
+        this.counters.set(field, counter)
+      }
+      counter.pending += by
     }
     add(L1_FIELDS.hit, hits - this.l1Flushed.hits)
     add(L1_FIELDS.miss, misses - this.l1Flushed.misses)
@@ -119,16 +166,20 @@ export class ReadTelemetry {
 
   private async flushOnce(): Promise<void> {
     this.takeL1Counts()
-    if (this.counts.size === 0 && this.keyReads.size === 0) return
-    const batch = this.counts
+    const batch: [ReadCount, number][] = []
+    for (const counter of this.counters.values()) {
+      if (counter.pending === 0) continue
+      batch.push([counter, counter.pending])
+      counter.pending = 0
+    }
+    if (batch.length === 0 && this.keyReads.size === 0) return
     const keyReads = this.keyReads
-    this.counts = new Map()
     this.keyReads = new Map()
     this.keysCounted = 0
     try {
       // Each command is on one key: the stats hash, or one dataset's sorted set (another slot).
       const commands: ((client: RedisCommander) => unknown)[] = []
-      for (const [field, by] of batch) {
+      for (const [{ field }, by] of batch) {
         commands.push((client) => client.hincrby(this.statsKey, field, by))
       }
       const topReadsKey = this.options.topReadsKey
@@ -147,7 +198,7 @@ export class ReadTelemetry {
       // Redis is away: keep the counts (the key reads are dropped: they only rank). A partly
       // applied pipeline may count twice, which is acceptable for telemetry and better than
       // losing an outage's worth of reads.
-      for (const [field, by] of batch) this.counts.set(field, (this.counts.get(field) ?? 0) + by)
+      for (const [counter, by] of batch) counter.pending += by
       this.options.onError?.(error as Error)
     }
   }

@@ -23,6 +23,12 @@ export function createFailFastClient(
     cluster?: boolean
     /** How the outage log names its server. @defaultValue name */
     server?: string
+    /**
+     * Commands issued in one turn of the event loop go out as one pipeline (ioredis
+     * `enableAutoPipelining`): one socket write for many concurrent reads instead of one each.
+     * @defaultValue false
+     */
+    autoPipelining?: boolean
     outages?: RedisOutageLog
   },
 ): RedisClient {
@@ -32,6 +38,7 @@ export function createFailFastClient(
     commandTimeout: options.commandTimeoutMs,
     connectTimeout: Math.max(1000, options.commandTimeoutMs * 2),
     connectionName: options.name,
+    enableAutoPipelining: options.autoPipelining ?? false,
     // Reconnect quickly at first, then every 2 s at most, forever.
     retryStrategy: (times) => Math.min(times * 100, 2000),
   } satisfies RedisOptions)
@@ -53,6 +60,8 @@ export function createApiClients(config: ApiConfig, logger?: RedisClientLogger) 
     commandTimeoutMs,
     cluster: config.cacheRedisCluster,
     name: 'mc-api-cache',
+    // Every read is one command on this client; under load, many are in flight at once.
+    autoPipelining: true,
     server: same ? 'cache+queue' : 'cache',
     ...(outages ? { outages } : {}),
   })
@@ -81,6 +90,7 @@ export function createSubscriber(
     enableOfflineQueue: true,
     maxRetriesPerRequest: null,
     commandTimeout: undefined,
+    enableAutoPipelining: false,
     // Named after the prefix, so CLIENT LIST tells one deployment's subscribers from another's.
     connectionName: `mc-api-written-events:${keyPrefix}`,
     autoResubscribe: true,

@@ -73,14 +73,16 @@ function sentinelOptions(url: string): RedisOptions {
 }
 
 /**
- * Options of a cluster client from those of a single-server one. The offline queue and the
- * reconnect policy belong to the cluster (ioredis ignores them per node, where a lost node waits
+ * Options of a cluster client from those of a single-server one. The offline queue, automatic
+ * pipelining and the reconnect policy belong to the cluster (ioredis ignores them per node, where a lost node waits
  * for MOVED and a slot refresh); credentials, TLS and timeouts go to every node it discovers.
  */
 function clusterOptionsOf(options: RedisOptions): ClusterOptions {
-  const { enableOfflineQueue, retryStrategy, ...perNode } = options
+  const { enableOfflineQueue, enableAutoPipelining, retryStrategy, ...perNode } = options
   return {
     ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    // A cluster client pipelines per node itself.
+    ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
     ...(retryStrategy ? { clusterRetryStrategy: (times: number) => retryStrategy(times) } : {}),
     redisOptions: perNode,
   }
