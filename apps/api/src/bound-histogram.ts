@@ -77,10 +77,10 @@ export class BoundHistogram {
       let cumulative = 0
       this.#bounds.forEach((le, index) => {
         cumulative += series.counts[index] as number
-        values.push({ labels: { ...series.labels, le }, value: cumulative, metricName: bucket })
+        values.push({ labels: { le, ...series.labels }, value: cumulative, metricName: bucket })
       })
       values.push({
-        labels: { ...series.labels, le: '+Inf' },
+        labels: { le: '+Inf', ...series.labels },
         value: series.count,
         metricName: bucket,
       })
