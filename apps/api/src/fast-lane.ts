@@ -194,9 +194,9 @@ export class HitFastLane {
     target.age?.observe(Math.max(0, now - entry.fetchedAt) / 1000)
     const body = entry.body ?? entry.data
     const tag = fullEntityTag(entry)
-    const headers = Object.assign(dataHeaders(CacheStatus.hit, entry, { layer, tag }, now), limits)
-    headers['content-type'] = JSON_TYPE
-    headers['content-length'] = String(Buffer.byteLength(body))
+    const headers = dataHeaders(CacheStatus.hit, entry, { layer, tag }, now)
+    for (const name in limits) headers.push(name, limits[name] as string)
+    headers.push('content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body)))
     response.writeHead(200, headers)
     response.end(body)
     const ms = performance.now() - read.started

@@ -56,27 +56,35 @@ export function fullEntityTag(envelope: Envelope): string {
 
 /**
  * The headers every data response carries (what `sendEnvelope` sets, and the hit fast lane
- * writes): where it came from, how old it is, how long it may be cached, its version.
+ * writes): where it came from, how old it is, how long it may be cached, its version. As a flat
+ * list of names and values, the form Node's `writeHead` takes fastest (an object of a dozen
+ * headers cost a hit about a third more CPU, measured on the raw server).
  */
 export function dataHeaders(
   status: CacheStatus,
   envelope: Envelope,
   options: { layer: CacheLayer; tag: string; cacheError?: string | null | undefined },
   now: number,
-): Record<string, string> {
-  const headers: Record<string, string> = {
-    vary: 'Accept-Encoding',
-    'x-cache-status': status,
-    'x-cache-layer': options.layer,
-    age: String(ageSeconds(envelope, now)),
-    'cache-control': cacheControl(envelope, now),
-    etag: options.tag,
-  }
+): string[] {
+  const headers = [
+    'vary',
+    'Accept-Encoding',
+    'x-cache-status',
+    status,
+    'x-cache-layer',
+    options.layer,
+    'age',
+    String(ageSeconds(envelope, now)),
+    'cache-control',
+    cacheControl(envelope, now),
+    'etag',
+    options.tag,
+  ]
   const { asOf } = versionHeaders(envelope)
-  if (asOf) headers['x-data-as-of'] = asOf
+  if (asOf) headers.push('x-data-as-of', asOf)
   // Header values must be one line of visible ASCII; provider messages are neither, reliably.
   if (options.cacheError) {
-    headers['x-cache-error'] = options.cacheError.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 200)
+    headers.push('x-cache-error', options.cacheError.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 200))
   }
   return headers
 }
@@ -105,7 +113,8 @@ export function sendEnvelope(
   const { cacheError, filter, layer = 'L2' } = options
   const { stored, version } = versionHeaders(envelope)
   const tag = filter ? variantEntityTag(stored, filter.key) : version
-  reply.headers(dataHeaders(status, envelope, { layer, tag, cacheError }, Date.now()))
+  const headers = dataHeaders(status, envelope, { layer, tag, cacheError }, Date.now())
+  for (let i = 0; i < headers.length; i += 2) reply.header(headers[i] as string, headers[i + 1])
   if (matchesIfNoneMatch(request.headers['if-none-match'], tag)) return reply.code(304).send()
   reply.code(200).type('application/json; charset=utf-8')
   if (envelope.gzip && !filter && acceptsGzip(request)) {
