@@ -2,6 +2,7 @@ import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { coinData, envelope, writeEntry } from './fixtures/cache-writer'
+import { stableHeaders as stable } from './fixtures/stable-headers'
 import { eventually, useTestApp } from './fixtures/test-app'
 
 /**
@@ -28,15 +29,6 @@ const seed = (id: string, overrides = {}, publish = true) =>
 const get = async (path: string, headers: Record<string, string> = {}) => {
   const response = await fetch(`${base}${path}`, { headers })
   return { response, body: await response.text() }
-}
-
-/** The headers a client compares, without those that move with the clock or the budget. */
-function stable(response: Response) {
-  const headers = Object.fromEntries(response.headers)
-  for (const name of ['date', 'age', 'cache-control', 'ratelimit-remaining', 'ratelimit-reset']) {
-    delete headers[name]
-  }
-  return headers
 }
 
 describe('a plain hit over HTTP with L1 off', () => {

@@ -2,6 +2,7 @@ import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { coinData, envelope, writeEntry } from './fixtures/cache-writer'
+import { stableHeaders as stable } from './fixtures/stable-headers'
 import { eventually, useTestApp } from './fixtures/test-app'
 
 /**
@@ -21,15 +22,6 @@ const seed = (id: string, overrides = {}) =>
   writeEntry(t.redis, t.keys, key(id), envelope(coinData(id), overrides))
 const get = (path: string, headers: Record<string, string> = {}) =>
   fetch(`${base}${path}`, { headers })
-
-/** The headers a client compares, without those that move with the clock or the budget. */
-function stable(response: Response) {
-  const headers = Object.fromEntries(response.headers)
-  for (const name of ['date', 'age', 'cache-control', 'ratelimit-remaining', 'ratelimit-reset']) {
-    delete headers[name]
-  }
-  return headers
-}
 
 describe('a plain L1 hit over HTTP', () => {
   it('carries exactly the headers and body of the full read path', async () => {
