@@ -4,7 +4,7 @@ import type { StoredEntry } from '@marketcache/shared/envelope'
 import { decideRead } from '@marketcache/shared/read-decision'
 import type { FastifyBaseLogger, FastifyContextConfig } from 'fastify'
 import FindMyWay from 'find-my-way'
-import { CacheStatus, dataHeaders, fullEntityTag } from './http-cache'
+import { CacheStatus, dataHeaders, fullEntityTag, plainBody } from './http-cache'
 import type { SentResponse } from './logger'
 import { type ReadCount, ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
@@ -192,7 +192,7 @@ export class HitFastLane {
     services.telemetry.readKey(dataset.name, key)
     target.hits.add()
     target.age?.observe(Math.max(0, now - entry.fetchedAt) / 1000)
-    const body = entry.body ?? entry.data
+    const body = plainBody(entry)
     const tag = fullEntityTag(entry)
     const headers = dataHeaders(CacheStatus.hit, entry, { layer, tag }, now)
     for (const name in limits) headers.push(name, limits[name] as string)

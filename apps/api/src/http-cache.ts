@@ -33,10 +33,19 @@ interface VersionHeaders {
   asOf: string | undefined
 }
 const versionHeadersOf = new WeakMap<Envelope, VersionHeaders>()
+/**
+ * The same by version, for envelopes decoded anew on every read (L1 off): a version read again
+ * formats nothing either. At most `VERSIONS_KEPT`; past it the map starts over.
+ */
+const versionHeadersById = new Map<string, VersionHeaders>()
+const VERSIONS_KEPT = 10_000
 
-/** Memoised per envelope, so an L1 hit formats no tag or date. */
+/** Memoised per envelope and per version, so a hit formats no tag or date. */
 function versionHeaders(envelope: Envelope): VersionHeaders {
   let headers = versionHeadersOf.get(envelope)
+  if (headers !== undefined) return headers
+  const id = `${envelope.gzip ? 'gzip' : 'plain'} ${envelope.asOf} ${envelope.etag}`
+  headers = versionHeadersById.get(id)
   if (headers === undefined) {
     const stored = entityTag(envelope.etag)
     headers = {
@@ -44,14 +53,30 @@ function versionHeaders(envelope: Envelope): VersionHeaders {
       version: envelope.gzip && !stored.startsWith('W/') ? `W/${stored}` : stored,
       asOf: Number.isFinite(envelope.asOf) ? new Date(envelope.asOf).toISOString() : undefined,
     }
-    versionHeadersOf.set(envelope, headers)
+    if (versionHeadersById.size >= VERSIONS_KEPT) versionHeadersById.clear()
+    versionHeadersById.set(id, headers)
   }
+  versionHeadersOf.set(envelope, headers)
   return headers
 }
 
 /** The entity tag a full, unfiltered response of `envelope` carries. */
 export function fullEntityTag(envelope: Envelope): string {
   return versionHeaders(envelope).version
+}
+
+/** Values up to this many characters are sent as the string (see `plainBody`). */
+const STRING_BODY_MAX_CHARS = 4096
+
+/**
+ * The body of a full, unfiltered, identity-encoded response of `envelope`. A small value goes out
+ * as the string, which Node writes with the head as one chunk: for a coin that costs about 8 %
+ * less CPU per hit than the head and the stored bytes as two (interleaved A/B of the fast lane).
+ * A larger one goes out as the bytes read from Redis, with no UTF-8 encoding.
+ */
+export function plainBody(envelope: Envelope): string | Buffer {
+  const { data, body } = envelope
+  return body === undefined || data.length <= STRING_BODY_MAX_CHARS ? data : body
 }
 
 /**
@@ -122,7 +147,7 @@ export function sendEnvelope(
   }
   const body = filter
     ? JSON.stringify(filter.apply(JSON.parse(envelope.data)))
-    : (envelope.body ?? envelope.data)
+    : plainBody(envelope)
   return reply.send(body)
 }
 
