@@ -54,11 +54,14 @@ export class L1Cache {
     return { entries: this.#copies.size, bytes: this.#bytes }
   }
 
-  /** The copy of `key`, unless it is older than `maxAgeMs`; counts the hit or miss. */
+  /**
+   * The copy of `key`, unless it is older than `maxAgeMs`; counts the hit or miss. While the
+   * layer is off or bypassed nothing is counted: the lookups only count while L1 is on.
+   */
   get(key: string, now: number): StoredEntry | null {
     const entry = this.peek(key, now)
-    if (entry === null) this.misses++
-    else this.used(key)
+    if (entry !== null) this.used(key)
+    else if (this.enabled) this.misses++
     return entry
   }
 

@@ -52,4 +52,16 @@ describe('L1Cache', () => {
     expect(held(l1, [id(0)])).toEqual([])
     expect(l1.size).toEqual({ entries: 0, bytes: 0 })
   })
+
+  it('counts lookups only while it is on: not when off, nor while bypassed', () => {
+    const off = new L1Cache({ maxBytes: 0, maxAgeMs: 60_000 })
+    off.resume()
+    expect(off.get(id(0), Date.now())).toBeNull()
+    const suspended = filled(ids, room)
+    expect(suspended.get(id(0), Date.now())).not.toBeNull()
+    expect(suspended.get(id(99), Date.now())).toBeNull()
+    suspended.suspend()
+    expect(suspended.get(id(1), Date.now())).toBeNull()
+    expect([off.hits, off.misses, suspended.hits, suspended.misses]).toEqual([0, 0, 1, 1])
+  })
 })
