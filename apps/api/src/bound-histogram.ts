@@ -1,7 +1,12 @@
 import type { Metric, MetricValueWithName, Registry } from 'prom-client'
 
+/** Where values are observed: a histogram series bound to its labels. */
+export interface Observer {
+  observe(value: number): void
+}
+
 /** One label set of a `BoundHistogram`: an observation is a bucket search and three additions. */
-export class HistogramSeries {
+export class HistogramSeries implements Observer {
   /** Observations per bucket (not cumulative), the last one past every bound (`+Inf`). */
   readonly counts: Float64Array
   sum = 0

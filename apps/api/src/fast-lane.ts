@@ -4,9 +4,11 @@ import type { StoredEntry } from '@marketcache/shared/envelope'
 import { decideRead } from '@marketcache/shared/read-decision'
 import type { FastifyBaseLogger, FastifyContextConfig } from 'fastify'
 import FindMyWay from 'find-my-way'
+import type { Observer } from './bound-histogram'
+import type { CacheLayer } from './cache-reader'
 import { CacheStatus, dataHeaders, fullEntityTag, plainBody } from './http-cache'
 import type { SentResponse } from './logger'
-import { type ReadCount, ReadOutcome } from './read-telemetry'
+import { dataAgeSeconds, type ReadCount, ReadOutcome } from './read-telemetry'
 import type { ApiServices } from './services'
 
 declare module 'fastify' {
@@ -23,21 +25,16 @@ interface Lane {
   dataset: AnyDataset | null
 }
 
-/** Something observed per request, bound to its labels once. */
-interface Series {
-  observe(value: number): void
-}
-
 /** What a URL the fast lane may answer reads, and where its hits are counted, bound once. */
 interface Target {
   key: string
   dataset: AnyDataset
   route: string
   /** The route's series of `GET` 200 durations. */
-  timer: Series
+  timer: Observer
   /** The dataset's HIT count, and its data-age series. */
   hits: ReadCount
-  age: Series | undefined
+  age: Observer | undefined
 }
 
 /** A request the fast lane may answer: what it reads, and when it came in. */
@@ -54,9 +51,9 @@ const MAX_URLS = 10_000
 /** What is recorded once a response is sent, by the full path's hook and the fast lane alike. */
 export interface ResponseObserver {
   /** The duration series (seconds) of `route`'s responses with `method` and `status`. */
-  timer(route: string, method: string, status: number): Series
+  timer(route: string, method: string, status: number): Observer
   /** Records a sent response: its duration in `timer`, and the access log line. */
-  sent(timer: Series, sent: SentResponse, log: FastifyBaseLogger): void
+  sent(timer: Observer, sent: SentResponse, log: FastifyBaseLogger): void
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -67,8 +64,8 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => void
  * The hit path without the framework's per-request machinery. A plain `GET` of a dataset read
  * route (no query string, no `If-None-Match`) whose entry is fresh and not due for a refresh
  * (from this process's L1, or with L1 off from Redis), with the client's rate-limit lease in
- * hand, is answered straight from the raw request: the same headers (`dataHeaders`), the same counters, metrics and access log, the
- * same rate-limit budget. Anything else, and any doubt, goes to Fastify untouched: misses, STALE,
+ * hand, is answered straight from the raw request: the same headers (`dataHeaders`), the same
+ * counters, metrics and access log, the same rate-limit budget. Anything else, and any doubt, goes to Fastify untouched: misses, STALE,
  * filters and parameters, conditional requests, values stored gzipped, errors, refused clients.
  *
  * It routes with its own find-my-way, fed every GET route Fastify registers (`learn`), with
@@ -118,7 +115,9 @@ export class HitFastLane {
       if (services.l1.enabled) {
         const now = Date.now()
         const entry = services.l1.peek(target.key, now)
-        if (!this.#answer(request, response, read, entry, now)) next(request, response)
+        if (!this.#answer(request, response, read, { entry, layer: 'L1' }, now)) {
+          next(request, response)
+        }
       } else {
         void this.#fromRedis(request, response, next, read)
       }
@@ -142,7 +141,8 @@ export class HitFastLane {
       return
     }
     try {
-      if (!this.#answer(request, response, read, entry, Date.now())) next(request, response)
+      const found = { entry, layer: 'L2' } as const
+      if (!this.#answer(request, response, read, found, Date.now())) next(request, response)
     } catch (error) {
       this.#failed(error, request, response, next)
     }
@@ -173,7 +173,7 @@ export class HitFastLane {
     request: IncomingMessage,
     response: ServerResponse,
     read: LaneRead,
-    entry: StoredEntry | null,
+    { entry, layer }: { entry: StoredEntry | null; layer: CacheLayer },
     now: number,
   ): boolean {
     if (entry === null || 'notFound' in entry || entry.gzip) return false
@@ -187,11 +187,10 @@ export class HitFastLane {
     if (limits === null) return false
 
     const { key, dataset } = target
-    const layer = services.l1.enabled ? 'L1' : 'L2'
     if (layer === 'L1') services.l1.used(key)
     services.telemetry.readKey(dataset.name, key)
     target.hits.add()
-    target.age?.observe(Math.max(0, now - entry.fetchedAt) / 1000)
+    target.age?.observe(dataAgeSeconds(entry, now))
     const body = plainBody(entry)
     const tag = fullEntityTag(entry)
     const headers = dataHeaders(CacheStatus.hit, entry, { layer, tag }, now)

@@ -33,8 +33,6 @@ export class ApiMetrics implements ReadMetrics {
     AGE_BUCKETS_S,
     this.registry,
   )
-  /** Each route, method and status's duration series, by `<route>|<method>|<status>`. */
-  readonly #timers = new Map<string, HistogramSeries>()
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'marketcache_' })
@@ -139,12 +137,6 @@ export class ApiMetrics implements ReadMetrics {
    * response is sent.
    */
   requestTimer(route: string, method: string, status: number): HistogramSeries {
-    const id = `${route}|${method}|${status}`
-    let timer = this.#timers.get(id)
-    if (timer === undefined) {
-      timer = this.#requestDuration.series({ route, method, status: String(status) })
-      this.#timers.set(id, timer)
-    }
-    return timer
+    return this.#requestDuration.series({ route, method, status: String(status) })
   }
 }

@@ -1,5 +1,6 @@
 import type { Envelope } from '@marketcache/shared/envelope'
 import { perKey, type RedisClient, type RedisCommander } from '@marketcache/shared/redis-client'
+import type { Observer } from './bound-histogram'
 
 /** How a read was answered; the suffix of its counter field `<dataset>.<outcome>`. */
 export const ReadOutcome = {
@@ -18,7 +19,7 @@ export interface ReadMetrics {
   /** The running count of `dataset`'s reads with `outcome`. */
   readTotal(dataset: string, outcome: ReadOutcome): { value: number }
   /** The ages (seconds) of `dataset`'s data as it went out to clients. */
-  dataAge(dataset: string): { observe(seconds: number): void }
+  dataAge(dataset: string): Observer
 }
 
 /**
@@ -42,7 +43,7 @@ export class ReadCount {
 }
 
 /** How old an envelope's data is, in seconds, when it goes out at `now`. */
-function dataAgeSeconds(envelope: Envelope, now: number): number {
+export function dataAgeSeconds(envelope: Envelope, now: number): number {
   return Math.max(0, now - envelope.fetchedAt) / 1000
 }
 
@@ -93,17 +94,23 @@ export class ReadTelemetry {
 
   /** The counter `count` adds to, for a caller that counts one dataset and outcome often. */
   counter(dataset: string, outcome: ReadOutcome): ReadCount {
-    const field = `${dataset}.${outcome}`
+    return this.counterOf(`${dataset}.${outcome}`, () =>
+      this.options.metrics?.readTotal(dataset, outcome),
+    )
+  }
+
+  /** The counter of a stats hash field, made on first use with its metric total, if any. */
+  private counterOf(field: string, total: () => { value: number } | undefined): ReadCount {
     let counter = this.counters.get(field)
     if (counter === undefined) {
-      counter = new ReadCount(field, this.options.metrics?.readTotal(dataset, outcome))
+      counter = new ReadCount(field, total())
       this.counters.set(field, counter)
     }
     return counter
   }
 
   /** Where `served` observes `dataset`'s data ages, bound once; undefined without metrics. */
-  ageOf(dataset: string): { observe(seconds: number): void } | undefined {
+  ageOf(dataset: string): Observer | undefined {
     return this.options.metrics?.dataAge(dataset)
   }
 
@@ -132,14 +139,9 @@ export class ReadTelemetry {
     const l1 = this.options.l1
     if (!l1) return
     const { hits, misses } = l1
+    // Not in the metrics: those read the L1 counters themselves (`watchL1`).
     const add = (field: string, by: number) => {
-      if (by <= 0) return
-      let counter = this.counters.get(field)
-      if (counter === undefined) {
-        counter = new ReadCount(field)
-        this.counters.set(field, counter)
-      }
-      counter.pending += by
+      if (by > 0) this.counterOf(field, () => undefined).pending += by
     }
     add(L1_FIELDS.hit, hits - this.l1Flushed.hits)
     add(L1_FIELDS.miss, misses - this.l1Flushed.misses)

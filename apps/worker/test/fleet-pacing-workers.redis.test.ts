@@ -1,3 +1,4 @@
+import { simulatedProviderUrls } from '@marketcache/devkit/simulated-providers'
 import { cacheKey } from '@marketcache/shared/dataset'
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { type JobRequest, producerJobOptions } from '@marketcache/shared/jobs'
@@ -27,7 +28,7 @@ describe('two worker processes against one IBKR gateway', () => {
     // job at a time per process, so both take some.
     const config = testConfig(t, {
       IBKR_CONCURRENCY: '1',
-      IBKR_BASE_URL: `${sim.baseUrl.replace(/\/api\/v3$/, '')}/v1/api`,
+      IBKR_BASE_URL: simulatedProviderUrls(sim.origin).IBKR_BASE_URL,
       IBKR_CHAIN_MONTHS: '1',
       IBKR_CHAIN_STRIKES: '3',
     })

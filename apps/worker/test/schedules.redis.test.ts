@@ -1,3 +1,4 @@
+import { simulatedProviderUrls } from '@marketcache/devkit/simulated-providers'
 import { cacheKey } from '@marketcache/shared/dataset'
 import { collar } from '@marketcache/shared/datasets/collar'
 import { Priority } from '@marketcache/shared/jobs'
@@ -149,7 +150,7 @@ describe('warm-up schedules', () => {
       const prefixes = testRedis()
       const log = captureLogger()
       const config = testConfig(prefixes, {
-        IBKR_BASE_URL: `${sim.baseUrl}/v1/api`,
+        IBKR_BASE_URL: simulatedProviderUrls(sim.origin).IBKR_BASE_URL,
         WARM_SCHEDULES: chain,
       })
       const worker = await startWorker(config, { logger: log.logger, now: () => at, run: [] })
@@ -188,7 +189,7 @@ describe('warm-up schedules', () => {
     )
     // The same requests, ticking every second instead of every 5 minutes.
     const config = testConfig(prefixes, {
-      BYBIT_BASE_URL: new URL(sim.baseUrl).origin,
+      BYBIT_BASE_URL: simulatedProviderUrls(sim.origin).BYBIT_BASE_URL,
       WARM_SCHEDULES: JSON.stringify(warmCollars.map((s) => ({ ...s, cron: '*/1 * * * * *' }))),
     })
     const keys = new Keys(prefixes.keyPrefix)

@@ -10,6 +10,7 @@ import { spawnEntry, stopChild } from './child'
 import { stackConfig } from './config'
 import { ensureRedis, type RunningRedis } from './redis'
 import { ensureRedisCluster } from './redis-cluster'
+import { simulatedProviderUrls } from './simulated-providers'
 
 const children: { name: string; child: ChildProcess }[] = []
 let redis: RunningRedis | undefined
@@ -57,11 +58,7 @@ async function stop(code: number): Promise<never> {
 
 /** Each provider's base URL: the configured one, or the simulator at its wire format's path. */
 function upstreamUrls(sim: string) {
-  const simulated = {
-    COINGECKO_BASE_URL: `${sim}/api/v3`,
-    BYBIT_BASE_URL: sim,
-    IBKR_BASE_URL: `${sim}/v1/api`,
-  }
+  const simulated = simulatedProviderUrls(sim)
   return Object.fromEntries(
     Object.entries(simulated).map(([name, simUrl]) => [
       name,

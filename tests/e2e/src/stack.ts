@@ -2,6 +2,7 @@ import { buildApp } from '@marketcache/api/app'
 import { loadConfig as loadApiConfig } from '@marketcache/api/config'
 import { createApiClients } from '@marketcache/api/redis-clients'
 import { deletePrefix, testPrefix } from '@marketcache/devkit/redis'
+import { simulatedProviderUrls } from '@marketcache/devkit/simulated-providers'
 import { createRedisClient, type RedisClient } from '@marketcache/shared/redis-client'
 import { buildSimulator, type SimulatorOptions } from '@marketcache/simulator/app'
 import type { StatsSnapshot } from '@marketcache/simulator/stats'
@@ -79,9 +80,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const worker = await startWorker(
     loadWorkerConfig({
       ...common,
-      COINGECKO_BASE_URL: `${sim}/api/v3`,
-      BYBIT_BASE_URL: sim,
-      IBKR_BASE_URL: `${sim}/v1/api`,
+      ...simulatedProviderUrls(sim),
       COINGECKO_RATE_MAX: '1000',
       COINGECKO_RATE_DURATION_MS: '1000',
       BACKOFF_BASE_MS: '50',

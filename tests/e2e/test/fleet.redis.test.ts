@@ -1,5 +1,6 @@
 import { type ServerProcess, startProcess } from '@marketcache/devkit/processes'
 import { deletePrefix, testPrefix } from '@marketcache/devkit/redis'
+import { simulatedProviderUrls } from '@marketcache/devkit/simulated-providers'
 import { createRedisClient } from '@marketcache/shared/redis-client'
 import { buildSimulator } from '@marketcache/simulator/app'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -57,9 +58,7 @@ describe.runIf(inject('redisCluster'))('3 API and 2 worker processes on the clus
         probe: '/health',
         env: {
           ...common,
-          COINGECKO_BASE_URL: `${sim}/api/v3`,
-          BYBIT_BASE_URL: sim,
-          IBKR_BASE_URL: `${sim}/v1/api`,
+          ...simulatedProviderUrls(sim),
           // A short qualification, one job at a time per process, so both take some.
           IBKR_CHAIN_MONTHS: '1',
           IBKR_CHAIN_STRIKES: '3',

@@ -1,3 +1,4 @@
+import { simulatedProviderUrls } from '@marketcache/devkit/simulated-providers'
 import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
 import { type JobOrigin, type JobRequest, producerJobOptions } from '@marketcache/shared/jobs'
 import { Keys } from '@marketcache/shared/keys'
@@ -97,13 +98,7 @@ export async function startHarness<U extends Upstream | undefined = undefined>(
   const t = testRedis()
   const config = testConfig(t, {
     ...HARNESS_ENV,
-    ...(origin
-      ? {
-          COINGECKO_BASE_URL: `${origin}/api/v3`,
-          BYBIT_BASE_URL: origin,
-          IBKR_BASE_URL: `${origin}/v1/api`,
-        }
-      : {}),
+    ...(origin ? simulatedProviderUrls(origin) : {}),
     ...options.env,
   })
   const captured = options.logs ? captureLogger(options.logs) : undefined

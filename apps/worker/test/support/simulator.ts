@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net'
+import { simulatedProviderUrls } from '@marketcache/devkit/simulated-providers'
 import { type BybitSwitches, buildSimulator, type Faults } from '@marketcache/simulator/app'
 import type { ConditionsPatch } from '@marketcache/simulator/conditions'
 import type { StatsSnapshot } from '@marketcache/simulator/stats'
@@ -22,6 +23,8 @@ export const NO_BYBIT_LIMITS = { rateLimitPerSecond: 0, ipLimitPer5s: 0 } as con
 export interface RunningSimulator {
   /** CoinGecko base URL, for COINGECKO_BASE_URL; Bybit and IBKR are on the same origin. */
   baseUrl: string
+  /** `http://127.0.0.1:<port>`: every provider's URL, from devkit's `simulatedProviderUrls`. */
+  origin: string
   /** Provider requests in arrival order, with arrival times. */
   calls: SimCall[]
   stats(): Promise<SimStats>
@@ -73,7 +76,8 @@ export async function startSimulator(
     return response.status === 204 ? null : ((await response.json()) as unknown)
   }
   return {
-    baseUrl: `${origin}/api/v3`,
+    baseUrl: simulatedProviderUrls(origin).COINGECKO_BASE_URL,
+    origin,
     calls,
     stats: async () => (await control('GET', '/stats')) as SimStats,
     faults: async (patch) => {
