@@ -1,3 +1,4 @@
+import type { StoredMeta } from '@marketcache/shared/envelope'
 import type { Keys } from '@marketcache/shared/keys'
 import { perKey, type RedisClient, scanKeys } from '@marketcache/shared/redis-client'
 
@@ -69,14 +70,14 @@ async function readFetchedAt(
   sampled: readonly { key: string; dataset: string }[],
   into: Map<string, FetchedAt>,
 ): Promise<void> {
+  // `fetchedAt` and `notFound` are the fields of a hash still in the layout before `meta`.
   const replies = await perKey(node, sampled, (client, { key }) =>
-    client.hmget(key, 'fetchedAt', 'notFound'),
+    client.hmget(key, 'meta', 'fetchedAt', 'notFound'),
   )
   replies.forEach(([error, reply], index) => {
-    const [fetchedAt, notFound] = (reply ?? []) as (string | null)[]
-    const at = Number(fetchedAt)
+    const at = error ? null : fetchedAtOf((reply ?? []) as (string | null)[])
     // Gone since the scan saw it, not an envelope, or a negative entry: no data to age.
-    if (error || notFound === '1' || fetchedAt == null || !Number.isFinite(at)) return
+    if (at === null) return
     const dataset = sampled[index]!.dataset
     const known = into.get(dataset)
     if (!known) {
@@ -88,6 +89,22 @@ async function readFetchedAt(
     known.sum += at
     known.entries += 1
   })
+}
+
+function fetchedAtOf([meta = null, fetchedAt = null, notFound = null]: (string | null)[]):
+  | number
+  | null {
+  let stored: StoredMeta = {
+    fetchedAt: fetchedAt === null ? undefined : Number(fetchedAt),
+    notFound: notFound === '1' || undefined,
+  }
+  try {
+    if (meta !== null) stored = JSON.parse(meta) as StoredMeta
+  } catch {
+    return null
+  }
+  const at = stored?.fetchedAt
+  return stored?.notFound || at === undefined || !Number.isFinite(at) ? null : at
 }
 
 const seconds = (ms: number) => Math.max(0, Math.round(ms)) / 1000

@@ -1,15 +1,16 @@
-import { decodeEnvelope, ENVELOPE_FIELDS, type StoredEntry } from '@marketcache/shared/envelope'
-import { perKey, type RedisClient } from '@marketcache/shared/redis-client'
-import { backendFailure, onBackend } from './errors'
+import { readEntries, readEntry } from '@marketcache/shared/entry-read'
+import type { StoredEntry, StoredMeta } from '@marketcache/shared/envelope'
+import type { RedisClient } from '@marketcache/shared/redis-client'
+import { onBackend } from './errors'
 import type { L1Cache, L1Read } from './l1'
 
 /** Where an entry came from: this process's memory, or Redis. */
 export type CacheLayer = 'L1' | 'L2'
 
 /**
- * The one place cache entries are read: from this process's L1 when it holds a copy, else one
- * HMGET per key (read as buffers, so stored gzip survives), decoded with the shared codec and
- * kept in L1. The API never writes entries, so there is nothing else here.
+ * The one place the API reads cache entries: from this process's L1 when it holds a copy, else
+ * from Redis with the shared entry-read (one HMGET per key), kept in L1. The API never writes
+ * entries, so there is nothing else here.
  */
 export class CacheReader {
   constructor(
@@ -30,8 +31,7 @@ export class CacheReader {
     const read = this.l1?.begin(key) ?? null
     let entry: StoredEntry | null = null
     try {
-      const values = await onBackend('cache', () => this.redis.hmgetBuffer(key, ...ENVELOPE_FIELDS))
-      entry = decodeEnvelope(values)
+      entry = await onBackend('cache', () => readEntry(this.redis, key))
       return { entry, layer: 'L2' }
     } finally {
       this.l1?.keep(read, entry, now)
@@ -50,13 +50,20 @@ export class CacheReader {
 
   /** Only the entity tag of the entry at `key`: enough to tell whether a kept copy is current. */
   async etag(key: string): Promise<string | null> {
-    return onBackend('cache', () => this.redis.hget(key, 'etag'))
+    const meta = await onBackend('cache', () => this.redis.hget(key, 'meta'))
+    if (meta === null) {
+      // Absent, or a hash still in the layout before `meta` (legacy-envelope): the entry says.
+      const entry = await this.read(key)
+      return entry === null || 'notFound' in entry ? null : entry.etag
+    }
+    try {
+      return (JSON.parse(meta) as StoredMeta).etag ?? null
+    } catch {
+      return null
+    }
   }
 
-  /**
-   * Entries for many keys (the ones L1 lacks), in the order of `keys`: one round trip on a single
-   * server, parallel reads routed per slot on a cluster (`perKey`).
-   */
+  /** Entries for many keys, in the order of `keys`; Redis is asked only for those L1 lacks. */
   async readMany(keys: readonly string[]): Promise<(StoredEntry | null)[]> {
     if (keys.length === 0) return []
     const now = Date.now()
@@ -65,16 +72,14 @@ export class CacheReader {
     if (missing.length === 0) return entries
     const reads: (L1Read | null)[] = missing.map(({ key }) => this.l1?.begin(key) ?? null)
     try {
-      const replies = await onBackend('cache', () =>
-        perKey(this.redis, missing, (client, { key }) =>
-          client.hmgetBuffer(key, ...ENVELOPE_FIELDS),
+      const found = await onBackend('cache', () =>
+        readEntries(
+          this.redis,
+          missing.map(({ key }) => key),
         ),
       )
       missing.forEach(({ index }, n) => {
-        const [error, values] = replies[n] ?? [new Error('missing pipeline reply'), null]
-        // A failure of one command inside the pipeline maps like a single read's.
-        if (error) throw backendFailure('cache', error)
-        entries[index] = decodeEnvelope(values as (Buffer | null)[])
+        entries[index] = found[n] ?? null
       })
       return entries
     } finally {

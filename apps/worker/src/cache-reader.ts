@@ -1,17 +1,13 @@
 import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
-import {
-  decodeEnvelope,
-  ENVELOPE_FIELDS,
-  type Envelope,
-  type StoredEntry,
-} from '@marketcache/shared/envelope'
+import { readEntries } from '@marketcache/shared/entry-read'
+import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
 import type { Keys } from '@marketcache/shared/keys'
 import { type RedisClient, scanKeys } from '@marketcache/shared/redis-client'
 import type { Static } from '@sinclair/typebox'
 
 /**
  * The worker's read of entries it has written, for jobs built on other datasets (a chain on its
- * instruments, analytics on their inputs). Same fields and codec as the API's reader.
+ * instruments, analytics on their inputs), with the same shared entry-read as the API's reader.
  */
 export class CacheReader {
   constructor(
@@ -28,12 +24,9 @@ export class CacheReader {
     return entry ?? null
   }
 
-  /** The stored entries of cache keys, in order (null where absent), one round trip per key. */
+  /** The stored entries of cache keys, in order (null where absent). */
   async entries(keys: readonly string[]): Promise<(StoredEntry | null)[]> {
-    const replies = await Promise.all(
-      keys.map((key) => this.redis.hmgetBuffer(key, ...ENVELOPE_FIELDS)),
-    )
-    return replies.map(decodeEnvelope)
+    return readEntries(this.redis, keys)
   }
 
   /** The keys matching a SCAN pattern, in batches of about `count` (each key once or more). */

@@ -1,7 +1,67 @@
+import { LEGACY_FIELDS } from '@marketcache/shared/legacy-envelope'
+
 /**
  * The Lua behind EnvelopeWriter. Every script touches exactly one key, so each call routes to one
  * slot on Redis Cluster. Channels are not keys, so PUBLISH is allowed there too.
+ *
+ * An entry is a hash of `data` and `meta` (a JSON object, see ENVELOPE_FIELDS in shared). The
+ * scripts read `meta` through STORED_META, which also reads a hash still in the layout before
+ * `meta` (legacy-envelope) and rewrites it in the packed layout when a script changes it. Lua's
+ * cjson re-encodes numbers with 14 significant digits: exact for epoch milliseconds, which is
+ * why `basis` is stored as a string.
  */
+
+const LEGACY_META = LEGACY_FIELDS.filter((field) => field !== 'data')
+const LEGACY_NUMBERS = [
+  'asOf',
+  'fetchedAt',
+  'freshUntil',
+  'staleUntil',
+  'errorUntil',
+  'schema',
+  'lastErrorAt',
+]
+
+/**
+ * storedMeta(key) returns the entry's meta as a table (nil when the key holds none or it is
+ * unreadable) and whether the hash is in the earlier layout; saveMeta(key, meta, legacy) stores
+ * it, dropping the earlier layout's fields.
+ */
+const STORED_META = `
+local LEGACY = { ${LEGACY_META.map((field) => `'${field}'`).join(', ')} }
+local NUMBERS = { ${LEGACY_NUMBERS.map((field) => `${field} = true`).join(', ')} }
+
+local function storedMeta(key)
+  local values = redis.call('HMGET', key, 'meta', unpack(LEGACY))
+  if values[1] then
+    local ok, meta = pcall(cjson.decode, values[1])
+    if ok and type(meta) == 'table' then
+      return meta, false
+    end
+    return nil, false
+  end
+  local meta, any = {}, false
+  for i, field in ipairs(LEGACY) do
+    local value = values[i + 1]
+    if value then
+      any = true
+      meta[field] = NUMBERS[field] and tonumber(value) or value
+    end
+  end
+  if not any then
+    return nil, false
+  end
+  meta.notFound = meta.notFound == '1' or nil
+  return meta, true
+end
+
+local function saveMeta(key, meta, legacy)
+  if legacy then
+    redis.call('HDEL', key, unpack(LEGACY))
+  end
+  redis.call('HSET', key, 'meta', cjson.encode(meta))
+end
+`
 
 /**
  * Writes one envelope unless the stored one is newer (compare-and-set on `asOf`).
@@ -13,29 +73,28 @@
     ARGV[2] expireAt (epoch ms): PEXPIREAT of the key
     ARGV[3] written channel
     ARGV[4] incoming etag
-    ARGV[5...] envelope field/value pairs for HSET
+    ARGV[5...] envelope field/value pairs for HSET (`data` and `meta`)
 
   Output:
-    1 written: the key now holds exactly the given fields (older fields such as lastError are
-      gone) and expires at ARGV[2]
+    1 written: the key now holds exactly the given fields (an earlier lastError is gone) and
+      expires at ARGV[2]
     0 rejected: the stored envelope has a newer asOf and is left untouched
 
   Events:
     PUBLISH ARGV[3] {"key":KEYS[1],"etag":<etag now stored>} in both cases, so readers waiting
     for this key wake up and re-read whatever won.
 
-  A stored negative entry (notFound=1) is compared like any entry: it keeps the asOf of the data
-  it replaced (see WRITE_NOT_FOUND_LUA), so only data at least that new replaces it. One written
-  over an absent key has no asOf and is replaced by any write.
+  A stored negative entry is compared like any entry: it keeps the asOf of the data it replaced
+  (see WRITE_NOT_FOUND_LUA), so only data at least that new replaces it. One written over an
+  absent key has no asOf and is replaced by any write.
  */
-export const WRITE_ENVELOPE_LUA = `
+export const WRITE_ENVELOPE_LUA = `${STORED_META}
 local key = KEYS[1]
-local incomingAsOf = tonumber(ARGV[1])
-local stored = redis.call('HMGET', key, 'asOf', 'etag')
-local storedAsOf = tonumber(stored[1])
+local stored = storedMeta(key)
+local storedAsOf = stored and tonumber(stored.asOf)
 
-if storedAsOf ~= nil and incomingAsOf < storedAsOf then
-  redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = stored[2] }))
+if storedAsOf ~= nil and tonumber(ARGV[1]) < storedAsOf then
+  redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = stored.etag }))
   return 0
 end
 
@@ -58,23 +117,26 @@ return 1
 
     ARGV[1] time to live (ms)
     ARGV[2] written channel
-    ARGV[3...] negative-entry field/value pairs for HSET (no asOf)
+    ARGV[3] the negative entry's meta (JSON, no asOf)
 
   Output:
-    1 the key now holds exactly the given fields, plus `asOf` when the key held one, and expires
-      in ARGV[1] ms
+    1 the key now holds only that meta, plus `asOf` when the key held one, and expires in
+      ARGV[1] ms
 
   Events:
     PUBLISH ARGV[2] {"key":KEYS[1]} (no etag: there is no data)
  */
-export const WRITE_NOT_FOUND_LUA = `
+export const WRITE_NOT_FOUND_LUA = `${STORED_META}
 local key = KEYS[1]
-local storedAsOf = redis.call('HGET', key, 'asOf')
-redis.call('DEL', key)
-redis.call('HSET', key, unpack(ARGV, 3))
-if storedAsOf then
-  redis.call('HSET', key, 'asOf', storedAsOf)
+local stored = storedMeta(key)
+local meta = ARGV[3]
+if stored and stored.asOf then
+  local negative = cjson.decode(meta)
+  negative.asOf = stored.asOf
+  meta = cjson.encode(negative)
 end
+redis.call('DEL', key)
+redis.call('HSET', key, 'meta', meta)
 redis.call('PEXPIRE', key, ARGV[1])
 redis.call('PUBLISH', ARGV[2], cjson.encode({ key = key }))
 return 1
@@ -82,7 +144,8 @@ return 1
 
 /**
  * Marks an existing envelope with the last refresh failure; it keeps serving STALE inside its
- * error window. Absent keys and negative entries are left alone: there is nothing to fall back to.
+ * error window. Absent keys, tombstones and negative entries are left alone: there is nothing to
+ * fall back to.
 
   Input:
     KEYS[1] cache key
@@ -98,23 +161,25 @@ return 1
     PUBLISH ARGV[3] {"key":KEYS[1],"etag":<stored etag>} when recorded, so readers waiting on a
     miss re-read and can serve the stale entry with its error instead of timing out.
  */
-export const RECORD_ERROR_LUA = `
+export const RECORD_ERROR_LUA = `${STORED_META}
 local key = KEYS[1]
-local stored = redis.call('HMGET', key, 'data', 'notFound', 'etag')
-if stored[1] == false or stored[2] == '1' then
+local meta, legacy = storedMeta(key)
+if meta == nil or meta.notFound or meta.etag == nil then
   return 0
 end
-redis.call('HSET', key, 'lastError', ARGV[1], 'lastErrorAt', ARGV[2])
-redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = stored[3] }))
+meta.lastError = ARGV[1]
+meta.lastErrorAt = tonumber(ARGV[2])
+saveMeta(key, meta, legacy)
+redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = meta.etag }))
 return 1
 `
 
 /**
  * Invalidates one entry. `expire` (a soft purge) ends an envelope's fresh window now, so it is
  * served STALE while one refresh runs; `delete` removes it. A negative entry has nothing to serve
- * stale, so both delete it. What is deleted leaves its `asOf` behind (a tombstone that readers
- * see as absent) for at most ARGV[4] ms and never past the key's own expiry, so an older write
- * still in flight is refused as before (WRITE_ENVELOPE_LUA).
+ * stale, so both delete it. What is deleted leaves its `asOf` behind (a tombstone: a `meta` of
+ * only `asOf`, which readers see as absent) for at most ARGV[4] ms and never past the key's own
+ * expiry, so an older write still in flight is refused as before (WRITE_ENVELOPE_LUA).
 
   Input:
     KEYS[1] cache key
@@ -125,30 +190,32 @@ return 1
     ARGV[4] longest tombstone (ms)
 
   Output:
-    1 an entry was there and is invalidated, 0 nothing was there
+    1 an entry was there and is invalidated, 0 nothing was there (or only a tombstone)
 
   Events:
     PUBLISH ARGV[3] {"key":KEYS[1],"etag":<etag>} for an expired envelope, {"key":KEYS[1]} for
     a deleted entry, so readers drop what they hold of it.
  */
-export const INVALIDATE_LUA = `
+export const INVALIDATE_LUA = `${STORED_META}
 local key = KEYS[1]
-local stored = redis.call('HMGET', key, 'asOf', 'data', 'notFound', 'etag', 'freshUntil')
-if stored[2] == false and stored[3] ~= '1' then
+local meta, legacy = storedMeta(key)
+if meta == nil or (meta.etag == nil and not meta.notFound) then
   return 0
 end
 local now = tonumber(ARGV[2])
-if ARGV[1] == 'expire' and stored[3] ~= '1' then
-  if tonumber(stored[5]) > now then
-    redis.call('HSET', key, 'freshUntil', ARGV[2])
+if ARGV[1] == 'expire' and not meta.notFound then
+  local freshUntil = tonumber(meta.freshUntil)
+  if freshUntil == nil or freshUntil > now then
+    meta.freshUntil = now
+    saveMeta(key, meta, legacy)
   end
-  redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = stored[4] }))
+  redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key, etag = meta.etag }))
   return 1
 end
 local ttl = redis.call('PTTL', key)
 redis.call('DEL', key)
-if stored[1] and ttl > 0 then
-  redis.call('HSET', key, 'asOf', stored[1])
+if meta.asOf and ttl > 0 then
+  redis.call('HSET', key, 'meta', cjson.encode({ asOf = meta.asOf }))
   redis.call('PEXPIRE', key, math.min(ttl, tonumber(ARGV[4])))
 end
 redis.call('PUBLISH', ARGV[3], cjson.encode({ key = key }))

@@ -1,6 +1,6 @@
 import type { AnyDataset } from '@marketcache/shared/dataset'
 import type { EntrySource } from '@marketcache/shared/envelope'
-import { type Envelope, encodeEnvelope } from '@marketcache/shared/envelope'
+import { type Envelope, encodeEnvelope, encodeMeta } from '@marketcache/shared/envelope'
 import type { InvalidationMode } from '@marketcache/shared/invalidation'
 import type { Keys } from '@marketcache/shared/keys'
 import { perKey, type RedisClient } from '@marketcache/shared/redis-client'
@@ -131,9 +131,9 @@ export class EnvelopeWriter {
     now = Date.now(),
   ): Promise<void> {
     const channel = this.#keys.writtenChannel()
-    const fields = encodeEnvelope({ notFound: true, fetchedAt: now, source })
+    const meta = encodeMeta({ notFound: true, fetchedAt: now, source })
     await this.#batch(entries, (client, { key, negativeMs }) =>
-      client.mcWriteNotFound(key, Math.max(1, Math.round(negativeMs)), channel, ...fields),
+      client.mcWriteNotFound(key, Math.max(1, Math.round(negativeMs)), channel, meta),
     )
   }
 

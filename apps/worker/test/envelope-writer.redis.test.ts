@@ -86,13 +86,13 @@ describe('EnvelopeWriter.write', () => {
   it('lets an equal asOf replace the entry and drops stale optional fields', async () => {
     await writer.write({ key: key('eq'), envelope: envelope(3000, '{"v":1}') })
     await writer.recordError([key('eq')], 'boom')
-    expect(await t.redis.hget(key('eq'), 'lastError')).toBe('boom')
+    expect(await readEntry(t.redis, key('eq'))).toMatchObject({ lastError: 'boom' })
     const [outcome] = await writer.write({ key: key('eq'), envelope: envelope(3000, '{"v":22}') })
     expect(outcome?.written).toBe(true)
     const stored = (await readEntry(t.redis, key('eq'))) as Envelope
     expect(stored.data).toBe('{"v":22}')
     expect(stored.lastError).toBeUndefined()
-    expect(await t.redis.hexists(key('eq'), 'lastErrorAt')).toBe(0)
+    expect(stored.lastErrorAt).toBeUndefined()
   })
 
   it('replaces a negative entry written over nothing, whatever the asOf', async () => {
@@ -104,7 +104,7 @@ describe('EnvelopeWriter.write', () => {
     expect(outcome?.written).toBe(true)
     const stored = await readEntry(t.redis, key('neg'))
     expect(stored).toMatchObject({ data: '{"back":true}' })
-    expect(await t.redis.hexists(key('neg'), 'notFound')).toBe(0)
+    expect(stored).not.toHaveProperty('notFound')
   })
 
   it('keeps the CAS across a not-found: a late job with older data is refused', async () => {
@@ -128,11 +128,9 @@ describe('EnvelopeWriter.write', () => {
       envelope: envelope(2000, '{"v":"back"}'),
     })
     expect(back?.written).toBe(true)
-    expect(await readEntry(t.redis, key('neg-cas'))).toMatchObject({
-      data: '{"v":"back"}',
-      asOf: 2000,
-    })
-    expect(await t.redis.hexists(key('neg-cas'), 'notFound')).toBe(0)
+    const stored = await readEntry(t.redis, key('neg-cas'))
+    expect(stored).toMatchObject({ data: '{"v":"back"}', asOf: 2000 })
+    expect(stored).not.toHaveProperty('notFound')
   })
 
   it('writes a batch, reporting each key', async () => {
@@ -186,7 +184,11 @@ describe('EnvelopeWriter.recordError', () => {
       lastErrorAt: 1234,
     })
     expect(await t.redis.pexpiretime(key('err'))).toBe(expireBefore)
-    expect(await t.redis.hexists(key('err-neg'), 'lastError')).toBe(0)
+    expect(await readEntry(t.redis, key('err-neg'))).toEqual({
+      notFound: true,
+      fetchedAt: expect.any(Number),
+      source: 'coingecko',
+    })
     expect(await t.redis.exists(key('err-absent'))).toBe(0)
     // Readers waiting on a miss wake up and can serve the entry stale, with its error.
     expect(await takeEvent(key('err'))).toEqual({ key: key('err'), etag: stored.etag })

@@ -38,7 +38,9 @@ describe('startWorker', () => {
     })
 
     await Promise.all([h.worker.close(), h.worker.close()])
-    expect(await h.redis.hget(h.key(coin, { id: 'tron' }), 'source')).toBe('coingecko')
+    expect(await readEntry(h.redis, h.key(coin, { id: 'tron' }))).toMatchObject({
+      source: 'coingecko',
+    })
 
     // Nothing consumes the queue any more: a new job stays waiting.
     const producer = new Queue('coingecko', { connection: h.redis, prefix: h.queuePrefix })

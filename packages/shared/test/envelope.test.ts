@@ -8,15 +8,23 @@ import {
   type Envelope,
   encodeEnvelope,
   isNewVersion,
+  type StoredMeta,
 } from '../src/envelope'
 import { FRESHNESS_JITTER, freshnessTimes } from '../src/freshness'
+import { decodeLegacyEnvelope, LEGACY_FIELDS } from '../src/legacy-envelope'
 
-/** Simulates HSET followed by HMGET ENVELOPE_FIELDS, read as buffers like the readers do. */
-function roundTrip(pairs: (string | Buffer)[]): (Buffer | null)[] {
+/** Simulates HSET followed by HMGET of `fields`, read as buffers like the readers do. */
+function roundTrip(
+  pairs: (string | Buffer)[],
+  fields: readonly string[] = ENVELOPE_FIELDS,
+): (Buffer | null)[] {
   const hash = new Map<string, Buffer>()
   for (let i = 0; i < pairs.length; i += 2) hash.set(String(pairs[i]), Buffer.from(pairs[i + 1]!))
-  return ENVELOPE_FIELDS.map((field) => hash.get(field) ?? null)
+  return fields.map((field) => hash.get(field) ?? null)
 }
+
+const metaOf = (pairs: (string | Buffer)[]) =>
+  JSON.parse(String(pairs[pairs.indexOf('meta') + 1])) as StoredMeta
 
 describe('envelope codec', () => {
   const envelope: Envelope = {
@@ -42,9 +50,26 @@ describe('envelope codec', () => {
     expect(Object.keys(decoded)).not.toContain('body')
   })
 
-  it('round-trips the basis of a derived entry', () => {
-    const derived = { ...envelope, basis: 101.25 }
+  it('stores two fields: the value as it is and the rest as one JSON object', () => {
+    const fields = encodeEnvelope(envelope)
+    expect(fields.filter((_value, i) => i % 2 === 0)).toEqual(['data', 'meta'])
+    expect(fields[1]).toBe(envelope.data)
+    expect(metaOf(fields)).toEqual({ ...envelope, data: undefined })
+  })
+
+  it('round-trips the basis of a derived entry to the last digit', () => {
+    // More significant digits than Lua's cjson keeps for a number: stored as a string.
+    const derived = { ...envelope, basis: 67_012.345_678_901_23 }
+    expect(metaOf(encodeEnvelope(derived)).basis).toBe('67012.34567890123')
     expect(decodeEnvelope(roundTrip(encodeEnvelope(derived)))).toEqual(derived)
+  })
+
+  it('reads a tombstone (meta without data) and unreadable meta as absent', () => {
+    expect(decodeEnvelope(roundTrip(['meta', '{"asOf":1}']))).toBeNull()
+    expect(decodeEnvelope(roundTrip(['data', '{}', 'meta', '{"asOf":']))).toBeNull()
+    expect(decodeEnvelope(roundTrip(['data', '{}', 'meta', '"text"']))).toBeNull()
+    // Metadata without the fields every envelope has.
+    expect(decodeEnvelope(roundTrip(['data', '{}', 'meta', '{"asOf":1}']))).toBeNull()
   })
 
   it('stores a large value gzipped and decodes it only when its data is read', () => {
@@ -52,7 +77,7 @@ describe('envelope codec', () => {
     const large = compressedIfLarge({ ...envelope, data })
     expect(large.gzip?.length).toBeLessThan(data.length / 3)
     const fields = encodeEnvelope(large)
-    expect(fields[fields.indexOf('encoding') + 1]).toBe('gzip')
+    expect(metaOf(fields).encoding).toBe('gzip')
     const decoded = decodeEnvelope(roundTrip(fields)) as Envelope
     expect(decoded.gzip?.equals(large.gzip as Buffer)).toBe(true)
     expect(decoded.data).toBe(data)
@@ -71,10 +96,26 @@ describe('envelope codec', () => {
     expect(decodeEnvelope(roundTrip(encodeEnvelope(negative)))).toEqual(negative)
   })
 
-  it('reads lastError when present and treats a missing key as absent', () => {
-    const values = roundTrip([...encodeEnvelope(envelope), 'lastError', 'boom', 'lastErrorAt', '7'])
-    expect(decodeEnvelope(values)).toMatchObject({ lastError: 'boom', lastErrorAt: 7 })
+  it('round-trips lastError and treats a missing key as absent', () => {
+    const failed = { ...envelope, lastError: 'boom', lastErrorAt: 7 }
+    expect(decodeEnvelope(roundTrip(encodeEnvelope(failed)))).toEqual(failed)
     expect(decodeEnvelope(ENVELOPE_FIELDS.map(() => null))).toBeNull()
+  })
+
+  it('decodes the field-per-attribute layout written before meta', () => {
+    const legacy = [
+      ...['data', envelope.data, 'asOf', '1', 'fetchedAt', '2', 'freshUntil', '3'],
+      ...['staleUntil', '4', 'errorUntil', '5', 'etag', '"e"', 'source', 'coingecko'],
+      ...['schema', '1', 'basis', '101.25', 'lastError', 'boom', 'lastErrorAt', '7'],
+    ]
+    expect(decodeLegacyEnvelope(roundTrip(legacy, LEGACY_FIELDS))).toEqual({
+      ...envelope,
+      basis: 101.25,
+      lastError: 'boom',
+      lastErrorAt: 7,
+    })
+    // Read with the new fields, such a hash has no meta: the readers fall back (entry-read).
+    expect(decodeEnvelope(roundTrip(legacy))).toBeNull()
   })
 
   it('decodes written events and ignores foreign messages', () => {

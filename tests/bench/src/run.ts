@@ -21,6 +21,8 @@
  *   7. Redis Cluster: hit throughput of 1 and 2 API processes, and a 1000-read stampede over them,
  *      on devkit's 3-master loopback cluster (`pnpm bench cluster` runs it alone).
  *
+ * `pnpm bench hit` runs 1b and 1c alone.
+ *
  * Everything but the servers of 1b and 1d runs in this one process on loopback, so absolute
  * latencies include the load generator's own cost; the ratios are what to compare between runs.
  */
@@ -48,11 +50,24 @@ if (process.argv.includes('cluster')) {
   process.exit(0)
 }
 const redis = await ensureRedis(stackConfig.redisUrl)
-const stack = await startStack({
-  redisUrl: redis.url,
-  sim: { latencyMs: PROVIDER_LATENCY_MS },
-  apiEnv: { READ_WAIT_MS: '5000', ...NO_CLIENT_LIMITS },
-})
+const startBenchStack = () =>
+  startStack({
+    redisUrl: redis.url,
+    sim: { latencyMs: PROVIDER_LATENCY_MS },
+    apiEnv: { READ_WAIT_MS: '5000', ...NO_CLIENT_LIMITS },
+  })
+if (process.argv.includes('hit')) {
+  const stack = await startBenchStack()
+  try {
+    await hitPath(stack, redis.url)
+    await coldMiss(stack, PROVIDER_LATENCY_MS)
+  } finally {
+    await stack.close()
+    await redis.stop()
+  }
+  process.exit(0)
+}
+const stack = await startBenchStack()
 
 try {
   console.log(

@@ -1,5 +1,6 @@
 import type { Stack } from '@marketcache/e2e/stack'
-import { decodeEnvelope, ENVELOPE_FIELDS, type Envelope } from '@marketcache/shared/envelope'
+import { readEntry } from '@marketcache/shared/entry-read'
+import type { Envelope } from '@marketcache/shared/envelope'
 import { fmt, measureGets } from './measure'
 
 /** What one entry costs in Redis against its JSON, and the hit path for a large one. */
@@ -14,7 +15,7 @@ export async function storage(stack: Stack): Promise<void> {
     const response = await stack.get(path)
     if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`)
     const [key = ''] = await stack.redis.keys(`${stack.keyPrefix}:v*:${suffix}`)
-    const entry = decodeEnvelope(await stack.redis.hmgetBuffer(key, ...ENVELOPE_FIELDS)) as Envelope
+    const entry = (await readEntry(stack.redis, key)) as Envelope
     const json = Buffer.byteLength(entry.data)
     const stored = await stack.redis.hstrlen(key, 'data')
     // Every field counted: the default samples only five of a hash's fields.

@@ -3,7 +3,7 @@ import { cacheKey } from '@marketcache/shared/dataset'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
 import { compressedIfLarge } from '@marketcache/shared/envelope'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { envelope, writeEntry } from '../fixtures/cache-writer'
+import { envelope, storedMeta, writeEntry } from '../fixtures/cache-writer'
 import { chainValue, stored } from '../fixtures/market-data'
 import { useTestApp } from '../fixtures/test-app'
 
@@ -22,7 +22,7 @@ beforeEach(async () => {
 
 describe('a large value, stored gzipped', () => {
   it('takes a fraction of its JSON size in Redis', async () => {
-    expect(await t.redis.hget(key(), 'encoding')).toBe('gzip')
+    expect((await storedMeta(t.redis, key()))?.encoding).toBe('gzip')
     const bytes = (await t.redis.hgetBuffer(key(), 'data')) as Buffer
     expect(bytes.length).toBeLessThan(DATA.length / 4)
   })

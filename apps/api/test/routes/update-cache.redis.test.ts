@@ -10,7 +10,7 @@ import {
   pushedDatasetNames,
 } from '@marketcache/shared/registry'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { coinData, envelope, writeEntry } from '../fixtures/cache-writer'
+import { coinData, envelope, storedMeta, writeEntry } from '../fixtures/cache-writer'
 import { startTestApp, TestKeys, useTestApp } from '../fixtures/test-app'
 
 const t = useTestApp({}, { beforeEach: 'queues' })
@@ -350,7 +350,7 @@ describe('POST /v1/update-cache: rejected requests enqueue nothing and touch no 
     await writeEntry(t.redis, t.keys, seeded(), envelope(coinData('bitcoin'), { etag: 'keep' }))
   })
   afterAll(async () => {
-    expect(await t.redis.hget(seeded(), 'etag')).toBe('keep')
+    expect((await storedMeta(t.redis, seeded()))?.etag).toBe('keep')
     expect(await t.cacheKeys()).toEqual([seeded()])
   })
 

@@ -1,6 +1,6 @@
 import { instruments } from '@marketcache/shared/datasets/instruments'
 import { optionChain } from '@marketcache/shared/datasets/option-chain'
-import type { Envelope } from '@marketcache/shared/envelope'
+import { type Envelope, encodeEnvelope } from '@marketcache/shared/envelope'
 import { describe, expect, it } from 'vitest'
 import type { Instruments } from '../../src/providers/bybit/adapter'
 import { startBybitFixtures } from '../providers/bybit/fixtures'
@@ -27,13 +27,16 @@ describe('a value that fails its dataset schema', () => {
     const listed = await h.run(request)
     expect(await listed.getState()).toBe('completed')
     const key = h.key(instruments, BTC)
-    const value = JSON.parse(((await readEntry(h.redis, key)) as Envelope).data) as Instruments
+    const stored = (await readEntry(h.redis, key)) as Envelope
+    const value = JSON.parse(stored.data) as Instruments
     const [first] = value.contracts
     if (first === undefined) throw new Error('the fixture lists no contract')
     first.expiry = 'someday'
     // Stored as plain JSON now (the worker gzips large values).
-    await h.redis.hset(key, 'data', JSON.stringify(value))
-    await h.redis.hdel(key, 'encoding')
+    await h.redis.hset(
+      key,
+      ...encodeEnvelope({ ...stored, data: JSON.stringify(value), gzip: undefined }),
+    )
 
     const job = await h.run({
       queue: 'bybit',

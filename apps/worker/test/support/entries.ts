@@ -1,15 +1,10 @@
-import {
-  decodeEnvelope,
-  ENVELOPE_FIELDS,
-  type Envelope,
-  type StoredEntry,
-} from '@marketcache/shared/envelope'
+import { readEntry as readStored } from '@marketcache/shared/entry-read'
+import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
 import type { Redis } from 'ioredis'
 
-/** Reads an entry the way the API does (HMGET in ENVELOPE_FIELDS order). */
+/** Reads an entry the way the API does (the shared entry-read). */
 export async function readEntry(redis: Redis, key: string): Promise<StoredEntry | null> {
-  const values = await redis.hmgetBuffer(key, ...ENVELOPE_FIELDS)
-  return decodeEnvelope(values)
+  return readStored(redis, key)
 }
 
 /** The parsed value of an entry that must exist (not negative). */
