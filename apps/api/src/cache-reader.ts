@@ -7,6 +7,12 @@ import type { L1Cache, L1Read } from './l1'
 /** Where an entry came from: this process's memory, or Redis. */
 export type CacheLayer = 'L1' | 'L2'
 
+/** An entry as read (null when absent), and the layer that answered. */
+export interface CacheLookup {
+  entry: StoredEntry | null
+  layer: CacheLayer
+}
+
 /**
  * The one place the API reads cache entries: from this process's L1 when it holds a copy, else
  * from Redis with the shared entry-read (one HMGET per key), kept in L1. The API never writes
@@ -24,7 +30,7 @@ export class CacheReader {
   }
 
   /** `read`, and which layer answered. */
-  async lookup(key: string): Promise<{ entry: StoredEntry | null; layer: CacheLayer }> {
+  async lookup(key: string): Promise<CacheLookup> {
     const now = Date.now()
     const copy = this.l1?.get(key, now)
     if (copy) return { entry: copy, layer: 'L1' }

@@ -1,11 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type AnyDataset, cacheKey } from '@marketcache/shared/dataset'
-import type { StoredEntry } from '@marketcache/shared/envelope'
 import { decideRead } from '@marketcache/shared/read-decision'
 import type { FastifyBaseLogger, FastifyContextConfig } from 'fastify'
 import FindMyWay from 'find-my-way'
 import type { Observer } from './bound-histogram'
-import type { CacheLayer } from './cache-reader'
+import type { CacheLookup } from './cache-reader'
 import { CacheStatus, dataHeaders, fullEntityTag, plainBody } from './http-cache'
 import type { SentResponse } from './logger'
 import { dataAgeSeconds, type ReadCount, ReadOutcome } from './read-telemetry'
@@ -45,6 +44,20 @@ interface LaneRead {
   started: number
 }
 
+/**
+ * What the fast lane read from Redis for a request it then left to Fastify (a STALE entry, a miss,
+ * a gzipped value), so the full path decides on that read instead of making another.
+ */
+const handedOver = new WeakMap<IncomingMessage, { key: string; found: CacheLookup }>()
+
+/** The read the fast lane made of `key` for this request, once; undefined when it made none. */
+export function readByLane(request: IncomingMessage, key: string): CacheLookup | undefined {
+  const read = handedOver.get(request)
+  if (read === undefined || read.key !== key) return undefined
+  handedOver.delete(request)
+  return read.found
+}
+
 /** URLs whose target is remembered; past it they are forgotten and looked up again. */
 const MAX_URLS = 10_000
 
@@ -58,7 +71,8 @@ export interface ResponseObserver {
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
-type Handler = (request: IncomingMessage, response: ServerResponse) => void
+/** Node's request listener: Fastify's, behind the fast lane. */
+export type Handler = (request: IncomingMessage, response: ServerResponse) => void
 
 /**
  * The hit path without the framework's per-request machinery. A plain `GET` of a dataset read
@@ -132,17 +146,19 @@ export class HitFastLane {
     next: Handler,
     read: LaneRead,
   ): Promise<void> {
-    let entry: StoredEntry | null
+    let found: CacheLookup
     try {
-      entry = (await read.services.reader.lookup(read.target.key)).entry
+      found = await read.services.reader.lookup(read.target.key)
     } catch {
       // Redis is away: the full path answers with its 503.
       next(request, response)
       return
     }
     try {
-      const found = { entry, layer: 'L2' } as const
-      if (!this.#answer(request, response, read, found, Date.now())) next(request, response)
+      if (!this.#answer(request, response, read, found, Date.now())) {
+        handedOver.set(request, { key: read.target.key, found })
+        next(request, response)
+      }
     } catch (error) {
       this.#failed(error, request, response, next)
     }
@@ -173,7 +189,7 @@ export class HitFastLane {
     request: IncomingMessage,
     response: ServerResponse,
     read: LaneRead,
-    { entry, layer }: { entry: StoredEntry | null; layer: CacheLayer },
+    { entry, layer }: CacheLookup,
     now: number,
   ): boolean {
     if (entry === null || 'notFound' in entry || entry.gzip) return false
@@ -237,32 +253,4 @@ export class HitFastLane {
     this.#urls.set(url, target)
     return target
   }
-}
-
-/** Fastify's server options that `getServerInstance` applies to the HTTP/1 server it makes. */
-interface ServerOptions {
-  http?: object
-  keepAliveTimeout: number
-  requestTimeout: number
-  connectionTimeout: number
-  maxRequestsPerSocket: number
-}
-
-/**
- * The HTTP/1 server Fastify would make (its `serverFactory`: the same timeouts), with the fast
- * lane's `serve` in front of Fastify's handler.
- */
-export function serverWithFastLane(
-  serve: (request: IncomingMessage, response: ServerResponse, next: Handler) => void,
-  handler: Handler,
-  options: ServerOptions,
-): Server {
-  const server = createServer(options.http ?? {}, (request, response) => {
-    serve(request, response, handler)
-  })
-  server.keepAliveTimeout = options.keepAliveTimeout
-  server.requestTimeout = options.requestTimeout
-  server.setTimeout(options.connectionTimeout)
-  if (options.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = options.maxRequestsPerSocket
-  return server
 }

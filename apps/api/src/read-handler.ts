@@ -3,9 +3,10 @@ import type { Envelope, StoredEntry } from '@marketcache/shared/envelope'
 import type { JobOrigin, JobRequest } from '@marketcache/shared/jobs'
 import { decideRead, type ReadDecision } from '@marketcache/shared/read-decision'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { CacheLayer } from './cache-reader'
+import type { CacheLookup } from './cache-reader'
 import { Scope } from './config'
 import { ApiError, RetryAfterSeconds } from './errors'
+import { readByLane } from './fast-lane'
 import { type FillOptions, type FillTarget, fillOneAndWait, seenAfter } from './fill-wait'
 import { CacheStatus, sendEnvelope } from './http-cache'
 import type { ReadFilterParser } from './read-filter'
@@ -64,7 +65,7 @@ interface DatasetRead {
   /** When the entry was read: the jobs' `seenAt`. */
   readAt: number
   /** The entry as first read, and the layer it came from (`X-Cache-Layer`). */
-  first: { entry: StoredEntry | null; layer: CacheLayer }
+  first: CacheLookup
   request: FastifyRequest
   /** Sends an envelope with the request's headers and filter applied. */
   send(status: CacheStatus, envelope: Envelope, cacheError?: string | null): FastifyReply
@@ -86,7 +87,7 @@ export function datasetReadHandler(
     const read = parseRead(services, dataset, options, request, reply)
     // A forced refresh spends provider quota on demand: 401/403 before anything is read.
     if (read.fresh && services.config.freshRequiresKey) services.auth.check(request, Scope.write)
-    read.first = await services.reader.lookup(read.key)
+    read.first = readByLane(request.raw, read.key) ?? (await services.reader.lookup(read.key))
     services.telemetry.readKey(read.dataset.name, read.key)
     const entry = read.first.entry
     const decision = decideRead(entry, read.readAt, services.policy, read.maxStalenessMs)

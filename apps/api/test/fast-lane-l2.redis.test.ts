@@ -1,5 +1,6 @@
 import { cacheKey } from '@marketcache/shared/dataset'
 import { coin } from '@marketcache/shared/datasets/coin'
+import { compressedIfLarge } from '@marketcache/shared/envelope'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { coinData, envelope, writeEntry } from './fixtures/cache-writer'
 import { stableHeaders as stable } from './fixtures/stable-headers'
@@ -81,6 +82,30 @@ describe('a plain hit over HTTP with L1 off', () => {
     expect(cold.response.status).toBe(503)
     expect(JSON.parse(cold.body)).toMatchObject({ code: 'FILL_PENDING' })
     expect((await t.pendingJobs()).map((job) => job.data.id)).toContain('cold-coin')
+  })
+
+  it('hands what it read to the full path: a STALE or gzipped entry is read from Redis once', async () => {
+    const large = JSON.stringify({ ...JSON.parse(coinData('large')), pad: 'x'.repeat(4000) })
+    await seed('stale', { ageMs: 400_000 })
+    await writeEntry(t.redis, t.keys, key('large'), compressedIfLarge(envelope(large)))
+    const monitor = await t.redis.monitor()
+    const reads: string[] = []
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'hmget') reads.push(args[1] ?? '')
+    })
+    try {
+      expect((await get('/v1/coins/stale')).response.headers.get('x-cache-status')).toBe('STALE')
+      const gzipped = await get('/v1/coins/large')
+      expect(gzipped.response.headers.get('x-cache-status')).toBe('HIT')
+      expect(gzipped.body).toBe(large)
+      // MONITOR shows commands as they run; a marker after them says every earlier one was seen.
+      await t.redis.hmget(key('marker'), 'data')
+      await eventually(async () => (reads.includes(key('marker')) ? true : undefined))
+    } finally {
+      monitor.disconnect()
+    }
+    expect(reads.filter((read) => read === key('stale'))).toHaveLength(1)
+    expect(reads.filter((read) => read === key('large'))).toHaveLength(1)
   })
 
   it('counts its hits in the stats and the metrics like any other read', async () => {
