@@ -115,3 +115,15 @@ describe('an entry in the layout before meta', () => {
     expect(await readEntry(t.redis, key)).toBeNull()
   })
 })
+
+describe('an entry whose meta is unreadable (a torn hand edit)', () => {
+  it('reads as absent, and the next write replaces it', async () => {
+    await t.redis.del(key)
+    await t.redis.hset(key, { data: '{"id":"legacy"}', meta: '{"asOf":' })
+    expect(await readEntry(t.redis, key)).toBeNull()
+    expect(await writer.recordError([key], 'boom')).toEqual([])
+    const [write] = await writer.write({ key, envelope: envelope(1, '{"v":"new"}') })
+    expect(write?.written).toBe(true)
+    expect(await readEntry(t.redis, key)).toMatchObject({ data: '{"v":"new"}', asOf: 1 })
+  })
+})
