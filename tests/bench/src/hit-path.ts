@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawnEntry } from '@marketcache/devkit/child'
 import { type ServerProcess, startProcess } from '@marketcache/devkit/processes'
 import type { Stack } from '@marketcache/e2e/stack'
 import autocannon from 'autocannon'
-import { fmt, median } from './measure'
+import { fmt, type LatencySummary, median } from './measure'
 import { startApi } from './processes'
 
 /** Five rounds: on this shared VM one round in five or so runs at half speed; the median holds. */
@@ -12,6 +13,7 @@ const ROUNDS = 5
 const DURATION_S = 4
 const CONNECTIONS = 50
 const PATH = '/v1/coins/bitcoin'
+const PACED_ROUNDS = 3
 /** Ports of the measured processes, away from `pnpm start`'s. */
 const BASE_PORT = 3710
 
@@ -22,19 +24,63 @@ interface Round {
 }
 
 /** One fixed-length run of `connections` keep-alive connections against `server`. */
-async function load(server: ServerProcess, rate?: number) {
+async function load(server: ServerProcess) {
   const cpuBefore = server.cpuSeconds()
   const result = await autocannon({
     url: `${server.url}${PATH}`,
     connections: CONNECTIONS,
     duration: DURATION_S,
-    ...(rate === undefined ? {} : { overallRate: rate }),
   })
   const cpu = server.cpuSeconds() - cpuBefore
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${server.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
   }
   return { result, cpuMsPer1000: (cpu * 1e6) / result.requests.total }
+}
+
+/** `measurePaced` at `rate` in its own process (paced-load.ts), for twice a round's duration. */
+async function pacedLoad(origin: string, rate: number) {
+  const args = [origin, PATH, String(rate), String(DURATION_S * 2), String(CONNECTIONS)]
+  const child = spawnEntry('tests/bench/src/paced-load.ts', {
+    args,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  if (code !== 0) throw new Error(`paced load exited with ${code}`)
+  return JSON.parse(output) as LatencySummary & { maxMs: number }
+}
+
+/**
+ * Hit latency at `rate` (half marketcache's peak), paced, for marketcache with L1 on and, as the
+ * floor this machine sets, the Fastify constant at the same rate: rounds interleaved, the median
+ * round by p99 printed.
+ */
+async function atHalfPeak(servers: Record<string, ServerProcess>, rate: number) {
+  const names = ['marketcache, L1 on', 'Fastify sending a constant']
+  const runs: Record<string, (LatencySummary & { maxMs: number })[]> = {}
+  for (let round = 0; round < PACED_ROUNDS; round++) {
+    for (const name of names) {
+      runs[name] = [
+        ...(runs[name] ?? []),
+        await pacedLoad((servers[name] as ServerProcess).url, rate),
+      ]
+    }
+  }
+  console.log(
+    `   at half marketcache's peak (${rate} req/s, paced each millisecond from a process of its own, ${PACED_ROUNDS} interleaved rounds, the median by p99):`,
+  )
+  for (const name of names) {
+    const sorted = [...(runs[name] ?? [])].sort((a, b) => a.p99Ms - b.p99Ms)
+    const mid = sorted[Math.floor(sorted.length / 2)] as LatencySummary & { maxMs: number }
+    console.log(
+      `     ${name.padEnd(28)} p50 ${fmt(mid.p50Ms, 3)} ms  p99 ${fmt(mid.p99Ms, 3)} ms  max ${fmt(mid.maxMs, 1)} ms  (${fmt(mid.perSecond, 0)} req/s done)`,
+    )
+  }
+  console.log('')
 }
 
 /**
@@ -44,7 +90,8 @@ async function load(server: ServerProcess, rate?: number) {
  * and marketcache's API with L1 on and off. Rounds are interleaved; medians are printed with
  * the ratios, in requests per second and in server CPU per request (the load generator shares
  * the machine, so the CPU figure is the one that does not depend on it). Then the hit latency at
- * half marketcache's peak rate.
+ * half marketcache's peak rate, under paced (open-loop) load from a process of its own
+ * (`measurePaced`, paced-load.ts), beside the Fastify constant's at the same rate.
  */
 export async function hitPath(stack: Stack, redisUrl: string): Promise<void> {
   const body = await (await stack.get(PATH)).text()
@@ -106,11 +153,7 @@ export async function hitPath(stack: Stack, redisUrl: string): Promise<void> {
       ratios('L1 off / Fastify one GET', 'marketcache, L1 off', 'Fastify + one Redis GET'),
     )
 
-    const half = Math.round(rate('marketcache, L1 on') / 2)
-    const { result } = await load(servers['marketcache, L1 on'] as ServerProcess, half)
-    console.log(
-      `   L1 on at half its peak (${half} req/s): p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  max ${result.latency.max} ms\n`,
-    )
+    await atHalfPeak(servers, Math.round(rate('marketcache, L1 on') / 2))
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()))
   }

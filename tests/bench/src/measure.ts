@@ -82,6 +82,78 @@ export async function measureGets(
   }
 }
 
+/**
+ * Open-loop load: GETs of `path` issued on a fixed schedule of `rate` per second (the ones due
+ * each millisecond), whatever the answers, over `connections` keep-alive connections, for
+ * `durationS`. Sending never waits for an answer, and each latency counts from the moment its
+ * request was sent (queued for a connection included), so a stall of the server counts against
+ * every request behind it (no coordinated omission). autocannon's
+ * `overallRate` is not this: each connection sends its budget for the second as fast as it can,
+ * then waits for the next second, so its latencies are those of the peak. Any answer of 400 or
+ * more aborts the run.
+ */
+export async function measurePaced(
+  origin: string,
+  path: string,
+  options: { rate: number; durationS: number; connections: number },
+): Promise<LatencySummary & { maxMs: number }> {
+  const pool = new Pool(origin, { connections: options.connections, pipelining: 1 })
+  const total = Math.round(options.rate * options.durationS)
+  const latencies: number[] = []
+  const byStatus: Record<string, number> = {}
+  let failure: Error | undefined
+  const started = performance.now()
+  // undici's dispatch with a bare handler: the lightest client it has, so that the load
+  // generator, sharing the machine, keeps to the schedule.
+  const send = () => {
+    const sent = performance.now()
+    let status = 0
+    pool.dispatch(
+      { origin, method: 'GET', path },
+      {
+        onConnect() {},
+        onHeaders(statusCode) {
+          status = statusCode
+          return true
+        },
+        onData() {
+          return true
+        },
+        onComplete() {
+          latencies.push(performance.now() - sent)
+          byStatus[status] = (byStatus[status] ?? 0) + 1
+          if (status >= 400) failure ??= new Error(`GET ${path} answered ${status}`)
+        },
+        onError(error) {
+          failure ??= error
+        },
+      },
+    )
+  }
+  let issued = 0
+  while (issued < total && failure === undefined) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * options.rate) / 1000))
+    for (; issued < due; issued++) send()
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+  while (latencies.length < issued && failure === undefined) {
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  const elapsedMs = performance.now() - started
+  await pool.close()
+  if (failure) throw failure
+  latencies.sort((a, b) => a - b)
+  return {
+    requests: latencies.length,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: latencies.at(-1) ?? Number.NaN,
+    meanMs: latencies.reduce((sum, value) => sum + value, 0) / latencies.length,
+    perSecond: (latencies.length / elapsedMs) * 1000,
+    byStatus,
+  }
+}
+
 /** `200: 4990, 503 OVERLOADED: 10`, most frequent first. */
 export const statusCounts = (byStatus: Record<string, number>) =>
   Object.entries(byStatus)
