@@ -1,4 +1,4 @@
-import type { StoredMeta } from '@marketcache/shared/envelope'
+import { decodeMeta, type StoredMeta } from '@marketcache/shared/envelope'
 import type { Keys } from '@marketcache/shared/keys'
 import { perKey, type RedisClient, scanKeys } from '@marketcache/shared/redis-client'
 
@@ -94,17 +94,15 @@ async function readFetchedAt(
 function fetchedAtOf([meta = null, fetchedAt = null, notFound = null]: (string | null)[]):
   | number
   | null {
-  let stored: StoredMeta = {
-    fetchedAt: fetchedAt === null ? undefined : Number(fetchedAt),
-    notFound: notFound === '1' || undefined,
-  }
-  try {
-    if (meta !== null) stored = JSON.parse(meta) as StoredMeta
-  } catch {
-    return null
-  }
+  const stored: StoredMeta | null =
+    meta === null
+      ? {
+          fetchedAt: fetchedAt === null ? undefined : Number(fetchedAt),
+          notFound: notFound === '1' || undefined,
+        }
+      : decodeMeta(meta)
   const at = stored?.fetchedAt
-  return stored?.notFound || at === undefined || !Number.isFinite(at) ? null : at
+  return stored === null || stored.notFound || at === undefined || !Number.isFinite(at) ? null : at
 }
 
 const seconds = (ms: number) => Math.max(0, Math.round(ms)) / 1000

@@ -1,5 +1,5 @@
 import { readEntries, readEntry } from '@marketcache/shared/entry-read'
-import type { StoredEntry, StoredMeta } from '@marketcache/shared/envelope'
+import { decodeMeta, type StoredEntry } from '@marketcache/shared/envelope'
 import type { RedisClient } from '@marketcache/shared/redis-client'
 import { onBackend } from './errors'
 import type { L1Cache, L1Read } from './l1'
@@ -56,17 +56,11 @@ export class CacheReader {
 
   /** Only the entity tag of the entry at `key`: enough to tell whether a kept copy is current. */
   async etag(key: string): Promise<string | null> {
-    const meta = await onBackend('cache', () => this.redis.hget(key, 'meta'))
-    if (meta === null) {
-      // Absent, or a hash still in the layout before `meta` (legacy-envelope): the entry says.
-      const entry = await this.read(key)
-      return entry === null || 'notFound' in entry ? null : entry.etag
-    }
-    try {
-      return (JSON.parse(meta) as StoredMeta).etag ?? null
-    } catch {
-      return null
-    }
+    // `etag` is the field of a hash still in the layout before `meta` (legacy-envelope).
+    const [meta = null, legacy = null] = await onBackend('cache', () =>
+      this.redis.hmget(key, 'meta', 'etag'),
+    )
+    return meta === null ? legacy : (decodeMeta(meta)?.etag ?? null)
   }
 
   /** Entries for many keys, in the order of `keys`; Redis is asked only for those L1 lacks. */

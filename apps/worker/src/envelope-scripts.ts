@@ -1,4 +1,4 @@
-import { LEGACY_FIELDS } from '@marketcache/shared/legacy-envelope'
+import { LEGACY_FIELDS, LEGACY_NUMBER_FIELDS } from '@marketcache/shared/legacy-envelope'
 
 /**
  * The Lua behind EnvelopeWriter. Every script touches exactly one key, so each call routes to one
@@ -12,15 +12,6 @@ import { LEGACY_FIELDS } from '@marketcache/shared/legacy-envelope'
  */
 
 const LEGACY_META = LEGACY_FIELDS.filter((field) => field !== 'data')
-const LEGACY_NUMBERS = [
-  'asOf',
-  'fetchedAt',
-  'freshUntil',
-  'staleUntil',
-  'errorUntil',
-  'schema',
-  'lastErrorAt',
-]
 
 /**
  * storedMeta(key) returns the entry's meta as a table (nil when the key holds none or it is
@@ -29,7 +20,7 @@ const LEGACY_NUMBERS = [
  */
 const STORED_META = `
 local LEGACY = { ${LEGACY_META.map((field) => `'${field}'`).join(', ')} }
-local NUMBERS = { ${LEGACY_NUMBERS.map((field) => `${field} = true`).join(', ')} }
+local NUMBERS = { ${LEGACY_NUMBER_FIELDS.map((field) => `${field} = true`).join(', ')} }
 
 local function storedMeta(key)
   local values = redis.call('HMGET', key, 'meta', unpack(LEGACY))

@@ -84,18 +84,23 @@ export const COMPRESS_FROM_BYTES = 1024
  */
 export function decodeEnvelope(values: readonly (string | Buffer | null)[]): StoredEntry | null {
   const [data, stored] = values
-  if (stored == null) return null
-  let meta: StoredMeta
-  try {
-    meta = JSON.parse(stored.toString()) as StoredMeta
-  } catch {
-    return null
-  }
-  if (meta === null || typeof meta !== 'object') return null
+  const meta = decodeMeta(stored ?? null)
+  if (meta === null) return null
   if (meta.notFound) {
     return { notFound: true, fetchedAt: meta.fetchedAt ?? 0, source: meta.source as EntrySource }
   }
   return data == null ? null : envelopeFrom(data, meta)
+}
+
+/** The stored `meta` field, parsed; null when absent or not a JSON object. */
+export function decodeMeta(stored: string | Buffer | null): StoredMeta | null {
+  if (stored === null) return null
+  try {
+    const meta = JSON.parse(stored.toString()) as unknown
+    return meta !== null && typeof meta === 'object' ? (meta as StoredMeta) : null
+  } catch {
+    return null
+  }
 }
 
 /**

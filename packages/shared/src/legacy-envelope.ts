@@ -1,4 +1,4 @@
-import { type EntrySource, type Envelope, envelopeFrom, type StoredMeta } from './envelope'
+import { type Envelope, envelopeFrom, type StoredMeta } from './envelope'
 
 /**
  * The hash fields of an entry written before the packed `meta` field (marketcache 0.1 and the
@@ -25,31 +25,28 @@ export const LEGACY_FIELDS = [
   'encoding',
 ] as const
 
+/** The fields of that layout that hold numbers (the rest are text). */
+export const LEGACY_NUMBER_FIELDS = [
+  'asOf',
+  'fetchedAt',
+  'freshUntil',
+  'staleUntil',
+  'errorUntil',
+  'schema',
+  'lastErrorAt',
+] as const
+
+const NUMBERS: ReadonlySet<string> = new Set(LEGACY_NUMBER_FIELDS)
+
 /** Decodes an HMGET reply in LEGACY_FIELDS order of an entry with `data`, like decodeEnvelope. */
 export function decodeLegacyEnvelope(values: readonly (string | Buffer | null)[]): Envelope | null {
-  const text = (field: (typeof LEGACY_FIELDS)[number]) => {
-    const value = values[LEGACY_FIELDS.indexOf(field)]
-    return value == null ? undefined : value.toString()
-  }
-  const number = (field: (typeof LEGACY_FIELDS)[number]) => {
-    const value = text(field)
-    return value === undefined ? undefined : Number(value)
-  }
   const data = values[0]
   if (data == null) return null
-  const meta: StoredMeta = {
-    asOf: number('asOf'),
-    fetchedAt: number('fetchedAt'),
-    freshUntil: number('freshUntil'),
-    staleUntil: number('staleUntil'),
-    errorUntil: number('errorUntil'),
-    etag: text('etag'),
-    source: text('source') as EntrySource,
-    schema: number('schema'),
-    basis: text('basis'),
-    encoding: text('encoding') === 'gzip' ? 'gzip' : undefined,
-    lastError: text('lastError'),
-    lastErrorAt: number('lastErrorAt'),
-  }
-  return envelopeFrom(data, meta)
+  const meta: Record<string, string | number> = {}
+  LEGACY_FIELDS.forEach((field, i) => {
+    const value = values[i]
+    if (i === 0 || value == null) return
+    meta[field] = NUMBERS.has(field) ? Number(value.toString()) : value.toString()
+  })
+  return envelopeFrom(data, meta as StoredMeta)
 }

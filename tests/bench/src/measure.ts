@@ -71,12 +71,22 @@ export async function measureGets(
   await Promise.all(Array.from({ length: options.connections }, lane))
   const elapsedMs = performance.now() - started
   await pool.close()
+  return summarise(latencies, elapsedMs, byStatus)
+}
+
+/** The figures of a run: its latencies (sorted here), how long it took, its answers. */
+function summarise(
+  latencies: number[],
+  elapsedMs: number,
+  byStatus: Record<string, number>,
+): LatencySummary & { maxMs: number } {
   latencies.sort((a, b) => a - b)
   return {
     requests: latencies.length,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
-    meanMs: latencies.reduce((s, v) => s + v, 0) / latencies.length,
+    maxMs: latencies.at(-1) ?? Number.NaN,
+    meanMs: latencies.reduce((sum, value) => sum + value, 0) / latencies.length,
     perSecond: (latencies.length / elapsedMs) * 1000,
     byStatus,
   }
@@ -142,16 +152,7 @@ export async function measurePaced(
   const elapsedMs = performance.now() - started
   await pool.close()
   if (failure) throw failure
-  latencies.sort((a, b) => a - b)
-  return {
-    requests: latencies.length,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    maxMs: latencies.at(-1) ?? Number.NaN,
-    meanMs: latencies.reduce((sum, value) => sum + value, 0) / latencies.length,
-    perSecond: (latencies.length / elapsedMs) * 1000,
-    byStatus,
-  }
+  return summarise(latencies, elapsedMs, byStatus)
 }
 
 /** `200: 4990, 503 OVERLOADED: 10`, most frequent first. */
