@@ -8,16 +8,11 @@ import { measurePaced } from './measure'
 const [origin, path, rate, durationS, connections] = process.argv.slice(2)
 if (!origin || !path || !rate || !durationS || !connections)
   throw new Error('usage: see the header')
-// Two seconds at a quarter of the rate first, discarded: a cold client (its JIT, its
-// connections) would otherwise fall behind the schedule in its first few hundred milliseconds.
-await measurePaced(origin, path, {
-  rate: Math.ceil(Number(rate) / 4),
-  durationS: 2,
-  connections: Number(connections),
-})
 const summary = await measurePaced(origin, path, {
   rate: Number(rate),
   durationS: Number(durationS),
   connections: Number(connections),
+  // Two seconds at the full rate on the same connections first, not counted.
+  warmUp: { rate: Number(rate), durationS: 2 },
 })
 console.log(JSON.stringify(summary))
