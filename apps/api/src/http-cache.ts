@@ -24,39 +24,39 @@ export function matchesIfNoneMatch(header: string | undefined, tag: string): boo
     .some((candidate) => candidate.trim() === '*' || opaque(candidate) === ours)
 }
 
-/** The headers of a version that do not change with the clock, formatted once per envelope. */
+/** The headers of a version that do not change with the clock, formatted once per version. */
 interface VersionHeaders {
   /** The stored entity tag, strong or weak as stored. */
   stored: string
   /** What a full response carries: weak when the value is stored gzipped. */
   version: string
   asOf: string | undefined
+  /** What they were formatted from, besides the stored tag they are kept under. */
+  from: { asOf: number; gzip: boolean }
 }
-const versionHeadersOf = new WeakMap<Envelope, VersionHeaders>()
+
 /**
- * The same by version, for envelopes decoded anew on every read (L1 off): a version read again
- * formats nothing either. At most `VERSIONS_KEPT`; past it the map starts over.
+ * Kept by stored tag, for L1 copies and for envelopes decoded anew on every read (L1 off) alike,
+ * so a hit formats no tag or date. At most `VERSIONS_KEPT`; past it the map starts over.
  */
-const versionHeadersById = new Map<string, VersionHeaders>()
+const versionHeadersByTag = new Map<string, VersionHeaders>()
 const VERSIONS_KEPT = 10_000
 
-/** Memoised per envelope and per version, so a hit formats no tag or date. */
 function versionHeaders(envelope: Envelope): VersionHeaders {
-  let headers = versionHeadersOf.get(envelope)
-  if (headers !== undefined) return headers
-  const id = `${envelope.gzip ? 'gzip' : 'plain'} ${envelope.asOf} ${envelope.etag}`
-  headers = versionHeadersById.get(id)
-  if (headers === undefined) {
-    const stored = entityTag(envelope.etag)
-    headers = {
-      stored,
-      version: envelope.gzip && !stored.startsWith('W/') ? `W/${stored}` : stored,
-      asOf: Number.isFinite(envelope.asOf) ? new Date(envelope.asOf).toISOString() : undefined,
-    }
-    if (versionHeadersById.size >= VERSIONS_KEPT) versionHeadersById.clear()
-    versionHeadersById.set(id, headers)
+  const gzip = envelope.gzip !== undefined
+  const known = versionHeadersByTag.get(envelope.etag)
+  if (known !== undefined && known.from.asOf === envelope.asOf && known.from.gzip === gzip) {
+    return known
   }
-  versionHeadersOf.set(envelope, headers)
+  const stored = entityTag(envelope.etag)
+  const headers: VersionHeaders = {
+    stored,
+    version: gzip && !stored.startsWith('W/') ? `W/${stored}` : stored,
+    asOf: Number.isFinite(envelope.asOf) ? new Date(envelope.asOf).toISOString() : undefined,
+    from: { asOf: envelope.asOf, gzip },
+  }
+  if (versionHeadersByTag.size >= VERSIONS_KEPT) versionHeadersByTag.clear()
+  versionHeadersByTag.set(envelope.etag, headers)
   return headers
 }
 
