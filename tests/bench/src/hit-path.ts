@@ -23,6 +23,18 @@ interface Round {
   cpuMsPer1000: number
 }
 
+/**
+ * Node's http server sending the body with the headers marketcache sent with it and doing nothing
+ * else: what writing a hit's headers costs, whatever the cache behind them.
+ */
+const NODE_WITH_HEADERS = 'Node http + the same headers'
+
+/** A response's headers as a flat list of names and values, less those Node's server adds. */
+function responseHeaders(response: Response): string[] {
+  const added = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding'])
+  return [...response.headers].filter(([name]) => !added.has(name)).flat()
+}
+
 /** One fixed-length run of `connections` keep-alive connections against `server`. */
 async function load(server: ServerProcess) {
   const cpuBefore = server.cpuSeconds()
@@ -94,13 +106,18 @@ async function atHalfPeak(servers: Record<string, ServerProcess>, rate: number) 
  * (`measurePaced`, paced-load.ts), beside the Fastify constant's at the same rate.
  */
 export async function hitPath(stack: Stack, redisUrl: string): Promise<void> {
-  const body = await (await stack.get(PATH)).text()
+  // A hit (the first read may have been the miss that filled it): its headers are a hit's.
+  await (await stack.get(PATH)).text()
+  const hit = await stack.get(PATH)
+  const body = await hit.text()
   const bodyFile = join(tmpdir(), `marketcache-bench-body-${process.pid}.json`)
   writeFileSync(bodyFile, body)
+  const headersFile = join(tmpdir(), `marketcache-bench-headers-${process.pid}.json`)
+  writeFileSync(headersFile, JSON.stringify(responseHeaders(hit)))
   const peer = (mode: string, port: number) =>
     startProcess({
       entry: 'tests/bench/src/peer-server.ts',
-      args: [mode, String(port), redisUrl, PATH, bodyFile],
+      args: [mode, String(port), redisUrl, PATH, bodyFile, headersFile],
       port,
       probe: PATH,
     })
@@ -110,6 +127,7 @@ export async function hitPath(stack: Stack, redisUrl: string): Promise<void> {
     'Fastify sending a constant': await peer('constant', BASE_PORT),
     'Fastify + one Redis GET': await peer('one-get', BASE_PORT + 1),
     'Fastify + bentocache L1+L2': await peer('bentocache', BASE_PORT + 2),
+    [NODE_WITH_HEADERS]: await peer('headers', BASE_PORT + 5),
     'marketcache, L1 on': await api(BASE_PORT + 3),
     'marketcache, L1 off': await api(BASE_PORT + 4, { L1_MAX_BYTES: '0' }),
   }
@@ -152,6 +170,7 @@ export async function hitPath(stack: Stack, redisUrl: string): Promise<void> {
     console.log(
       ratios('L1 off / Fastify one GET', 'marketcache, L1 off', 'Fastify + one Redis GET'),
     )
+    console.log(ratios('L1 on / Node + the same headers', 'marketcache, L1 on', NODE_WITH_HEADERS))
 
     await atHalfPeak(servers, Math.round(rate('marketcache, L1 on') / 2))
   } finally {

@@ -5,22 +5,37 @@
  *   one-get     Fastify doing one Redis GET and sending the reply as-is
  *   bentocache  Fastify + bentocache: memory L1, Redis L2, Redis bus (what a TypeScript user
  *               would pick instead of marketcache)
- * Usage: peer-server <mode> <port> <redis url> <path> <body file>. Prints `listening <url>`.
+ *   headers     Node's http server sending it from a variable with the headers marketcache sent
+ *               with it (read from the headers file: a JSON list of names and values), and no
+ *               other work: what a hit carrying those headers costs at the least
+ * Usage: peer-server <mode> <port> <redis url> <path> <body file> [headers file]. Prints
+ * `listening <url>`.
  */
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
 import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis'
 import Fastify from 'fastify'
 import { Redis } from 'ioredis'
 
-const [mode, port, redisUrl, path, bodyFile] = process.argv.slice(2)
+const [mode, port, redisUrl, path, bodyFile, headersFile] = process.argv.slice(2)
 if (!mode || !port || !redisUrl || !path || !bodyFile) throw new Error('usage: see the header')
 const body = readFileSync(bodyFile, 'utf8')
 const app = Fastify({ logger: false })
 const close: (() => Promise<unknown>)[] = []
 
-if (mode === 'constant') {
+if (mode === 'headers') {
+  if (!headersFile) throw new Error('usage: see the header')
+  const headers = JSON.parse(readFileSync(headersFile, 'utf8')) as string[]
+  const server = createServer((request, response) => {
+    if (request.url !== path) response.writeHead(404).end()
+    else response.writeHead(200, headers).end(body)
+  })
+  await new Promise<void>((resolve) => server.listen(Number(port), '127.0.0.1', resolve))
+  console.log(`listening http://127.0.0.1:${port}`)
+  process.once('SIGTERM', () => server.close(() => process.exit(0)))
+} else if (mode === 'constant') {
   app.get(path, (_request, reply) => reply.type('application/json').send(body))
 } else if (mode === 'one-get') {
   const redis = new Redis(redisUrl)
@@ -58,10 +73,12 @@ if (mode === 'constant') {
   throw new Error(`unknown mode ${mode}`)
 }
 
-const listening = await app.listen({ port: Number(port), host: '127.0.0.1' })
-console.log(`listening ${listening}`)
-process.once('SIGTERM', async () => {
-  await app.close()
-  for (const step of close) await step()
-  process.exit(0)
-})
+if (mode !== 'headers') {
+  const listening = await app.listen({ port: Number(port), host: '127.0.0.1' })
+  console.log(`listening ${listening}`)
+  process.once('SIGTERM', async () => {
+    await app.close()
+    for (const step of close) await step()
+    process.exit(0)
+  })
+}
