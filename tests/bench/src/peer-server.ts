@@ -22,10 +22,11 @@ import { Redis } from 'ioredis'
 const [mode, port, redisUrl, path, bodyFile, headersFile] = process.argv.slice(2)
 if (!mode || !port || !redisUrl || !path || !bodyFile) throw new Error('usage: see the header')
 const body = readFileSync(bodyFile, 'utf8')
-const app = Fastify({ logger: false })
-const close: (() => Promise<unknown>)[] = []
+if (mode === 'headers') await listenWithHeaders(path, headersFile)
+else await listenFastify(mode, path, redisUrl)
 
-if (mode === 'headers') {
+/** The `headers` mode: Node's server, the body and the headers file's list, nothing else. */
+async function listenWithHeaders(path: string, headersFile: string | undefined): Promise<void> {
   if (!headersFile) throw new Error('usage: see the header')
   const headers = JSON.parse(readFileSync(headersFile, 'utf8')) as string[]
   const server = createServer((request, response) => {
@@ -35,45 +36,50 @@ if (mode === 'headers') {
   await new Promise<void>((resolve) => server.listen(Number(port), '127.0.0.1', resolve))
   console.log(`listening http://127.0.0.1:${port}`)
   process.once('SIGTERM', () => server.close(() => process.exit(0)))
-} else if (mode === 'constant') {
-  app.get(path, (_request, reply) => reply.type('application/json').send(body))
-} else if (mode === 'one-get') {
-  const redis = new Redis(redisUrl)
-  const key = `bench:peer:${process.pid}`
-  await redis.set(key, body)
-  close.push(
-    () => redis.del(key),
-    () => redis.quit(),
-  )
-  app.get(path, async (_request, reply) =>
-    reply.type('application/json').send(await redis.get(key)),
-  )
-} else if (mode === 'bentocache') {
-  const url = new URL(redisUrl)
-  const connection = { host: url.hostname, port: Number(url.port || 6379) }
-  const bento = new BentoCache({
-    default: 'cache',
-    prefix: `bench-peer-${process.pid}`,
-    stores: {
-      cache: bentostore()
-        .useL1Layer(memoryDriver({ maxSize: '64mb' }))
-        .useL2Layer(redisDriver({ connection }))
-        .useBus(redisBusDriver({ connection })),
-    },
-  })
-  close.push(
-    () => bento.clear(),
-    () => bento.disconnectAll(),
-  )
-  app.get(path, async (_request, reply) => {
-    const value = await bento.getOrSet({ key: path, ttl: '5m', factory: () => body })
-    return reply.type('application/json').send(value)
-  })
-} else {
-  throw new Error(`unknown mode ${mode}`)
 }
 
-if (mode !== 'headers') {
+/** The Fastify modes. */
+async function listenFastify(mode: string, path: string, redisUrl: string): Promise<void> {
+  const app = Fastify({ logger: false })
+  const close: (() => Promise<unknown>)[] = []
+  if (mode === 'constant') {
+    app.get(path, (_request, reply) => reply.type('application/json').send(body))
+  } else if (mode === 'one-get') {
+    const redis = new Redis(redisUrl)
+    const key = `bench:peer:${process.pid}`
+    await redis.set(key, body)
+    close.push(
+      () => redis.del(key),
+      () => redis.quit(),
+    )
+    app.get(path, async (_request, reply) =>
+      reply.type('application/json').send(await redis.get(key)),
+    )
+  } else if (mode === 'bentocache') {
+    const url = new URL(redisUrl)
+    const connection = { host: url.hostname, port: Number(url.port || 6379) }
+    const bento = new BentoCache({
+      default: 'cache',
+      prefix: `bench-peer-${process.pid}`,
+      stores: {
+        cache: bentostore()
+          .useL1Layer(memoryDriver({ maxSize: '64mb' }))
+          .useL2Layer(redisDriver({ connection }))
+          .useBus(redisBusDriver({ connection })),
+      },
+    })
+    close.push(
+      () => bento.clear(),
+      () => bento.disconnectAll(),
+    )
+    app.get(path, async (_request, reply) => {
+      const value = await bento.getOrSet({ key: path, ttl: '5m', factory: () => body })
+      return reply.type('application/json').send(value)
+    })
+  } else {
+    throw new Error(`unknown mode ${mode}`)
+  }
+
   const listening = await app.listen({ port: Number(port), host: '127.0.0.1' })
   console.log(`listening ${listening}`)
   process.once('SIGTERM', async () => {
