@@ -155,9 +155,14 @@ describe('warm-up schedules', () => {
       })
       const worker = await startWorker(config, { logger: log.logger, now: () => at, run: [] })
       try {
+        // The start-up job is decided after 'warm-up schedules started' is logged.
+        const decided = ['warm-up skipped: market closed', 'warm-up enqueued']
         await waitFor(
-          () => (log.records.some((r) => String(r.msg).startsWith('warm-up ')) ? true : undefined),
-          { timeoutMs: 5000, what: 'the start-up warm-up decision' },
+          () => (log.records.some((r) => decided.includes(String(r.msg))) ? true : undefined),
+          {
+            timeoutMs: 5000,
+            what: 'the start-up warm-up decision',
+          },
         )
         const inspector = new Queue('ibkr', {
           connection: prefixes.redis,
