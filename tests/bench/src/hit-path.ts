@@ -103,7 +103,9 @@ async function atHalfPeak(servers: Record<string, ServerProcess>, rate: number) 
  * the ratios, in requests per second and in server CPU per request (the load generator shares
  * the machine, so the CPU figure is the one that does not depend on it). Then the hit latency at
  * half marketcache's peak rate, under paced (open-loop) load from a process of its own
- * (`measurePaced`, paced-load.ts), beside the Fastify constant's at the same rate.
+ * (`measurePaced`, paced-load.ts), beside the Fastify constant's at the same rate. The ratios of
+ * Node's server sending a hit's headers (and nothing else) to the first two peers are printed too:
+ * they are the most any server sending those headers from Node can reach against them.
  */
 export async function hitPath(stack: Stack, redisUrl: string): Promise<void> {
   // A hit (the first read may have been the miss that filled it): its headers are a hit's.
@@ -171,6 +173,10 @@ export async function hitPath(stack: Stack, redisUrl: string): Promise<void> {
       ratios('L1 off / Fastify one GET', 'marketcache, L1 off', 'Fastify + one Redis GET'),
     )
     console.log(ratios('L1 on / Node + the same headers', 'marketcache, L1 on', NODE_WITH_HEADERS))
+    // What no server sending a hit's headers from Node can pass: the ceilings of the first two.
+    console.log('   the most a server sending those headers reaches (Node + the same headers):')
+    console.log(ratios('  ... / Fastify constant', NODE_WITH_HEADERS, 'Fastify sending a constant'))
+    console.log(ratios('  ... / bentocache L1+L2', NODE_WITH_HEADERS, 'Fastify + bentocache L1+L2'))
 
     await atHalfPeak(servers, Math.round(rate('marketcache, L1 on') / 2))
   } finally {
