@@ -9,6 +9,7 @@ import { BacktestBatches } from './backtest-batches'
 import { CacheReader } from './cache-reader'
 import { CacheStats } from './cache-stats'
 import { Catalogs } from './catalogs'
+import { trustOf } from './client-address'
 import type { ApiConfig } from './config'
 import { Enqueuer } from './enqueuer'
 import { frameworkErrors, installErrorHandling } from './error-handler'
@@ -141,6 +142,7 @@ const ROUTER = { maxParamLength: 256 }
 /** Fastify with the API's server options, validation and error shape; no routes yet. */
 function createFastify(deps: AppDeps, observer: ResponseObserver) {
   let lane: HitFastLane | undefined
+  const trust = trustOf(deps.config.trustProxy)
   const app = Fastify({
     ...(deps.logger
       ? { loggerInstance: deps.logger }
@@ -148,6 +150,8 @@ function createFastify(deps: AppDeps, observer: ResponseObserver) {
     bodyLimit: BODY_LIMIT_BYTES,
     // Long enough that a 65-character id reaches the handler and gets its 400, not a 404.
     routerOptions: ROUTER,
+    // The same function names the client for the fast lane (`clientAddress`).
+    ...(trust ? { trustProxy: trust } : {}),
     // Fastify's own HTTP server, with the hit fast lane in front of its handler.
     serverFactory: (handler, options) =>
       serverWithFastLane(
@@ -165,7 +169,7 @@ function createFastify(deps: AppDeps, observer: ResponseObserver) {
   // Commands take JSON only: anything else is a 415, not a string body that fails validation.
   app.removeContentTypeParser('text/plain')
   installErrorHandling(app)
-  lane = new HitFastLane(ROUTER, observer, app.log)
+  lane = new HitFastLane(ROUTER, observer, app.log, trust)
   // One hook for all that is observed once a response is sent: each hook costs every hit.
   app.addHook('onResponse', async (request, reply) => {
     const sent = sentResponse(request, reply)

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
-import type { ApiKey, Scope } from './config'
+import type { ApiKey, Scope } from './api-keys'
 import { ApiError } from './errors'
 
 /** A configured key, kept only as a digest so every comparison has the same length. */

@@ -7,6 +7,8 @@ import {
   redisEnv,
 } from '@marketcache/shared/redis-env'
 import { type Static, Type } from '@sinclair/typebox'
+import { type ApiKey, parseApiKeys } from './api-keys'
+import { parseTrustProxy, type TrustProxy } from './client-address'
 import { logLevelSchema } from './logger'
 import { missBacklogEnv, type QueueLimits, queueLimitsFrom } from './miss-backlog'
 import { type StreamLimits, streamEnv, streamLimitsFrom } from './stream-limits'
@@ -65,6 +67,8 @@ const DEFAULTS = {
   LOG_LEVEL: 'info',
   /** One access-log line per this many hits (304s included); every other response is logged. */
   ACCESS_LOG_HIT_SAMPLE: 100,
+  /** No proxy is trusted: X-Forwarded-For is ignored unless the deployment says who sets it. */
+  TRUST_PROXY: 'false',
 } as const
 
 const Prefix = (fallback: string) =>
@@ -120,18 +124,10 @@ const EnvSchema = Type.Object({
   QUEUE_BOARD: Type.Boolean({ default: DEFAULTS.QUEUE_BOARD }),
   LOG_LEVEL: logLevelSchema(DEFAULTS.LOG_LEVEL),
   ACCESS_LOG_HIT_SAMPLE: Type.Integer({ minimum: 0, default: DEFAULTS.ACCESS_LOG_HIT_SAMPLE }),
+  TRUST_PROXY: Type.String({ default: DEFAULTS.TRUST_PROXY }),
   ...missBacklogEnv,
   ...streamEnv,
 })
-
-/** What an API key may do beyond reading. */
-export const Scope = { write: 'write', admin: 'admin' } as const
-export type Scope = (typeof Scope)[keyof typeof Scope]
-
-export interface ApiKey {
-  readonly key: string
-  readonly scopes: readonly Scope[]
-}
 
 /** The API's settings; queue rates and backlogs are `QueueLimits`, stream bounds `StreamLimits`. */
 export interface ApiConfig extends QueueLimits, StreamLimits, RedisConnections {
@@ -174,40 +170,8 @@ export interface ApiConfig extends QueueLimits, StreamLimits, RedisConnections {
   readonly logLevel: Static<typeof EnvSchema>['LOG_LEVEL']
   /** Hits logged one in this many (0: none); other responses always. @defaultValue 100 */
   readonly accessLogHitSample: number
-}
-
-const API_KEY = /^[A-Za-z0-9_-]{16,}$/
-
-/** `k1:write|admin,k2:write` → keys with scopes; throws a ConfigError naming API_KEYS. */
-export function parseApiKeys(raw: string): ApiKey[] {
-  const entries = raw
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-  const seen = new Set<string>()
-  return entries.map((entry, index) => {
-    const [key = '', scopeList = '', ...rest] = entry.split(':')
-    const where = `API_KEYS entry ${index + 1}`
-    if (!API_KEY.test(key)) {
-      throw new ConfigError(
-        `${where}: the key must be at least 16 characters of A-Z, a-z, 0-9, _ or -`,
-      )
-    }
-    if (rest.length > 0 || scopeList === '') {
-      throw new ConfigError(`${where}: expected key:scope|scope, e.g. <key>:write|admin`)
-    }
-    if (seen.has(key)) throw new ConfigError(`${where}: the key is listed twice`)
-    seen.add(key)
-    const scopes = scopeList.split('|').map((scope) => {
-      if (!Object.hasOwn(Scope, scope)) {
-        throw new ConfigError(
-          `${where}: unknown scope "${scope}" (known: ${Object.keys(Scope).join(', ')})`,
-        )
-      }
-      return scope as Scope
-    })
-    return Object.freeze({ key, scopes: Object.freeze([...new Set(scopes)]) })
-  })
+  /** Who may name the client in X-Forwarded-For (rate limits, logs). @defaultValue none */
+  readonly trustProxy: TrustProxy
 }
 
 /** The API's only reader of the environment. Throws a ConfigError naming each bad variable. */
@@ -252,6 +216,7 @@ export function loadConfig(
     queueBoard: vars.QUEUE_BOARD,
     logLevel: vars.LOG_LEVEL,
     accessLogHitSample: vars.ACCESS_LOG_HIT_SAMPLE,
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     ...queueLimitsFrom(vars),
     ...streamLimitsFrom(vars),
   })

@@ -5,6 +5,7 @@ import type { FastifyBaseLogger, FastifyContextConfig } from 'fastify'
 import FindMyWay from 'find-my-way'
 import type { Observer } from './bound-histogram'
 import type { CacheLookup } from './cache-reader'
+import { clientAddress, type Trust } from './client-address'
 import { CacheStatus, dataHeaders, fullEntityTag, plainBody } from './http-cache'
 import type { SentResponse } from './logger'
 import { dataAgeSeconds, type ReadCount, ReadOutcome } from './read-telemetry'
@@ -94,6 +95,8 @@ export class HitFastLane {
     routerOptions: { maxParamLength: number },
     private readonly observer: ResponseObserver,
     private readonly log: FastifyBaseLogger,
+    /** Fastify's `trustProxy`, so a client is named here as `request.ip` names it there. */
+    private readonly trust?: Trust,
   ) {
     this.#router = FindMyWay({ maxParamLength: routerOptions.maxParamLength })
   }
@@ -198,7 +201,7 @@ export class HitFastLane {
     if (decision.status !== 'HIT' || decision.refresh) return false
     const limits = services.rateLimits.spendNow({
       headers: request.headers,
-      ip: request.socket.remoteAddress ?? '',
+      ip: clientAddress(request, this.trust),
     })
     if (limits === null) return false
 

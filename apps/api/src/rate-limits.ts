@@ -2,8 +2,9 @@ import rateLimit, { type FastifyRateLimitStoreCtor, normalizeIP } from '@fastify
 import type { Keys } from '@marketcache/shared/keys'
 import type { RedisClient } from '@marketcache/shared/redis-client'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Scope } from './api-keys'
 import type { ApiKeyAuth } from './auth'
-import { type ApiConfig, Scope } from './config'
+import type { ApiConfig } from './config'
 import { ApiError } from './errors'
 import { LeasedRateLimitStore } from './rate-limit-leases'
 

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { describe, expect, it } from 'vitest'
+import { parseApiKeys } from '../src/api-keys'
 import { ApiKeyAuth, basicPassword } from '../src/auth'
-import { parseApiKeys } from '../src/config'
 
 describe('ApiKeyAuth', () => {
   const auth = new ApiKeyAuth(

@@ -1,6 +1,9 @@
+import type { IncomingMessage } from 'node:http'
 import { ConfigError } from '@marketcache/shared/env'
 import { describe, expect, it } from 'vitest'
-import { loadConfig, parseApiKeys } from '../src/config'
+import { parseApiKeys } from '../src/api-keys'
+import { clientAddress, trustOf } from '../src/client-address'
+import { loadConfig } from '../src/config'
 
 describe('loadConfig', () => {
   it('applies the documented defaults and freezes the result', () => {
@@ -141,6 +144,41 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ READ_WAIT_MS: '5000', READ_WAIT_MAX_MS: '1000' })).toThrow(
       'READ_WAIT_MS',
     )
+  })
+})
+
+describe('TRUST_PROXY', () => {
+  /** The client a request from `peer` forwarding `chain` is counted as, under `value`. */
+  const clientUnder = (value: string, peer: string, chain: string) => {
+    const trust = trustOf(loadConfig({ TRUST_PROXY: value }).trustProxy)
+    const request = { socket: { remoteAddress: peer }, headers: { 'x-forwarded-for': chain } }
+    return clientAddress(request as unknown as IncomingMessage, trust)
+  }
+
+  it('trusts no proxy by default: the socket peer is the client', () => {
+    expect(loadConfig({}).trustProxy).toEqual({ kind: 'none' })
+    expect(clientUnder('false', '10.0.0.2', '203.0.113.5')).toBe('10.0.0.2')
+  })
+
+  it('names the client past the trusted hops: all, a count, or listed addresses and ranges', () => {
+    const chain = '198.51.100.1, 203.0.113.5, 10.0.0.3'
+    expect(clientUnder('true', '10.0.0.2', chain)).toBe('198.51.100.1')
+    expect(clientUnder('1', '10.0.0.2', chain)).toBe('10.0.0.3')
+    expect(clientUnder('2', '10.0.0.2', chain)).toBe('203.0.113.5')
+    expect(clientUnder('10.0.0.0/8', '10.0.0.2', chain)).toBe('203.0.113.5')
+    expect(clientUnder('loopback, 10.0.0.2', '10.0.0.2', chain)).toBe('10.0.0.3')
+    // A peer outside the list is the client, whatever it forwards.
+    expect(clientUnder('10.0.0.0/8', '192.0.2.9', chain)).toBe('192.0.2.9')
+  })
+
+  it.each([
+    ['0', /hop count must be 1 to 32/],
+    ['33', /hop count must be 1 to 32/],
+    ['proxy.internal', /TRUST_PROXY=proxy.internal: .*expected false, true, a hop count/],
+    ['10.0.0.0/99', /TRUST_PROXY=10.0.0.0\/99/],
+  ])('rejects TRUST_PROXY=%s with a message naming it', (value, message) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(ConfigError)
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(message)
   })
 })
 

@@ -1,6 +1,6 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox'
+import { Scope } from '../api-keys'
 import type { ApiKeyAuth } from '../auth'
-import { Scope } from '../config'
 import { errorResponses } from '../errors'
 import type { ApiMetrics } from '../metrics'
 import { keySecurity, NoSecurity, Tag } from '../openapi'
