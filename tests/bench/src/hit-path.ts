@@ -151,7 +151,7 @@ export async function hitPath(stack: Stack, redisUrl: string): Promise<void> {
     const rate = (name: string) => median((rounds[name] ?? []).map((r) => r.perSecond))
     const cpu = (name: string) => median((rounds[name] ?? []).map((r) => r.cpuMsPer1000))
     console.log(
-      `1b. hit path, ${Buffer.byteLength(body)}-byte body, each server in its own process, ${CONNECTIONS} connections, ${DURATION_S} s x ${ROUNDS} interleaved rounds (median)`,
+      `1b. hit path, ${Buffer.byteLength(body)}-byte body, each server in its own process, ${CONNECTIONS} connections, ${DURATION_S} s x ${ROUNDS} interleaved rounds (median; each ratio is the median of the rounds' ratios)`,
     )
     console.log(
       `   ${'server'.padEnd(28)} ${'req/s'.padStart(7)}  ${'CPU ms/1000 req'.padStart(15)}`,
@@ -161,8 +161,15 @@ export async function hitPath(stack: Stack, redisUrl: string): Promise<void> {
         `   ${name.padEnd(28)} ${fmt(rate(name), 0).padStart(7)}  ${fmt(cpu(name)).padStart(15)}`,
       )
     }
-    const ratios = (label: string, ours: string, theirs: string) =>
-      `   ${label.padEnd(34)} req/s ${fmt(rate(ours) / rate(theirs))}   by CPU per request ${fmt(cpu(theirs) / cpu(ours))}`
+    // Each round's ratio, then their median: the machine's speed drifts between rounds, and a
+    // ratio of two runs taken seconds apart cancels that drift where a ratio of medians does not.
+    const perRound = (ours: string, theirs: string, ratio: (a: Round, b: Round) => number) =>
+      median((rounds[ours] ?? []).map((a, i) => ratio(a, (rounds[theirs] ?? [])[i] as Round)))
+    const ratios = (label: string, ours: string, theirs: string) => {
+      const byRate = perRound(ours, theirs, (a, b) => a.perSecond / b.perSecond)
+      const byCpu = perRound(ours, theirs, (a, b) => b.cpuMsPer1000 / a.cpuMsPer1000)
+      return `   ${label.padEnd(34)} req/s ${fmt(byRate)}   by CPU per request ${fmt(byCpu)}`
+    }
     console.log(
       ratios('L1 on / Fastify constant', 'marketcache, L1 on', 'Fastify sending a constant'),
     )
