@@ -12,7 +12,7 @@ import { Catalogs } from './catalogs'
 import { trustOf } from './client-address'
 import type { ApiConfig } from './config'
 import { Enqueuer } from './enqueuer'
-import { frameworkErrors, installErrorHandling } from './error-handler'
+import { clientError, frameworkErrors, installErrorHandling } from './error-handler'
 import { HitFastLane, type ResponseObserver } from './fast-lane'
 import { L1Cache } from './l1'
 import { serverWithFastLane } from './lane-server'
@@ -163,6 +163,7 @@ function createFastify(deps: AppDeps, observer: ResponseObserver) {
     // One line per response instead, hits sampled (`accessLog`).
     logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors,
+    clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>()
   // TypeBox checks bodies strictly (no coercion, unknown fields rejected) and converts query strings.
   app.setValidatorCompiler(TypeBoxValidatorCompiler)

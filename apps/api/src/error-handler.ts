@@ -1,5 +1,13 @@
+import { maxHeaderSize, STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import { InvalidParamError } from '@marketcache/shared/errors'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type {
+  ConnectionError,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify'
 import { ApiError, errorBody } from './errors'
 
 /** Route-level hint for the message of a body that matches none of the accepted shapes. */
@@ -90,6 +98,40 @@ export function frameworkErrors(
 ): void {
   const mapped = error.code ? ROUTING_CODES[error.code] : undefined
   sendError(reply, mapped ? mapped() : new ApiError('INTERNAL', 'an unexpected error occurred'))
+}
+
+/** What Node's HTTP parser refuses, by its `code`; anything else it refuses is malformed. */
+const CONNECTION_CODES: Readonly<Record<string, () => ApiError>> = {
+  HPE_HEADER_OVERFLOW: () =>
+    new ApiError(
+      'HEADERS_TOO_LARGE',
+      `the request's headers exceed ${Math.floor(maxHeaderSize / 1024)} KiB; send fewer or shorter ones`,
+    ),
+  ERR_HTTP_REQUEST_TIMEOUT: () =>
+    new ApiError('REQUEST_TIMEOUT', 'the request headers did not arrive in time'),
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's parser refuses before Fastify sees it (headers
+ * past the size limit, a broken request line, headers that never finish) gets the one error
+ * shape too, and the connection is closed, as Node and Fastify do by default.
+ */
+export function clientError(this: FastifyInstance, error: ConnectionError, socket: Socket): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const mapped = error.code ? CONNECTION_CODES[error.code] : undefined
+  const apiError = mapped
+    ? mapped()
+    : new ApiError('MALFORMED_REQUEST', 'the request is not valid HTTP/1.1')
+  this.log.debug({ err: error }, 'client error')
+  const body = JSON.stringify(errorBody(apiError))
+  const status = `${apiError.statusCode} ${STATUS_CODES[apiError.statusCode]}`
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
 }
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const

@@ -27,8 +27,17 @@ export const ErrorCodes = {
   },
   ROUTE_NOT_FOUND: { status: 404, description: 'No route matches this method and path.' },
   METHOD_NOT_ALLOWED: { status: 405, description: 'The route exists but not for this method.' },
+  MALFORMED_REQUEST: {
+    status: 400,
+    description: 'The request is not valid HTTP/1.1 (a broken request line or header).',
+  },
+  REQUEST_TIMEOUT: { status: 408, description: 'The request headers did not arrive in time.' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The request body exceeds the size limit.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body is not application/json.' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    description: "The request's headers exceed the server's limit (16 KiB by default).",
+  },
   RATE_LIMITED: {
     status: 429,
     description:
