@@ -1,7 +1,7 @@
 import type { JobData, JobName, JobPayload, QueueName } from '@marketcache/shared/jobs'
 import { jobDataProblem } from '@marketcache/shared/jobs'
 import type { RedisClient } from '@marketcache/shared/redis-client'
-import { Job, type Queue, UnrecoverableError, Worker } from 'bullmq'
+import { Job, type Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq'
 import { type BackoffSettings, providerBackoff } from './backoff'
 import type { CacheReader } from './cache-reader'
 import { withCallPriority } from './call-priority'
@@ -9,6 +9,7 @@ import type { JobProcessor, JobResult } from './contracts/processor'
 import type { ProviderQueue } from './contracts/queue'
 import type { EnvelopeWriter, NotFoundEntry } from './envelope-writer'
 import { ProviderNotFoundError, ProviderRateLimitError, ProviderRejectedError } from './errors'
+import { LimiterRefund } from './limiter-refund'
 import type { Logger } from './logger'
 import type { WorkerMetrics } from './metrics/worker-metrics'
 import { writtenSince } from './written-since'
@@ -96,7 +97,29 @@ export function createQueueWorker<Q extends QueueName>(
     }
   }
 
-  const worker: ProviderWorker = new Worker<JobPayload, JobResult, JobName>(queue.name, run, {
+  const refund = new LimiterRefund(deps.connection, deps.queue, queue.limiter, logger)
+  const worker: ProviderWorker = new Worker<JobPayload, JobResult, JobName>(
+    queue.name,
+    refund.ifDropped(run),
+    workerOptions(queue, deps),
+  )
+  worker.on('error', (error) => {
+    if (!deps.reportConnectionError(error)) logger.error({ err: error }, 'worker error')
+  })
+  reportResults(worker, (name) => (processors[name] ? name : 'unknown'), {
+    queue: queue.name,
+    logger,
+    metrics: deps.metrics,
+  })
+  return worker
+}
+
+/** The BullMQ worker options of a provider queue. */
+function workerOptions(
+  queue: Pick<ProviderQueue, 'concurrency' | 'limiter'>,
+  deps: QueueWorkerDeps,
+): WorkerOptions {
+  return {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: queue.concurrency,
@@ -110,16 +133,7 @@ export function createQueueWorker<Q extends QueueName>(
     settings: { backoffStrategy: providerBackoff(deps.backoff) },
     // Started by the caller once listeners are attached.
     autorun: false,
-  })
-  worker.on('error', (error) => {
-    if (!deps.reportConnectionError(error)) logger.error({ err: error }, 'worker error')
-  })
-  reportResults(worker, (name) => (processors[name] ? name : 'unknown'), {
-    queue: queue.name,
-    logger,
-    metrics: deps.metrics,
-  })
-  return worker
+  }
 }
 
 /**
