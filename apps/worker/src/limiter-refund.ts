@@ -51,6 +51,10 @@ type RefundRedis = RedisClient & {
  * and every new miss would wait behind them. So a dropped job gives its slot back.
  *
  * A failed refund (Redis away) is logged at debug and leaves the slot spent, as before.
+ *
+ * The script relies on how BullMQ's moveToActive counts (an INCR per job on `keys.limiter`, the
+ * window's PEXPIRE set by its first job), which is not a public API: limiter-refund.redis.test.ts
+ * runs it against BullMQ's own limiter, so an upgrade that counts otherwise fails there.
  */
 export class LimiterRefund {
   readonly #redis: RefundRedis
