@@ -126,11 +126,14 @@ export function clientError(this: FastifyInstance, error: ConnectionError, socke
   this.log.debug({ err: error }, 'client error')
   const body = JSON.stringify(errorBody(apiError))
   const status = `${apiError.statusCode} ${STATUS_CODES[apiError.statusCode]}`
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    )
-  }
+  // The headers `sendError` gives every error, written by hand: there is no reply to send with.
+  const headers = [
+    'Cache-Control: no-store',
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ]
+  if (socket.writable) socket.write(`HTTP/1.1 ${status}\r\n${headers.join('\r\n')}\r\n\r\n${body}`)
   socket.destroy(error)
 }
 
